@@ -1,0 +1,123 @@
+"""Import throughput: the KCS 2020 file (37,385 declarations) into a fresh database.
+
+    python benchmarks/import_kcs.py [--runs N] [--file PATH] [--postgres URL | --no-postgres]
+
+Each run creates an empty database (a SQLite file in a temporary data directory; a scratch
+PostgreSQL database), migrates it, and times `portcullis import` in a separate process, then
+times a second import of the same file (which must add nothing). Prints rows/s per run and
+the median. PostgreSQL is measured when a server answers at the URL (default: the local
+test server); the scratch database is dropped afterwards."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT / "src/portcullis/data/kcs/declarations-2020.csv.gz"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+SCRATCH_DB = "portcullis_benchmark"
+PORTCULLIS = [sys.executable, "-m", "portcullis"]
+
+
+def run(env: dict[str, str], *args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*PORTCULLIS, *args], env=env, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"portcullis {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return elapsed, done.stdout
+
+
+def stored_count(output: str) -> int:
+    match = re.search(r"([\d,]+) stored", output)
+    return int(match.group(1).replace(",", "")) if match else -1
+
+
+def measure(label: str, env: dict[str, str], file: Path, rows: int) -> float:
+    run(env, "migrate", "-v0")
+    seconds, output = run(env, "import", str(file), "--format", "kcs")
+    again, output_again = run(env, "import", str(file), "--format", "kcs")
+    print(
+        f"  {label}: {seconds:6.2f} s  {rows / seconds:8,.0f} rows/s  "
+        f"(stored {stored_count(output):,}; re-import {again:.2f} s, "
+        f"stored {stored_count(output_again):,})",
+        flush=True,
+    )
+    return rows / seconds
+
+
+def scratch_postgres(admin_url: str) -> str | None:
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
+            conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
+    except psycopg.Error as error:
+        print(f"PostgreSQL not measured: {str(error).strip().splitlines()[0]}")
+        return None
+    return admin_url.rsplit("/", 1)[0] + f"/{SCRATCH_DB}"
+
+
+def drop_postgres(admin_url: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--postgres", default=os.environ.get("BENCHMARK_POSTGRES", DEFAULT_PG))
+    parser.add_argument("--no-postgres", action="store_true")
+    options = parser.parse_args()
+    rows = sum(1 for _ in _lines(options.file)) - 1
+    print(
+        f"Import benchmark: {options.file.name}, {rows:,} rows; Python {platform.python_version()}"
+        f", {os.cpu_count()} CPUs, {platform.machine()}, {platform.platform()}"
+    )
+    results: dict[str, list[float]] = {"sqlite": [], "postgresql": []}
+    for number in range(1, options.runs + 1):
+        print(f"run {number}:")
+        with tempfile.TemporaryDirectory() as data_dir:
+            env = {**os.environ, "PORTCULLIS_DATA_DIR": data_dir}
+            env.pop("DATABASE_URL", None)
+            results["sqlite"].append(measure("sqlite    ", env, options.file, rows))
+            if options.no_postgres:
+                continue
+            url = scratch_postgres(options.postgres)
+            if url is None:
+                options.no_postgres = True
+                continue
+            try:
+                env["DATABASE_URL"] = url
+                results["postgresql"].append(measure("postgresql", env, options.file, rows))
+            finally:
+                drop_postgres(options.postgres)
+    for name, rates in results.items():
+        if rates:
+            median = statistics.median(rates)
+            print(f"median {name}: {median:,.0f} rows/s ({rows / median:.1f} s for {rows:,} rows)")
+
+
+def _lines(path: Path):  # type: ignore[no-untyped-def]
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        yield from handle
+
+
+if __name__ == "__main__":
+    main()

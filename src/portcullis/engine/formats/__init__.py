@@ -1,0 +1,49 @@
+"""Readers for every file layout Portcullis imports. Each turns a file into canonical raw
+declarations (or located problems) for ``portcullis.engine.validation``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from portcullis.engine.formats.base import (
+    FileFormatError,
+    ReadProblem,
+    ReadResult,
+    RecordReader,
+    SourceRecord,
+)
+from portcullis.engine.formats.csvfile import CsvReader
+from portcullis.engine.formats.jsonfile import JsonReader
+from portcullis.engine.formats.kcs import KcsReader
+from portcullis.engine.formats.parquetfile import ParquetReader
+
+READERS: dict[str, Callable[[Path, str | None], RecordReader]] = {
+    "kcs": KcsReader,
+    "csv": CsvReader,
+    "json": JsonReader,
+    "parquet": ParquetReader,
+}
+FORMATS = tuple(READERS)
+
+
+def open_reader(path: Path, fmt: str, encoding: str | None = None) -> RecordReader:
+    """An open reader for ``path`` in layout ``fmt``; FileFormatError if it cannot be read."""
+    try:
+        reader_class = READERS[fmt]
+    except KeyError:
+        raise FileFormatError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})") from None
+    if path.is_dir():
+        raise FileFormatError("this is a directory, not a file")
+    return reader_class(path, encoding)
+
+
+__all__ = [
+    "FORMATS",
+    "FileFormatError",
+    "ReadProblem",
+    "ReadResult",
+    "RecordReader",
+    "SourceRecord",
+    "open_reader",
+]

@@ -1,0 +1,163 @@
+"""The canonical shape of a declaration: what every channel (file, API, UI) is turned into.
+
+One declaration is a header with one or more goods items, and, for historical data, the
+outcome of its inspection. ``python -m portcullis.engine.schema`` prints the JSON Schema
+(kept in docs/declaration.schema.json).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from portcullis.engine.fields import (
+    Code,
+    CountryCode,
+    CurrencyCode,
+    HsCode,
+    Identifier,
+    Money,
+    OptionalCode,
+    OptionalCountryCode,
+    OptionalDescription,
+    OptionalIdentifier,
+    OptionalMoney,
+    OptionalNotes,
+    OptionalQuantity,
+    OptionalRate,
+    OptionalTimestamp,
+    Quantity,
+    Timestamp,
+)
+
+MAX_ITEMS = 999
+
+
+class FindingType(StrEnum):
+    """What an inspection found (DESIGN.md, "Treat")."""
+
+    UNDERVALUATION = "undervaluation"
+    MISCLASSIFICATION = "misclassification"
+    ORIGIN = "origin"
+    PROHIBITED_RESTRICTED = "prohibited_restricted"
+    IPR = "ipr"
+    QUANTITY = "quantity"
+    OTHER = "other"
+
+
+class TraderRole(StrEnum):
+    IMPORTER = "importer"
+    DECLARANT = "declarant"
+    SELLER = "seller"
+    COURIER = "courier"
+
+
+class _Strict(BaseModel):
+    # Unknown fields are an error, not silently dropped: a misspelt optional field would
+    # otherwise lose data without anyone noticing.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(_Strict):
+    """One goods item of a declaration."""
+
+    line_no: int = Field(ge=1, le=MAX_ITEMS, description="1-based; defaults to the position")
+    hs_code: HsCode
+    description: OptionalDescription = Field(None, description="goods description, free text")
+    origin_country: CountryCode
+    origin_indicator: OptionalCode = Field(None, description="preference/origin proof code")
+    net_mass_kg: Quantity
+    quantity: OptionalQuantity = None
+    quantity_unit: OptionalCode = Field(None, description="UN/ECE Recommendation 20 unit code")
+    customs_value: Money
+    currency: CurrencyCode
+    tax_type: OptionalCode = None
+    tax_rate: OptionalRate = Field(None, description="duty rate in percent")
+    duty: OptionalMoney = Field(None, description="duty assessed on the item, if declared")
+
+
+class InspectionOutcome(_Strict):
+    """A recorded inspection result (historical imports carry one per declaration)."""
+
+    finding: bool = Field(description="true when the inspection found non-compliance")
+    finding_type: FindingType | None = None
+    critical: bool = Field(False, description="a finding of high revenue impact")
+    additional_duties: OptionalMoney = None
+    seizure: bool = False
+    inspected_at: OptionalTimestamp = None
+    notes: OptionalNotes = None
+
+    @model_validator(mode="after")
+    def _finding_details_need_a_finding(self) -> InspectionOutcome:
+        if not self.finding and (self.critical or self.finding_type or self.seizure):
+            raise ValueError("critical, finding_type and seizure need finding = true")
+        return self
+
+
+class Declaration(_Strict):
+    """An import declaration: header, goods items and (optionally) its inspection outcome."""
+
+    declaration_id: Identifier = Field(description="the clearance system's id; unique")
+    lodged_at: Timestamp = Field(description="a date alone is read in the server's time zone")
+    office: Code
+    procedure: OptionalCode = Field(None, description="customs procedure / import type code")
+    process_type: OptionalCode = Field(None, description="clearance process code")
+    import_use: OptionalCode = None
+    payment_type: OptionalCode = None
+    transport_mode: OptionalCode = None
+    declarant: Identifier
+    importer: Identifier
+    seller: OptionalIdentifier = None
+    courier: OptionalIdentifier = None
+    country_of_departure: OptionalCountryCode = None
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
+    outcome: InspectionOutcome | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_items(cls, data: Any) -> Any:
+        """Items without a line number take their position, as on the paper form."""
+        if isinstance(data, dict) and isinstance(data.get("items"), list):
+            items = data["items"]
+            if any(isinstance(i, dict) and i.get("line_no") in (None, "") for i in items):
+                numbered = [
+                    {**item, "line_no": pos}
+                    if isinstance(item, dict) and item.get("line_no") in (None, "")
+                    else item
+                    for pos, item in enumerate(items, start=1)
+                ]
+                data = {**data, "items": numbered}
+        return data
+
+    @field_validator("items")
+    @classmethod
+    def _line_numbers_unique(cls, items: list[Item]) -> list[Item]:
+        seen: set[int] = set()
+        for item in items:
+            if item.line_no in seen:
+                raise ValueError(f"line_no {item.line_no} appears more than once")
+            seen.add(item.line_no)
+        return items
+
+    def traders(self) -> dict[TraderRole, str]:
+        """The trader code given for each role."""
+        codes = {
+            TraderRole.IMPORTER: self.importer,
+            TraderRole.DECLARANT: self.declarant,
+            TraderRole.SELLER: self.seller,
+            TraderRole.COURIER: self.courier,
+        }
+        return {role: code for role, code in codes.items() if code is not None}
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Declaration.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+if __name__ == "__main__":
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,67 @@
+"""Demo users, one per role, with random passwords kept in the data directory.
+
+Passwords are generated, never fixed in code: a demo left running on a network must not
+open with a password everyone knows. Running the demo again prints the same ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from portcullis.web.accounts.roles import Role, ensure_role_groups
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+
+
+_USERS = (
+    ("admin", "administrator (all rights)", None),
+    ("analyst", "risk analyst", Role.ANALYST),
+    ("officer", "frontline officer", Role.OFFICER),
+)
+
+
+def _load(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _save(path: Path, passwords: dict[str, str]) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(passwords, handle, indent=2)
+
+
+@transaction.atomic
+def ensure_demo_users(data_dir: Path) -> list[DemoUser]:
+    path = data_dir / "demo-credentials.json"
+    passwords = _load(path)
+    groups = ensure_role_groups()
+    user_model = get_user_model()
+    users = []
+    for username, description, role in _USERS:
+        password = passwords.get(username) or secrets.token_urlsafe(9)
+        passwords[username] = password
+        user, _ = user_model.objects.get_or_create(username=username)
+        user.is_staff = True  # the administration site is their way in until the app's pages
+        user.is_superuser = role is None
+        user.set_password(password)
+        user.save()
+        if role is not None:
+            user.groups.set([groups[role]])
+        users.append(DemoUser(username, password, description))
+    _save(path, passwords)
+    return users

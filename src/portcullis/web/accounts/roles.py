@@ -1,0 +1,40 @@
+"""Roles are Django groups; what each may see is granted through model permissions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+
+
+class Role(StrEnum):
+    ANALYST = "Risk analysts"
+    OFFICER = "Officers"
+
+
+# For now every role may look at the data it works with; writing goes through services.
+_VIEW = {
+    Role.ANALYST: [
+        "declarations.view_declaration", "declarations.view_item",
+        "declarations.view_importbatch", "inspections.view_inspection",
+        "traders.view_trader", "reference.view_office", "reference.view_hscode",
+        "reference.view_country",
+    ],
+    Role.OFFICER: [
+        "declarations.view_declaration", "declarations.view_item",
+        "inspections.view_inspection", "traders.view_trader", "reference.view_hscode",
+    ],
+}  # fmt: skip
+
+
+def ensure_role_groups() -> dict[Role, Group]:
+    groups = {}
+    for role, codenames in _VIEW.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in (name.split(".") for name in codenames)
+        ]
+        group.permissions.set(permissions)
+        groups[role] = group
+    return groups

@@ -1,0 +1,61 @@
+"""Helpers shared by Portcullis's management commands: progress bars and failing politely."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from tqdm import tqdm
+
+
+@contextmanager
+def progress_bar(description: str, unit: str = "B") -> Iterator[Callable[[int, int], None]]:
+    """A terminal progress bar (only when stderr is a terminal), fed (done, total)."""
+    bar = tqdm(
+        desc=description,
+        unit=unit,
+        unit_scale=True,
+        disable=None,  # off when not a terminal, so logs and CI output stay clean
+        file=sys.stderr,
+        leave=False,
+    )
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def write_above_bar(line: str) -> None:
+    tqdm.write(line, file=sys.stdout)
+
+
+@contextmanager
+def fail_politely(what: str, show_traceback: bool) -> Iterator[None]:
+    """Turn an unexpected error into one line naming a log file that has the details."""
+    try:
+        yield
+    except (CommandError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if show_traceback:
+            raise
+        logs = Path(settings.DATA_DIR) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"error-{datetime.now():%Y%m%d-%H%M%S}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        raise CommandError(
+            f"{what} failed: {type(error).__name__} (details in {log}; "
+            "what was stored before the failure is kept, and running it again is safe)"
+        ) from None

@@ -1,0 +1,42 @@
+"""DATABASES from DATABASE_URL: SQLite in the data directory by default, PostgreSQL in
+production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from portcullis.web.environment import ConfigurationError
+
+# WAL lets readers (web pages) work while an import writes; IMMEDIATE takes the write lock when
+# a transaction starts, so two writers queue instead of failing half-way with "locked".
+_SQLITE_OPTIONS = {
+    "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=30000"),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
+
+
+def database_settings(data_dir: Path) -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'portcullis.sqlite3'}"
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as error:
+        # Never echo the URL itself: it may carry a password.
+        raise ConfigurationError(f"DATABASE_URL is not a usable database URL ({error})") from None
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**_SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        config["CONN_MAX_AGE"] = 0
+    elif engine != "django.db.backends.postgresql":
+        raise ConfigurationError("DATABASE_URL must be a sqlite:// or postgres:// URL")
+    else:
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def is_postgresql(config: dict[str, Any]) -> bool:
+    return bool(config["ENGINE"] == "django.db.backends.postgresql")

@@ -1,0 +1,106 @@
+"""Declarations as received: header, goods items, and the import run that brought them."""
+
+from django.conf import settings
+from django.db import models
+
+from portcullis.web.reference.models import Office
+from portcullis.web.traders.models import Trader
+
+
+class ImportBatch(models.Model):
+    """One run of an import: what was read, what was stored, what was turned away."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    source_name = models.CharField(max_length=500)  # file name, or the API client
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    format = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)  # why a run failed, in one line
+    rejects_file = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.get_status_display()})"
+
+
+class Declaration(models.Model):
+    class Source(models.TextChoices):
+        FILE = "file", "File import"
+        API = "api", "API"
+
+    declaration_id = models.CharField("declaration id", max_length=35, unique=True)
+    lodged_at = models.DateTimeField(db_index=True)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="declarations")
+    procedure = models.CharField(max_length=10, blank=True)
+    process_type = models.CharField(max_length=10, blank=True)
+    import_use = models.CharField(max_length=10, blank=True)
+    payment_type = models.CharField(max_length=10, blank=True)
+    transport_mode = models.CharField(max_length=10, blank=True)
+    declarant = models.ForeignKey(Trader, on_delete=models.PROTECT, related_name="+")
+    importer = models.ForeignKey(Trader, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(
+        Trader, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    courier = models.ForeignKey(
+        Trader, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    country_of_departure = models.CharField(max_length=2, blank=True)
+    hs_edition = models.CharField("HS edition", max_length=10)  # in force when lodged
+    # SHA-256 of the canonical JSON (portcullis.engine.canonical): the same declaration sent
+    # again is recognised, a different one under the same id is a conflict.
+    content_hash = models.CharField(max_length=64)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-lodged_at", "declaration_id"]
+        indexes = [models.Index(fields=["office", "lodged_at"], name="declaration_office_day")]
+
+    def __str__(self) -> str:
+        return self.declaration_id
+
+
+class Item(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
+    line_no = models.PositiveSmallIntegerField()
+    hs_code = models.CharField("HS code", max_length=10, db_index=True)
+    description = models.TextField(blank=True)
+    origin_country = models.CharField(max_length=2)
+    origin_indicator = models.CharField(max_length=10, blank=True)
+    net_mass_kg = models.DecimalField(max_digits=18, decimal_places=3)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=10, blank=True)
+    customs_value = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    tax_type = models.CharField(max_length=10, blank=True)
+    tax_rate = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    duty = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["declaration", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "line_no"], name="item_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} item {self.line_no}"

@@ -1,0 +1,213 @@
+"""Storing validated declarations exactly once: the one write path of every channel.
+
+A declaration id is stored once. The same content again is "unchanged" (nothing written);
+different content under a stored id is a "conflict", reported with the fields that differ and
+never written over. Everything one call stores is written in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portcullis.engine.canonical import canonical_dict, differing_fields
+from portcullis.engine.schema import Declaration as Canonical
+from portcullis.engine.schema import InspectionOutcome, TraderRole
+from portcullis.engine.schema import Item as CanonicalItem
+from portcullis.engine.validation import ValidDeclaration
+from portcullis.web.bulk import bulk_insert, get_or_create_many, reserve_ids, select_where_in
+from portcullis.web.declarations.models import Declaration, ImportBatch, Item
+from portcullis.web.declarations.services.stored import stored_declaration
+from portcullis.web.inspections.models import Inspection
+from portcullis.web.reference.models import Office
+from portcullis.web.traders.models import Trader
+
+# Optional text is stored as "" (Django's convention for CharField), never NULL.
+_OPTIONAL_HEADER_CODES = (
+    "procedure", "process_type", "import_use", "payment_type", "transport_mode",
+    "country_of_departure",
+)  # fmt: skip
+_ITEM_VALUES = (
+    "line_no", "hs_code", "origin_country", "net_mass_kg", "quantity", "customs_value",
+    "currency", "tax_rate", "duty",
+)  # fmt: skip
+_ITEM_OPTIONAL_TEXT = ("description", "origin_indicator", "quantity_unit", "tax_type")
+
+
+class Outcome(StrEnum):
+    STORED = "stored"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    outcome: Outcome
+    pk: int | None = None  # the stored declaration this id refers to
+    differing_fields: tuple[str, ...] = ()  # for a conflict
+    earlier_index: int | None = None  # the same id came earlier in this call, at this index
+
+
+@dataclass
+class _Known:
+    """What an id already stands for: a stored row, or an earlier declaration of this call."""
+
+    content_hash: str
+    canonical: Callable[[], dict[str, Any]]
+    pk: int | None = None
+    index: int | None = None
+    duplicates: list[int] = field(default_factory=list)
+
+
+def store_declarations(
+    declarations: Sequence[ValidDeclaration],
+    *,
+    source: Declaration.Source,
+    batch: ImportBatch | None = None,
+) -> list[StoreResult]:
+    """One result per declaration, in order."""
+    try:
+        with transaction.atomic():
+            return _store(declarations, source, batch)
+    except IntegrityError:
+        # Another writer stored one of these ids between our check and our insert. Nothing
+        # of this call was kept (one transaction); the second pass sees the other's rows.
+        with transaction.atomic():
+            return _store(declarations, source, batch)
+
+
+def _store(
+    declarations: Sequence[ValidDeclaration],
+    source: Declaration.Source,
+    batch: ImportBatch | None,
+) -> list[StoreResult]:
+    ids = {valid.declaration.declaration_id for valid in declarations}
+    stored = select_where_in(
+        Declaration, ["declaration_id", "content_hash", "id"], {}, "declaration_id", ids
+    )
+    known: dict[str, _Known] = {
+        declaration_id: _Known(content_hash, _stored_canonical(pk), pk=pk)
+        for declaration_id, content_hash, pk in stored
+    }
+    results: list[StoreResult | None] = [None] * len(declarations)
+    new: list[int] = []
+    for index, valid in enumerate(declarations):
+        declaration_id = valid.declaration.declaration_id
+        seen = known.get(declaration_id)
+        if seen is None:
+            known[declaration_id] = _Known(
+                valid.content_hash, _canonical(valid.declaration), index=index
+            )
+            new.append(index)
+        elif seen.content_hash == valid.content_hash:
+            results[index] = StoreResult(Outcome.UNCHANGED, seen.pk, earlier_index=seen.index)
+            seen.duplicates.append(index)
+        else:
+            differing = differing_fields(seen.canonical(), canonical_dict(valid.declaration))
+            results[index] = StoreResult(
+                Outcome.CONFLICT, seen.pk, tuple(differing), earlier_index=seen.index
+            )
+            seen.duplicates.append(index)
+
+    pks = _insert([declarations[index] for index in new], source, batch)
+    for index, pk in zip(new, pks, strict=True):
+        results[index] = StoreResult(Outcome.STORED, pk)
+        entry = known[declarations[index].declaration.declaration_id]
+        for duplicate in entry.duplicates:  # now that the first one has its row
+            previous = results[duplicate]
+            assert previous is not None
+            results[duplicate] = StoreResult(
+                previous.outcome, pk, previous.differing_fields, previous.earlier_index
+            )
+    assert all(result is not None for result in results)
+    return results  # type: ignore[return-value]
+
+
+def _stored_canonical(pk: int) -> Callable[[], dict[str, Any]]:
+    return lambda: canonical_dict(stored_declaration(pk))
+
+
+def _canonical(declaration: Canonical) -> Callable[[], dict[str, Any]]:
+    return lambda: canonical_dict(declaration)
+
+
+def _insert(
+    declarations: Sequence[ValidDeclaration],
+    source: Declaration.Source,
+    batch: ImportBatch | None,
+) -> list[int]:
+    if not declarations:
+        return []
+    now = timezone.now()
+    offices = get_or_create_many(
+        Office, ("code",), {(valid.declaration.office,) for valid in declarations}, {"name": ""}
+    )
+    traders = get_or_create_many(
+        Trader,
+        ("role", "code"),
+        {
+            (role.value, code)
+            for valid in declarations
+            for role, code in valid.declaration.traders().items()
+        },
+        {"name": "", "aeo_status": Trader.AeoStatus.NONE.value, "first_seen_at": now},
+    )
+    pks = reserve_ids(Declaration, len(declarations))
+    rows, items, inspections = [], [], []
+    for pk, valid in zip(pks, declarations, strict=True):
+        declaration = valid.declaration
+        party = {role: traders[(role.value, code)] for role, code in declaration.traders().items()}
+        rows.append(
+            {
+                "id": pk,
+                "declaration_id": declaration.declaration_id,
+                "lodged_at": declaration.lodged_at,
+                "office_id": offices[(declaration.office,)],
+                **{name: getattr(declaration, name) or "" for name in _OPTIONAL_HEADER_CODES},
+                "declarant_id": party[TraderRole.DECLARANT],
+                "importer_id": party[TraderRole.IMPORTER],
+                "seller_id": party.get(TraderRole.SELLER),
+                "courier_id": party.get(TraderRole.COURIER),
+                "hs_edition": valid.hs_edition,
+                "content_hash": valid.content_hash,
+                "source": source.value,
+                "batch_id": batch.pk if batch else None,
+                "received_at": now,
+            }
+        )
+        items.extend(_item(pk, item) for item in declaration.items)
+        if declaration.outcome is not None:
+            inspections.append(_inspection(pk, declaration.outcome, now))
+    bulk_insert(Declaration, rows)
+    bulk_insert(Item, items)
+    bulk_insert(Inspection, inspections)
+    return pks
+
+
+def _item(declaration_pk: int, item: CanonicalItem) -> dict[str, Any]:
+    return {
+        "declaration_id": declaration_pk,
+        **{name: getattr(item, name) for name in _ITEM_VALUES},
+        **{name: getattr(item, name) or "" for name in _ITEM_OPTIONAL_TEXT},
+    }
+
+
+def _inspection(declaration_pk: int, outcome: InspectionOutcome, now: datetime) -> dict[str, Any]:
+    return {
+        "declaration_id": declaration_pk,
+        "finding": outcome.finding,
+        "finding_type": outcome.finding_type.value if outcome.finding_type else "",
+        "critical": outcome.critical,
+        "additional_duties": outcome.additional_duties,
+        "seizure": outcome.seizure,
+        "inspected_at": outcome.inspected_at,
+        "notes": outcome.notes or "",
+        "source": Inspection.Source.IMPORTED.value,
+        "recorded_at": now,
+        "recorded_by_id": None,
+    }

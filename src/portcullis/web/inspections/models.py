@@ -1,0 +1,39 @@
+"""Inspection outcomes: what an officer found, or what a historical file says was found."""
+
+from django.conf import settings
+from django.db import models
+
+from portcullis.engine.schema import FindingType
+from portcullis.web.declarations.models import Declaration
+
+
+class Inspection(models.Model):
+    class Source(models.TextChoices):
+        IMPORTED = "imported", "Imported with the declaration"
+        OFFICER = "officer", "Recorded by an officer"
+
+    declaration = models.OneToOneField(
+        Declaration, on_delete=models.CASCADE, related_name="inspection"
+    )
+    finding = models.BooleanField(help_text="non-compliance found")
+    finding_type = models.CharField(
+        max_length=25,
+        blank=True,
+        choices=[(f.value, f.value.replace("_", " ").capitalize()) for f in FindingType],
+    )
+    critical = models.BooleanField(default=False, help_text="a finding of high revenue impact")
+    additional_duties = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    seizure = models.BooleanField(default=False)
+    inspected_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["finding"], name="inspection_finding")]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}: {'finding' if self.finding else 'compliant'}"

@@ -1,0 +1,83 @@
+"""Reference data as rows, for pages and queries: HS editions, countries, customs offices.
+
+Validation does not read these tables: it uses the engine's bundled copy, so an import is
+never slowed or broken by them. ``portcullis load_reference`` keeps them in step."""
+
+from django.db import models
+
+
+class HsEdition(models.Model):
+    code = models.CharField(max_length=10, unique=True)  # "HS2017"
+    name = models.CharField(max_length=40)  # "HS 2017"
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = "HS edition"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HsSection(models.Model):
+    edition = models.ForeignKey(HsEdition, on_delete=models.CASCADE, related_name="sections")
+    numeral = models.CharField(max_length=5)
+    name = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "numeral"], name="hs_section_unique")
+        ]
+        verbose_name = "HS section"
+
+    def __str__(self) -> str:
+        return f"{self.edition.name} section {self.numeral}"
+
+
+class HsCode(models.Model):
+    class Level(models.IntegerChoices):
+        CHAPTER = 2
+        HEADING = 4
+        SUBHEADING = 6
+
+    edition = models.ForeignKey(HsEdition, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=6)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    parent = models.CharField(max_length=6, blank=True)
+    section = models.CharField(max_length=5)
+    description = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "code"], name="hs_code_unique")]
+        ordering = ["edition", "code"]
+        verbose_name = "HS code"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:60]}"
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, primary_key=True)  # ISO 3166-1 alpha-2, ZZ unknown
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Office(models.Model):
+    """A customs office. Offices first seen in imported declarations are created with their
+    code only; an administrator can name them."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()

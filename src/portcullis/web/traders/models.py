@@ -1,0 +1,37 @@
+"""Traders: the parties named on declarations, one row per (role, identifier).
+
+Each role has its own register in a clearance system (importers by tax number, declarants
+by licence, foreign sellers as declared), so the same code under two roles is two traders."""
+
+from django.db import models
+
+from portcullis.engine.schema import TraderRole
+
+
+class Trader(models.Model):
+    class Role(models.TextChoices):
+        IMPORTER = TraderRole.IMPORTER.value, "Importer"
+        DECLARANT = TraderRole.DECLARANT.value, "Declarant"
+        SELLER = TraderRole.SELLER.value, "Seller"
+        COURIER = TraderRole.COURIER.value, "Courier"
+
+    class AeoStatus(models.TextChoices):
+        NONE = "none", "Not authorised"
+        AEO_C = "aeo_c", "AEO customs simplifications"
+        AEO_S = "aeo_s", "AEO security and safety"
+        AEO_F = "aeo_f", "AEO full"
+
+    role = models.CharField(max_length=10, choices=Role.choices)
+    code = models.CharField(max_length=35)
+    name = models.CharField(max_length=200, blank=True)
+    aeo_status = models.CharField(
+        "AEO status", max_length=5, choices=AeoStatus.choices, default=AeoStatus.NONE
+    )
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "code"], name="trader_unique")]
+        ordering = ["role", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.code}"
