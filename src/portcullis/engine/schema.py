@@ -61,8 +61,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _line_no_is_optional(schema: dict[str, Any]) -> None:
+    # The declaration numbers items without line_no by position before they are validated,
+    # so a client may leave it out even though every stored item has one.
+    schema["required"].remove("line_no")
+
+
 class Item(_Strict):
     """One goods item of a declaration."""
+
+    model_config = ConfigDict(json_schema_extra=_line_no_is_optional)
 
     line_no: int = Field(ge=1, le=MAX_ITEMS, description="1-based; defaults to the position")
     hs_code: HsCode
@@ -120,26 +128,28 @@ class Declaration(_Strict):
     @classmethod
     def _number_items(cls, data: Any) -> Any:
         """Items without a line number take their position, as on the paper form."""
-        if isinstance(data, dict) and isinstance(data.get("items"), list):
-            items = data["items"]
-            if any(isinstance(i, dict) and i.get("line_no") in (None, "") for i in items):
-                numbered = [
-                    {**item, "line_no": pos}
-                    if isinstance(item, dict) and item.get("line_no") in (None, "")
-                    else item
-                    for pos, item in enumerate(items, start=1)
-                ]
-                data = {**data, "items": numbered}
-        return data
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list) or all(
+            type(item) is dict and item.get("line_no") not in (None, "") for item in items
+        ):
+            return data
+        numbered = [
+            {**item, "line_no": position}
+            if isinstance(item, dict) and item.get("line_no") in (None, "")
+            else item
+            for position, item in enumerate(items, start=1)
+        ]
+        return {**data, "items": numbered}
 
     @field_validator("items")
     @classmethod
     def _line_numbers_unique(cls, items: list[Item]) -> list[Item]:
-        seen: set[int] = set()
-        for item in items:
-            if item.line_no in seen:
-                raise ValueError(f"line_no {item.line_no} appears more than once")
-            seen.add(item.line_no)
+        if len(items) > 1:
+            seen: set[int] = set()
+            for item in items:
+                if item.line_no in seen:
+                    raise ValueError(f"line_no {item.line_no} appears more than once")
+                seen.add(item.line_no)
         return items
 
     def traders(self) -> dict[TraderRole, str]:

@@ -98,7 +98,8 @@ def bulk_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {statement.table} ({statement.columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            # The raw psycopg cursor: wrap its errors as Django's (IntegrityError, ...).
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(statement.values(row))
         else:
@@ -143,22 +144,27 @@ def select_where_in(
     values: Collection[Any],
 ) -> list[tuple[Any, ...]]:
     """``columns`` of the rows matching ``match`` exactly and with ``in_column`` among
-    ``values`` (thousands of them)."""
+    ``values`` (thousands of them: one array parameter on PostgreSQL, where psycopg would
+    otherwise parse a statement with thousands of placeholders)."""
     if not values:
         return []
-    if connection.vendor != "postgresql":
-        lookup = {**match, f"{in_column}__in": list(values)}
-        return list(model.objects.filter(**lookup).values_list(*columns))
     quote = connection.ops.quote_name
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     conditions = [f"{quote(by_attname[name].column)} = %s" for name in match]
-    conditions.append(f"{quote(by_attname[in_column].column)} = ANY(%s)")
+    in_sql = quote(by_attname[in_column].column)
+    parameters: list[Any] = list(match.values())
+    if connection.vendor == "postgresql":
+        conditions.append(f"{in_sql} = ANY(%s)")
+        parameters.append(list(values))
+    else:
+        conditions.append(f"{in_sql} IN ({', '.join(['%s'] * len(values))})")
+        parameters.extend(values)
     sql = (
         f"SELECT {', '.join(quote(by_attname[name].column) for name in columns)} "  # noqa: S608
         f"FROM {quote(model._meta.db_table)} WHERE {' AND '.join(conditions)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match.values(), list(values)])
+        cursor.execute(sql, parameters)
         return [tuple(row) for row in cursor.fetchall()]
 
 

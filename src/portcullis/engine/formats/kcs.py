@@ -43,6 +43,10 @@ COLUMNS: dict[str, str] = {
     "Critical Fraud": "outcome.critical",
 }
 CANONICAL_TO_COLUMN = {path: column for column, path in COLUMNS.items()}
+# (column, field name, part of the declaration it goes to), worked out once, not per row.
+_ROUTES = [
+    (column, path.rpartition(".")[2], path.rpartition(".")[0]) for column, path in COLUMNS.items()
+]
 CANONICAL_TO_COLUMN["items.currency"] = "Item Price"
 _CRITICAL = {"0": False, "1": False, "2": True}
 _CENT = Decimal("0.01")
@@ -63,12 +67,11 @@ def row_to_record(row_no: int, row: dict[str, str]) -> ReadResult:
     declaration: dict[str, Any] = {}
     item: dict[str, Any] = {"line_no": 1, "currency": CURRENCY}
     outcome: dict[str, Any] = {}
-    for column, path in COLUMNS.items():
+    parts = {"": declaration, "items": item, "outcome": outcome}
+    for column, name, part in _ROUTES:
         value = row[column].strip()
-        if not value:
-            continue
-        target, _, name = path.rpartition(".")
-        {"": declaration, "items": item, "outcome": outcome}[target][name] = value
+        if value:
+            parts[part][name] = value
     if "customs_value" in item:
         item["customs_value"] = _price(item["customs_value"])
     declaration["items"] = [item]

@@ -50,7 +50,8 @@ class ImportResult:
         batch = self.batch
         rate = batch.records / self.seconds if self.seconds else 0.0
         text = (
-            f"{batch.source_name}: {batch.records:,} declarations read; {batch.stored:,} stored, "
+            f"{batch.source_name}: {batch.records:,} declaration{'' if batch.records == 1 else 's'}"
+            f" read; {batch.stored:,} stored, "
             f"{batch.unchanged:,} already stored, {batch.conflicts:,} conflicts, "
             f"{batch.rejected:,} rejected ({self.seconds:.1f} s, {rate:,.0f} declarations/s)"
         )

@@ -39,6 +39,9 @@ _ITEM_VALUES = (
 _ITEM_OPTIONAL_TEXT = ("description", "origin_indicator", "quantity_unit", "tax_type")
 
 
+_ATTEMPTS = 5  # concurrent writers of the same ids each lose at most a few races
+
+
 class Outcome(StrEnum):
     STORED = "stored"
     UNCHANGED = "unchanged"
@@ -71,14 +74,17 @@ def store_declarations(
     batch: ImportBatch | None = None,
 ) -> list[StoreResult]:
     """One result per declaration, in order."""
-    try:
-        with transaction.atomic():
-            return _store(declarations, source, batch)
-    except IntegrityError:
-        # Another writer stored one of these ids between our check and our insert. Nothing
-        # of this call was kept (one transaction); the second pass sees the other's rows.
-        with transaction.atomic():
-            return _store(declarations, source, batch)
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return _store(declarations, source, batch)
+        except IntegrityError:
+            # Another writer stored one of these ids between our check and our insert.
+            # Nothing of this attempt was kept (one transaction); the next one sees the
+            # other's rows, now committed, as already stored.
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _store(
