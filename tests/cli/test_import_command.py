@@ -165,7 +165,19 @@ def test_an_unreachable_database_is_one_line_with_a_log_file(portcullis, tmp_pat
     assert "Traceback" not in result.text
     assert "secret-pw" not in result.text  # no connection string, no password
     [line] = [line for line in result.err.splitlines() if line]
-    assert line.startswith("CommandError: the import failed: OperationalError (details in ")
+    assert line.startswith("CommandError: the database cannot be reached (connection failed:")
+
+
+def test_a_database_that_was_never_set_up_says_how_to_set_it_up(portcullis, tmp_path):
+    path = write_kcs(tmp_path / "k.csv", [kcs_row()])
+    result = portcullis(
+        "import", str(path), "--format", "kcs", env={"PORTCULLIS_DATA_DIR": str(tmp_path / "new")}
+    )
+    assert result.code == 1
+    assert result.err.strip() == (
+        "CommandError: the database is not set up (or not up to date): run `portcullis migrate` "
+        "first, or `portcullis demo` for a demonstration"
+    )
 
 
 def test_the_format_is_taken_from_the_file_name_when_not_given(portcullis, tmp_path):

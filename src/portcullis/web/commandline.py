@@ -11,7 +11,29 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db.migrations.executor import MigrationExecutor
 from tqdm import tqdm
+
+
+def ensure_database_ready() -> None:
+    """Refuse to work on a database that cannot be reached or was never set up."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except OperationalError as error:
+        raise CommandError(f"the database cannot be reached ({_first_line(error)})") from None
+    if pending:
+        raise CommandError(
+            "the database is not set up (or not up to date): run `portcullis migrate` "
+            "first, or `portcullis demo` for a demonstration"
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @contextmanager

@@ -9,7 +9,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.engine.formats import FORMATS
-from portcullis.web.commandline import fail_politely, progress_bar, write_above_bar
+from portcullis.web.commandline import (
+    ensure_database_ready,
+    fail_politely,
+    progress_bar,
+    write_above_bar,
+)
 from portcullis.web.declarations.services.importing import import_file
 
 _BY_SUFFIX = {".json": "json", ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet"}
@@ -57,6 +62,7 @@ class Command(BaseCommand):
             elif printed == limit + 1:
                 write_above_bar(f"... further problems are not printed (--max-messages {limit})")
 
+        ensure_database_ready()
         with fail_politely("the import", options["traceback"]), progress_bar(path.name) as bar:
             result = import_file(
                 path, fmt, encoding=options["encoding"], progress=bar, report=report
