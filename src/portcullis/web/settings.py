@@ -78,6 +78,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at every start when it is missing
 # Static files are served by the application itself (no CDN, no separate web server needed):
 # from the apps' folders when nothing was collected, hashed and compressed once it is.
 WHITENOISE_USE_FINDERS = True

@@ -39,6 +39,7 @@ class Command(BaseCommand):
         where = connection.settings_dict["NAME"]
         self.stdout.write(f"Database: {connection.vendor} ({where})")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         counts = load_reference()
         self.stdout.write(
             f"Reference data: {counts.editions} HS editions, {counts.hs_codes:,} codes, "
