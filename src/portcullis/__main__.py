@@ -1,3 +1,5 @@
 from portcullis.cli import main
 
-main()
+# Guarded: worker processes (multiprocessing "spawn") import this module without running it.
+if __name__ == "__main__":
+    main()

@@ -6,8 +6,6 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-import polars as pl
-
 from portcullis.engine.formats.base import FileFormatError, ReadResult
 from portcullis.engine.formats.flat import COLUMNS, REQUIRED_COLUMNS, group_rows
 
@@ -17,6 +15,8 @@ _BATCH_ROWS = 10_000
 class ParquetReader:
     def __init__(self, path: Path, encoding: str | None = None) -> None:
         del encoding  # Parquet strings are UTF-8 by definition
+        import polars as pl  # here, not at the top: only Parquet needs it, and it is slow to load
+
         try:
             self._frame = pl.read_parquet(path)
         except FileNotFoundError:

@@ -1,4 +1,4 @@
-"""Importing a file of declarations: read, validate, store, report.
+"""Importing a file of declarations: check, store, report.
 
 The same validation and storing as every other channel; what this adds is the file: where
 each record is in it, a rejects CSV, progress, and an ImportBatch that says what happened.
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,17 +17,17 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from portcullis.engine.formats import (
-    FileFormatError,
-    ReadProblem,
-    ReadResult,
-    SourceRecord,
-    open_reader,
+from portcullis.engine.checking import (
+    Accepted,
+    CheckedChunk,
+    Rejection,
+    check_file,
 )
-from portcullis.engine.validation import ValidationContext, ValidDeclaration, validate_declaration
+from portcullis.engine.formats import FileFormatError
+from portcullis.engine.validation import ValidationContext
 from portcullis.web.declarations.models import Declaration, ImportBatch
-from portcullis.web.declarations.services.rejects import Rejection, RejectsFile
-from portcullis.web.declarations.services.storing import Outcome, store_declarations
+from portcullis.web.declarations.services.rejects import RejectsFile
+from portcullis.web.declarations.services.storing import Outcome, StoreResult, store_declarations
 
 CHUNK = 2000  # declarations per transaction: big enough for bulk speed, small for memory
 Progress = Callable[[int, int], None]
@@ -67,7 +66,6 @@ class _FileImport:
         self.batch = batch
         self.rejects = rejects
         self.report = report
-        self.context = ValidationContext(tz=ZoneInfo(settings.TIME_ZONE))
         self.first_location: dict[str, str] = {}  # declaration id -> where it first appeared
         self.notices: list[str] = []
 
@@ -75,56 +73,30 @@ class _FileImport:
         self.rejects.write(rejection)
         self.report(rejection.line())
 
-    def process(self, chunk: list[ReadResult]) -> None:
-        valid: list[tuple[ValidDeclaration, SourceRecord]] = []
-        for result in chunk:
+    def process(self, chunk: CheckedChunk) -> None:
+        accepted: list[Accepted] = []
+        for checked in chunk.records:
             self.batch.records += 1
-            if isinstance(result, ReadProblem):
-                self.batch.rejected += 1
-                for problem in result.problems:
-                    self.reject(
-                        Rejection(
-                            result.location,
-                            result.declaration_id,
-                            problem.field,
-                            problem.message,
-                            problem.value,
-                        )
-                    )
+            if isinstance(checked, Accepted):
+                accepted.append(checked)
                 continue
-            checked = validate_declaration(result.raw, self.context)
-            if isinstance(checked, list):
-                self.batch.rejected += 1
-                for problem in checked:
-                    location, name = result.locate(problem.field)
-                    self.reject(
-                        Rejection(
-                            location, result.declaration_id, name, problem.message, problem.value
-                        )
-                    )
-                continue
-            valid.append((checked, result))
+            self.batch.rejected += 1
+            for rejection in checked:
+                self.reject(rejection)
         stored = store_declarations(
-            [declaration for declaration, _ in valid],
-            source=Declaration.Source.FILE,
-            batch=self.batch,
+            [a.valid for a in accepted], source=Declaration.Source.FILE, batch=self.batch
         )
-        for (declaration, record), outcome in zip(valid, stored, strict=True):
-            self._count(declaration, record, outcome.outcome, outcome.differing_fields)
+        for record, result in zip(accepted, stored, strict=True):
+            self._count(record, result)
 
-    def _count(
-        self,
-        valid: ValidDeclaration,
-        record: SourceRecord,
-        outcome: Outcome,
-        differing: tuple[str, ...],
-    ) -> None:
-        declaration_id = valid.declaration.declaration_id
+    def _count(self, accepted: Accepted, result: StoreResult) -> None:
+        record = accepted.record
+        declaration_id = accepted.valid.declaration.declaration_id
         earlier = self.first_location.setdefault(declaration_id, record.location)
         repeated = earlier != record.location
-        if outcome is Outcome.STORED:
+        if result.outcome is Outcome.STORED:
             self.batch.stored += 1
-        elif outcome is Outcome.UNCHANGED:
+        elif result.outcome is Outcome.UNCHANGED:
             self.batch.unchanged += 1
             if repeated:
                 notice = f"{record.location}: declaration {declaration_id} repeats {earlier} "
@@ -133,6 +105,7 @@ class _FileImport:
         else:
             self.batch.conflicts += 1
             against = f"{earlier} of this file" if repeated else "the declaration already stored"
+            differing = result.differing_fields
             fields = ", ".join(record.locate(path)[1] for path in differing[:8])
             more = f" and {len(differing) - 8} more" if len(differing) > 8 else ""
             message = (
@@ -176,13 +149,12 @@ def import_file(
     rejects = RejectsFile(_rejects_path(batch, path))
     job = _FileImport(batch, rejects, report or (lambda line: None))
     try:
-        with closing(open_reader(path, fmt, encoding)) as reader:
-            records = iter(reader)
-            for chunk in _chunks_keeping_partial(records, job):
-                job.process(chunk)
-                batch.save()
-                if progress:
-                    progress(*reader.progress())
+        context = ValidationContext(tz=ZoneInfo(settings.TIME_ZONE))
+        for chunk in check_file(path, fmt, encoding, context, CHUNK):
+            job.process(chunk)
+            batch.save()
+            if progress:
+                progress(*chunk.progress)
         batch.status = ImportBatch.Status.COMPLETED
     except FileFormatError as error:
         batch.status = ImportBatch.Status.FAILED
@@ -197,23 +169,3 @@ def import_file(
         batch.finished_at = timezone.now()
         batch.save()
     return ImportResult(batch, job.notices, (batch.finished_at - started).total_seconds())
-
-
-def _chunks_keeping_partial(
-    records: Iterator[ReadResult], job: _FileImport
-) -> Iterator[list[ReadResult]]:
-    """Chunks of records; when the file breaks off part-way, the records read before the
-    break are processed before the error goes up."""
-    pending: list[ReadResult] = []
-    try:
-        for result in records:
-            pending.append(result)
-            if len(pending) >= CHUNK:
-                yield pending
-                pending = []
-    except FileFormatError:
-        if pending:
-            job.process(pending)
-        raise
-    if pending:
-        yield pending

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from portcullis.engine.checking import Rejection
 
 # A cell starting with one of these is a formula to a spreadsheet; the people who open a
 # rejects file in Excel must see the text that was sent, not run it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("location", "declaration_id", "field", "problem", "value")
-
-
-@dataclass(frozen=True)
-class Rejection:
-    location: str  # "row 12", "line 3", "record 4"
-    declaration_id: str | None
-    field: str  # as the file names it ("HS6 Code"), or a canonical path; "" for the record
-    message: str
-    value: str | None = None  # already escaped and shortened
-
-    def line(self) -> str:
-        where = self.location
-        if self.declaration_id:
-            where += f" (declaration {self.declaration_id})"
-        if not self.field:
-            return f"{where}: {self.message}"
-        shown = f" '{self.value}'" if self.value is not None else ""
-        return f"{where}: {self.field}{shown} {self.message}"
 
 
 def _cell(text: str | None) -> str:
