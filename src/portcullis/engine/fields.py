@@ -17,12 +17,12 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from portcullis.engine.reference import COUNTRY_CODES, CURRENCY_CODES
 
-_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]*")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$"
 # Control characters are never meaningful in declaration text (NUL cannot even be stored by
 # PostgreSQL); codes exclude them by their pattern, free text may keep tab and line breaks.
 _FREE_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,18 +67,11 @@ def _bounded(value: str, max_length: int) -> str:
     return value
 
 
-def _code(max_length: int) -> Validate:
-    """Identifiers and codes: letters, digits and . _ / - only, starting with a letter or digit."""
-
-    def validate(value: Any) -> str:
-        if type(value) is str and len(value) <= max_length and _CODE_RE.fullmatch(value):
-            return value
-        text = _bounded(_text(value), max_length)
-        if not _CODE_RE.fullmatch(text):
-            raise _fail("code_chars", "may contain only letters, digits and . _ / - characters")
-        return text
-
-    return validate
+def blank_to_none(value: Any) -> Any:
+    """For optional fields, blank text means "not given"."""
+    if type(value) is str and not value.strip():
+        return None
+    return value
 
 
 def _free_text(max_length: int) -> Validate:
@@ -213,20 +206,27 @@ _TIME_SCHEMA = {"type": "string", "format": "date-time"}
 _MONEY_SCHEMA = _number_schema(MONEY_PLACES, MONEY_UPPER)
 _QUANTITY_SCHEMA = _number_schema(QUANTITY_PLACES, QUANTITY_UPPER)
 _RATE_SCHEMA = _number_schema(RATE_PLACES, RATE_UPPER)
-_identifier, _short_code = _code(35), _code(10)
 _money = _decimal(MONEY_PLACES, MONEY_UPPER)
 _quantity = _decimal(QUANTITY_PLACES, QUANTITY_UPPER)
 _rate = _decimal(RATE_PLACES, RATE_UPPER)
 _description, _notes = _free_text(512), _free_text(4000)
 
-Identifier = Annotated[str, BeforeValidator(_identifier), WithJsonSchema(_ID_SCHEMA)]
+# Codes and identifiers are the most frequent fields: their checks run in pydantic's compiled
+# core (the validation module words its error types like the rest).
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=35, pattern=CODE_PATTERN),
+    WithJsonSchema(_ID_SCHEMA),
+]
 OptionalIdentifier = Annotated[
-    str | None, BeforeValidator(_or_none(_identifier)), _nullable(_ID_SCHEMA)
+    Identifier | None, BeforeValidator(blank_to_none), _nullable(_ID_SCHEMA)
 ]
-Code = Annotated[str, BeforeValidator(_short_code), WithJsonSchema(_CODE_SCHEMA)]
-OptionalCode = Annotated[
-    str | None, BeforeValidator(_or_none(_short_code)), _nullable(_CODE_SCHEMA)
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10, pattern=CODE_PATTERN),
+    WithJsonSchema(_CODE_SCHEMA),
 ]
+OptionalCode = Annotated[Code | None, BeforeValidator(blank_to_none), _nullable(_CODE_SCHEMA)]
 CountryCode = Annotated[str, BeforeValidator(_country), WithJsonSchema(_COUNTRY_SCHEMA)]
 OptionalCountryCode = Annotated[
     str | None, BeforeValidator(_or_none(_country)), _nullable(_COUNTRY_SCHEMA)

@@ -57,8 +57,9 @@ class TraderRole(StrEnum):
 
 class _Strict(BaseModel):
     # Unknown fields are an error, not silently dropped: a misspelt optional field would
-    # otherwise lose data without anyone noticing.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # otherwise lose data without anyone noticing. Codes may arrive as numbers (JSON,
+    # Parquet): office 30 is the code "30".
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 def _line_no_is_optional(schema: dict[str, Any]) -> None:

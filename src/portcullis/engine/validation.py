@@ -37,6 +37,12 @@ _MESSAGES = {
     "list_type": "must be a list",
     "too_short": "must have at least one item",
     "too_long": "has too many entries",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "string_pattern_mismatch": "may contain only letters, digits and . _ / - characters",
+    "string_unicode": (
+        "is not valid text in the file's encoding (is the file UTF-8? see --encoding)"
+    ),
 }
 
 
@@ -88,8 +94,14 @@ def _problems_from(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for detail in error.errors(include_url=False):
         kind = detail["type"]
-        message = _MESSAGES.get(kind) or str(detail["msg"]).removeprefix("Value error, ")
         given = detail.get("input")
+        if kind == "string_too_long":
+            length, limit = len(str(given)), (detail.get("ctx") or {}).get("max_length")
+            message = f"is too long ({length:,} characters, at most {limit})"
+        elif given is None and kind.endswith("_type"):
+            message = "is required"
+        else:
+            message = _MESSAGES.get(kind) or str(detail["msg"]).removeprefix("Value error, ")
         # A whole record or list is no help in a one-line message; its field path says enough.
         value = None if given is None or isinstance(given, dict | list) else excerpt(given)
         problems.append(FieldProblem(_path(detail["loc"]), message, value))
