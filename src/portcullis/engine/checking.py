@@ -9,7 +9,6 @@ validated declaration between processes costs about as much as validating it.)
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    record: SourceRecord  # where it is in the file (its raw content dropped)
+    record: SourceRecord  # where it is in the file
     valid: ValidDeclaration
 
 
@@ -69,7 +68,7 @@ def check(result: SourceRecord | ReadProblem, context: ValidationContext) -> Che
                 Rejection(location, result.declaration_id, name, problem.message, problem.value)
             )
         return tuple(rejections)
-    return Accepted(dataclasses.replace(result, raw={}), checked)
+    return Accepted(result, checked)
 
 
 def check_file(

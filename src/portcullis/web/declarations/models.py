@@ -47,7 +47,10 @@ class Declaration(models.Model):
 
     declaration_id = models.CharField("declaration id", max_length=35, unique=True)
     lodged_at = models.DateTimeField(db_index=True)
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="declarations")
+    # No index of its own: the (office, lodged_at) index below serves lookups by office.
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="declarations", db_index=False
+    )
     procedure = models.CharField(max_length=10, blank=True)
     process_type = models.CharField(max_length=10, blank=True)
     import_use = models.CharField(max_length=10, blank=True)

@@ -32,8 +32,5 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
 
-    class Meta:
-        indexes = [models.Index(fields=["finding"], name="inspection_finding")]
-
     def __str__(self) -> str:
         return f"{self.declaration_id}: {'finding' if self.finding else 'compliant'}"

@@ -7,9 +7,11 @@ what was read before the break."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -115,6 +117,19 @@ class _FileImport:
             self.reject(Rejection(record.location, declaration_id, "", message))
 
 
+@contextmanager
+def _collect_garbage_less_often() -> Iterator[None]:
+    """An import makes millions of short-lived objects that reference counting frees; at its
+    default pace the cyclic collector re-scans every live object over and over, which was
+    measured at a fifth to a third of an import's time. It still runs, less often."""
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def _rejects_path(batch: ImportBatch, path: Path) -> Path:
     name = _UNSAFE_NAME.sub("_", path.name)[:80]
     return Path(settings.PORTCULLIS_REJECTS_DIR) / f"import-{batch.pk}-{name}.rejects.csv"
@@ -150,11 +165,12 @@ def import_file(
     job = _FileImport(batch, rejects, report or (lambda line: None))
     try:
         context = ValidationContext(tz=ZoneInfo(settings.TIME_ZONE))
-        for chunk in check_file(path, fmt, encoding, context, CHUNK):
-            job.process(chunk)
-            batch.save()
-            if progress:
-                progress(*chunk.progress)
+        with _collect_garbage_less_often():
+            for chunk in check_file(path, fmt, encoding, context, CHUNK):
+                job.process(chunk)
+                batch.save()
+                if progress:
+                    progress(*chunk.progress)
         batch.status = ImportBatch.Status.COMPLETED
     except FileFormatError as error:
         batch.status = ImportBatch.Status.FAILED
