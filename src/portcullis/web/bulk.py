@@ -177,6 +177,8 @@ def get_or_create_many(
     """Primary keys of the rows with these natural keys, creating the missing ones with
     ``defaults`` for their other columns. Safe when another process creates the same rows
     at the same time: creation skips the conflict and the rows are read back."""
+    if not keys:
+        return {}
 
     def fetch(wanted: set[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
         # One query per value of the leading key fields, so the unique index serves it.

@@ -29,7 +29,12 @@ from portcullis.engine.formats import FileFormatError
 from portcullis.engine.validation import ValidationContext
 from portcullis.web.declarations.models import Declaration, ImportBatch
 from portcullis.web.declarations.services.rejects import RejectsFile
-from portcullis.web.declarations.services.storing import Outcome, StoreResult, store_declarations
+from portcullis.web.declarations.services.storing import (
+    Outcome,
+    PartyIds,
+    StoreResult,
+    store_declarations,
+)
 
 CHUNK = 2000  # declarations per transaction: big enough for bulk speed, small for memory
 Progress = Callable[[int, int], None]
@@ -69,6 +74,7 @@ class _FileImport:
         self.rejects = rejects
         self.report = report
         self.first_location: dict[str, str] = {}  # declaration id -> where it first appeared
+        self.party_ids = PartyIds()
         self.notices: list[str] = []
 
     def reject(self, rejection: Rejection) -> None:
@@ -86,7 +92,10 @@ class _FileImport:
             for rejection in checked:
                 self.reject(rejection)
         stored = store_declarations(
-            [a.valid for a in accepted], source=Declaration.Source.FILE, batch=self.batch
+            [a.valid for a in accepted],
+            source=Declaration.Source.FILE,
+            batch=self.batch,
+            party_ids=self.party_ids,
         )
         for record, result in zip(accepted, stored, strict=True):
             self._count(record, result)

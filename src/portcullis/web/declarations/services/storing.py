@@ -67,23 +67,43 @@ class _Known:
     duplicates: list[int] = field(default_factory=list)
 
 
+@dataclass
+class PartyIds:
+    """Ids of offices and traders already looked up, kept across the calls of one import.
+
+    Neither is ever deleted (declarations protect them), so an id once seen stays right;
+    only ids from committed calls are kept, never those of an attempt that rolled back."""
+
+    offices: dict[tuple[str, ...], int] = field(default_factory=dict)
+    traders: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+
 def store_declarations(
     declarations: Sequence[ValidDeclaration],
     *,
     source: Declaration.Source,
     batch: ImportBatch | None = None,
+    party_ids: PartyIds | None = None,
 ) -> list[StoreResult]:
-    """One result per declaration, in order."""
+    """One result per declaration, in order. ``party_ids`` saves looking up, again, the
+    offices and traders an earlier call of the same import already found."""
     for attempt in range(1, _ATTEMPTS + 1):
+        attempt_ids = (
+            PartyIds(dict(party_ids.offices), dict(party_ids.traders)) if party_ids else PartyIds()
+        )
         try:
             with transaction.atomic():
-                return _store(declarations, source, batch)
+                results = _store(declarations, source, batch, attempt_ids)
         except IntegrityError:
             # Another writer stored one of these ids between our check and our insert.
             # Nothing of this attempt was kept (one transaction); the next one sees the
             # other's rows, now committed, as already stored.
             if attempt == _ATTEMPTS:
                 raise
+            continue
+        if party_ids is not None:
+            party_ids.offices, party_ids.traders = attempt_ids.offices, attempt_ids.traders
+        return results
     raise AssertionError("unreachable")
 
 
@@ -91,6 +111,7 @@ def _store(
     declarations: Sequence[ValidDeclaration],
     source: Declaration.Source,
     batch: ImportBatch | None,
+    party_ids: PartyIds,
 ) -> list[StoreResult]:
     ids = {valid.declaration.declaration_id for valid in declarations}
     stored = select_where_in(
@@ -120,7 +141,7 @@ def _store(
             )
             seen.duplicates.append(index)
 
-    pks = _insert([declarations[index] for index in new], source, batch)
+    pks = _insert([declarations[index] for index in new], source, batch, party_ids)
     for index, pk in zip(new, pks, strict=True):
         results[index] = StoreResult(Outcome.STORED, pk)
         entry = known[declarations[index].declaration.declaration_id]
@@ -142,32 +163,46 @@ def _canonical(declaration: Canonical) -> Callable[[], dict[str, Any]]:
     return lambda: canonical_dict(declaration)
 
 
+def _resolve(
+    known: dict[tuple[str, ...], int],
+    model: type[Office | Trader],
+    key_fields: tuple[str, ...],
+    keys: set[tuple[str, ...]],
+    defaults: dict[str, Any],
+) -> dict[tuple[str, ...], int]:
+    known.update(get_or_create_many(model, key_fields, keys - known.keys(), defaults))
+    return known
+
+
 def _insert(
     declarations: Sequence[ValidDeclaration],
     source: Declaration.Source,
     batch: ImportBatch | None,
+    party_ids: PartyIds,
 ) -> list[int]:
     if not declarations:
         return []
     now = timezone.now()
-    offices = get_or_create_many(
-        Office, ("code",), {(valid.declaration.office,) for valid in declarations}, {"name": ""}
+    parties = [valid.declaration.traders() for valid in declarations]
+    offices = _resolve(
+        party_ids.offices,
+        Office,
+        ("code",),
+        {(valid.declaration.office,) for valid in declarations},
+        {"name": ""},
     )
-    traders = get_or_create_many(
+    traders = _resolve(
+        party_ids.traders,
         Trader,
         ("role", "code"),
-        {
-            (role.value, code)
-            for valid in declarations
-            for role, code in valid.declaration.traders().items()
-        },
+        {(role.value, code) for party in parties for role, code in party.items()},
         {"name": "", "aeo_status": Trader.AeoStatus.NONE.value, "first_seen_at": now},
     )
     pks = reserve_ids(Declaration, len(declarations))
     rows, items, inspections = [], [], []
-    for pk, valid in zip(pks, declarations, strict=True):
+    for pk, valid, codes in zip(pks, declarations, parties, strict=True):
         declaration = valid.declaration
-        party = {role: traders[(role.value, code)] for role, code in declaration.traders().items()}
+        party = {role: traders[(role.value, code)] for role, code in codes.items()}
         rows.append(
             {
                 "id": pk,
