@@ -155,6 +155,7 @@ def test_a_declared_encoding_is_used(tmp_path):
         (b"PAR1\x00\x00", "looks like a Parquet file; use --format parquet"),
         (b"\x1f\x8b\x08\x00broken", "the file is not valid gzip"),
         (b"\n\n", "the file has no header row"),
+        (b'"Declaration ID,Date', "the header row is not well-formed CSV"),  # found by fuzzing
     ],
 )
 def test_files_that_are_not_csv_say_what_they_are(tmp_path, content, message):

@@ -72,7 +72,10 @@ def read_rows(
     reader = csv.reader(
         itertools.chain([first_line], source.text), delimiter=delimiter, strict=True
     )
-    header = [name.strip() for name in next(reader)]
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (csv.Error, StopIteration) as error:
+        raise FileFormatError(f"the header row is not well-formed CSV ({error})") from None
     _check_header(header, required, known)
     return _data_rows(reader, header, header.index(id_column))
 
