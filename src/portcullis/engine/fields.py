@@ -86,22 +86,24 @@ def _free_text(max_length: int) -> Validate:
     return validate
 
 
-def _country(value: Any) -> str:
-    if value in COUNTRY_CODES:
-        return str(value)
-    text = _text(value).upper()
-    if text not in COUNTRY_CODES:
-        raise _fail("country", "is not an ISO 3166 country code (ZZ means unknown)")
-    return text
+def _standard_code(codes: frozenset[str], kind: str, message: str) -> Validate:
+    """A code from an ISO list, whose codes are upper case ("cn" is read as "CN")."""
+
+    def validate(value: Any) -> str:
+        if value in codes:
+            return str(value)
+        text = _text(value).upper()
+        if text not in codes:
+            raise _fail(kind, message)
+        return text
+
+    return validate
 
 
-def _currency(value: Any) -> str:
-    if value in CURRENCY_CODES:
-        return str(value)
-    text = _text(value).upper()
-    if text not in CURRENCY_CODES:
-        raise _fail("currency", "is not an ISO 4217 currency code")
-    return text
+_country = _standard_code(
+    COUNTRY_CODES, "country", "is not an ISO 3166 country code (ZZ means unknown)"
+)
+_currency = _standard_code(CURRENCY_CODES, "currency", "is not an ISO 4217 currency code")
 
 
 def _hs_code(value: Any) -> str:
@@ -162,18 +164,14 @@ def _datetime(value: Any, info: ValidationInfo) -> datetime:
 
 def _or_none(validate: Validate) -> Validate:
     def optional(value: Any) -> Any:
-        if value is None or (type(value) is str and not value.strip()):
-            return None
-        return validate(value)
+        return None if blank_to_none(value) is None else validate(value)
 
     return optional
 
 
 def _or_none_in_context(validate: Callable[[Any, ValidationInfo], Any]) -> Any:
     def optional(value: Any, info: ValidationInfo) -> Any:
-        if value is None or (type(value) is str and not value.strip()):
-            return None
-        return validate(value, info)
+        return None if blank_to_none(value) is None else validate(value, info)
 
     return optional
 
