@@ -36,7 +36,3 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     else:
         config["CONN_HEALTH_CHECKS"] = True
     return config
-
-
-def is_postgresql(config: dict[str, Any]) -> bool:
-    return bool(config["ENGINE"] == "django.db.backends.postgresql")

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from portcullis.engine.schema import Declaration as CanonicalDeclaration
+from portcullis.engine.schema import Item as CanonicalItem
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.models import Inspection
 
-_HEADER = ("procedure", "process_type", "import_use", "payment_type", "transport_mode")
-_ITEM = (
-    "line_no", "hs_code", "description", "origin_country", "origin_indicator", "net_mass_kg",
-    "quantity", "quantity_unit", "customs_value", "currency", "tax_type", "tax_rate", "duty",
+# Header fields stored as plain columns of the same name (the rest are keys or relations).
+HEADER_COLUMNS = (
+    "procedure", "process_type", "import_use", "payment_type", "transport_mode",
+    "country_of_departure",
 )  # fmt: skip
+ITEM_COLUMNS = tuple(CanonicalItem.model_fields)  # every item field has its column
 _OUTCOME = ("finding", "critical", "additional_duties", "seizure", "inspected_at", "notes")
 
 
@@ -25,14 +27,14 @@ def stored_declaration(pk: int) -> CanonicalDeclaration:
         "declaration_id": row.declaration_id,
         "lodged_at": row.lodged_at,
         "office": row.office.code,
-        **{name: getattr(row, name) for name in _HEADER},
+        **{name: getattr(row, name) for name in HEADER_COLUMNS},
         "declarant": row.declarant.code,
         "importer": row.importer.code,
         "seller": row.seller.code if row.seller else None,
         "courier": row.courier.code if row.courier else None,
-        "country_of_departure": row.country_of_departure,
         "items": [
-            {name: getattr(item, name) for name in _ITEM} for item in row.items.order_by("line_no")
+            {name: getattr(item, name) for name in ITEM_COLUMNS}
+            for item in row.items.order_by("line_no")
         ],
     }
     inspection = Inspection.objects.filter(declaration=row, source="imported").first()

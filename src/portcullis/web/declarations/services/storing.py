@@ -22,21 +22,24 @@ from portcullis.engine.schema import Item as CanonicalItem
 from portcullis.engine.validation import ValidDeclaration
 from portcullis.web.bulk import bulk_insert, get_or_create_many, reserve_ids, select_where_in
 from portcullis.web.declarations.models import Declaration, ImportBatch, Item
-from portcullis.web.declarations.services.stored import stored_declaration
+from portcullis.web.declarations.services.stored import (
+    HEADER_COLUMNS,
+    ITEM_COLUMNS,
+    stored_declaration,
+)
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Office
 from portcullis.web.traders.models import Trader
 
-# Optional text is stored as "" (Django's convention for CharField), never NULL.
-_OPTIONAL_HEADER_CODES = (
-    "procedure", "process_type", "import_use", "payment_type", "transport_mode",
-    "country_of_departure",
-)  # fmt: skip
-_ITEM_VALUES = (
-    "line_no", "hs_code", "origin_country", "net_mass_kg", "quantity", "customs_value",
-    "currency", "tax_rate", "duty",
-)  # fmt: skip
-_ITEM_OPTIONAL_TEXT = ("description", "origin_indicator", "quantity_unit", "tax_type")
+
+def _as_stored(model: type[Declaration | Item], names: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """(column, what "not given" is stored as): "" for text columns, which are never NULL
+    (Django's convention), None for the others."""
+    return [(name, None if model._meta.get_field(name).null else "") for name in names]
+
+
+_HEADER_COLUMNS = _as_stored(Declaration, HEADER_COLUMNS)
+_ITEM_COLUMNS = _as_stored(Item, ITEM_COLUMNS)
 
 
 _ATTEMPTS = 5  # concurrent writers of the same ids each lose at most a few races
@@ -209,7 +212,7 @@ def _insert(
                 "declaration_id": declaration.declaration_id,
                 "lodged_at": declaration.lodged_at,
                 "office_id": offices[(declaration.office,)],
-                **{name: getattr(declaration, name) or "" for name in _OPTIONAL_HEADER_CODES},
+                **_values(declaration, _HEADER_COLUMNS),
                 "declarant_id": party[TraderRole.DECLARANT],
                 "importer_id": party[TraderRole.IMPORTER],
                 "seller_id": party.get(TraderRole.SELLER),
@@ -230,12 +233,16 @@ def _insert(
     return pks
 
 
+def _values(source: Canonical | CanonicalItem, columns: list[tuple[str, Any]]) -> dict[str, Any]:
+    values = {}
+    for name, not_given in columns:
+        value = getattr(source, name)
+        values[name] = not_given if value is None else value
+    return values
+
+
 def _item(declaration_pk: int, item: CanonicalItem) -> dict[str, Any]:
-    return {
-        "declaration_id": declaration_pk,
-        **{name: getattr(item, name) for name in _ITEM_VALUES},
-        **{name: getattr(item, name) or "" for name in _ITEM_OPTIONAL_TEXT},
-    }
+    return {"declaration_id": declaration_pk, **_values(item, _ITEM_COLUMNS)}
 
 
 def _inspection(declaration_pk: int, outcome: InspectionOutcome, now: datetime) -> dict[str, Any]:
