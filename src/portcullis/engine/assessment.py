@@ -1,0 +1,478 @@
+"""Assessing declarations: every signal, one risk score per item, one channel per declaration.
+
+An item's risk score combines the model's probability with the weights of the profiles and
+watchlist entries it hits, each read as an independent chance of a finding (noisy-OR):
+
+    risk = 1 - (1 - model) × Π (1 - profile weight) × Π (1 - watchlist weight)
+
+A declaration's risk score is that of its riskiest item, whose factors explain the decision.
+The same code assesses one declaration from the API and a million items from a file. If a
+signal cannot be computed, every declaration of the batch fails closed, with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from portcullis.engine.catalogue import Catalogue
+from portcullis.engine.channels import Channel
+from portcullis.engine.features import FeatureContext, Features, build_features, context_fields
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.items import SMALL_FRAME
+from portcullis.engine.model.artifact import ModelArtifact
+from portcullis.engine.model.explain import Factor, fields_to_describe, top_factors
+from portcullis.engine.rules.profiles import ProfileSet
+from portcullis.engine.selectivity import (
+    Policy,
+    SelectionSeed,
+    Signals,
+    most_severe,
+    select_channels,
+)
+
+Explain = Literal["selected", "all", "none"]
+Floats = npt.NDArray[np.float64]
+
+
+class SignalFailure(Exception):
+    """A signal could not be computed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Versions:
+    model: str | None
+    profiles: str
+    policy: str
+    seed: str  # fingerprint of the selection seed
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "model": self.model,
+            "profiles": self.profiles,
+            "policy": self.policy,
+            "seed": self.seed,
+        }
+
+
+@dataclass
+class StoredInputs:
+    """What a decision stored to be replayed: the context fields of each item and the
+    watchlist entries it matched (columns declaration_id, line_no, entry, kind, reason,
+    weight), as they were when first assessed."""
+
+    context: pl.DataFrame
+    watchlist_hits: pl.DataFrame
+
+
+@dataclass
+class Assessment:
+    """The engine's verdict on a batch of declarations.
+
+    ``declarations``: one row each, in order: declaration_id, office, channel, reason,
+    risk_score, model_score, revenue_at_stake, top_line_no, failure, u_random, u_explore.
+    ``items``: declaration_id, line_no, model_score, risk_score, revenue_at_stake.
+    ``profile_hits``: declaration_id, line_no, profile (code), version, weight, channel,
+    mandatory, selected. ``watchlist_hits``: declaration_id, line_no, entry (code), kind,
+    reason, weight. ``factors``: for the declarations explained, its top item's factors."""
+
+    declarations: pl.DataFrame
+    items: pl.DataFrame
+    profile_hits: pl.DataFrame
+    watchlist_hits: pl.DataFrame
+    factors: dict[str, list[Factor]]
+    versions: Versions
+    features: Features | None = None
+    context_names: tuple[str, ...] = ()
+
+    def channel_mix(self) -> dict[str, int]:
+        counts = dict(self.declarations.group_by("channel").len().iter_rows())
+        return {c.value: int(counts.get(c.value, 0)) for c in Channel}
+
+    def context(self) -> list[dict[str, Any]]:
+        """Each item's context fields as plain values (None for null), to store."""
+        if self.features is None:
+            return [{} for _ in range(self.items.height)]
+        positions = np.arange(self.features.height)
+        return self.features.rows(positions, self.context_names)
+
+
+@dataclass
+class RiskEngine:
+    """Everything an assessment depends on, compiled and loaded once, used many times."""
+
+    catalogue: Catalogue
+    context: FeatureContext
+    profiles: ProfileSet
+    policy: Policy
+    seed: SelectionSeed
+    model: ModelArtifact | None = None
+    # Explanation is TreeSHAP, by far the costliest step per item: by default only the
+    # declarations that are not released green are explained.
+    explain: Explain = "selected"
+    _describe: list[str] = field(default_factory=list, init=False, repr=False)
+
+    @property
+    def versions(self) -> Versions:
+        return Versions(
+            self.model.version if self.model else None,
+            self.profiles.version,
+            self.policy.version,
+            self.seed.fingerprint,
+        )
+
+    def context_fields(self) -> tuple[str, ...]:
+        return context_fields(self.catalogue)
+
+    def features(
+        self, items: pl.DataFrame, stored: StoredInputs | None = None, one_declaration: bool = False
+    ) -> Features:
+        """Every field of ``items`` but the model score: computed now, or, to replay, read
+        from what a decision stored."""
+        if stored is None:
+            return build_features(items, self.context, one_declaration)
+        frame = add_derived(items, one_declaration)
+        names = [n for n in self.context_fields() if n in stored.context.columns]
+        missing = sorted(set(self.context_fields()) - set(names))
+        if missing:
+            raise SignalFailure(f"the stored inputs lack {', '.join(missing)}")
+        keys = ["declaration_id", "line_no"]
+        aligned = frame.select(keys).join(
+            stored.context, on=keys, how="left", maintain_order="left"
+        )
+        features = Features(frame, {name: aligned.get_column(name) for name in names})
+        features.watchlist_hits = _rows_of(frame, stored.watchlist_hits)
+        return features
+
+    def assess(
+        self,
+        items: pl.DataFrame,
+        stored: StoredInputs | None = None,
+        explain: Explain | None = None,
+    ) -> Assessment:
+        """Assess the declarations in ``items`` (an item frame, each declaration's items
+        together)."""
+        segments = _segments(items)
+        try:
+            features = self.features(items, stored, one_declaration=len(segments) == 1)
+            matrix = self._score(features)
+            failure = None
+        except Exception as error:
+            features, matrix, failure = None, None, _reason(error)
+        return self._decide(items, segments, features, matrix, failure, explain or self.explain)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _score(self, features: Features) -> Floats:
+        """Adds model_score (and revenue_at_stake); returns the model's input matrix."""
+        if self.model is None:
+            raise SignalFailure("no model is active")
+        matrix = self.model.matrix(features)
+        # One thread for a few rows: waking a thread pool costs more than the prediction.
+        threads = 1 if len(matrix) <= SMALL_FRAME else 0  # 0: LightGBM's default
+        probability = np.asarray(
+            self.model.booster.predict(matrix, num_threads=threads), dtype=np.float64
+        )
+        if not np.all(np.isfinite(probability)):
+            raise SignalFailure("the model gave a score that is not a number")
+        features.add("model_score", probability)
+        revenue = self.model.predict_revenue(matrix, probability)
+        features.add(
+            "revenue_at_stake", revenue if revenue is not None else np.full(len(matrix), np.nan)
+        )
+        return matrix
+
+    def _decide(
+        self,
+        items: pl.DataFrame,
+        segments: npt.NDArray[np.int64],
+        features: Features | None,
+        matrix: Floats | None,
+        failure: str | None,
+        explain: Explain,
+    ) -> Assessment:
+        ids = items.get_column("declaration_id")
+        lines = items.get_column("line_no")
+        starts = segments
+        declaration_ids = ids.gather(starts).to_list()
+        offices = items.get_column("office").gather(starts).to_list()
+        row_keys = pl.DataFrame(
+            {
+                "row": np.arange(items.height, dtype=np.uint32),
+                "declaration_id": ids,
+                "line_no": lines,
+            }
+        )
+        if features is not None:
+            profile_hits = self._profile_hits(features, row_keys, ids.to_list())
+            watchlist_hits = self._watchlist_hits(features, row_keys)
+            model = features.numbers("model_score")
+            revenue = features.numbers("revenue_at_stake")
+            aeo = features.numbers("importer_aeo").astype(bool)
+        else:
+            profile_hits, watchlist_hits = _empty_profile_hits(), _empty_watchlist_hits()
+            model = revenue = np.full(items.height, np.nan)
+            aeo = np.zeros(items.height, dtype=bool)
+        risk = _risk(model, profile_hits, watchlist_hits, items.height)
+        top = _top_rows(risk, starts, items.height)
+        mandatory = _mandatory(profile_hits)
+        signals = Signals(
+            declaration_id=declaration_ids,
+            office=offices,
+            risk_score=risk[top],
+            model_score=model[top],
+            importer_aeo=aeo[top],
+            mandatory_channel=[mandatory.get(i) for i in declaration_ids],
+            failure=[failure] * len(declaration_ids),
+        )
+        selection = select_channels(signals, self.policy, self.seed)
+        with np.errstate(invalid="ignore"):
+            declaration_revenue = np.add.reduceat(revenue, starts) if len(starts) else revenue[:0]
+        declarations = pl.DataFrame(
+            [
+                pl.Series("declaration_id", declaration_ids, dtype=pl.String),
+                pl.Series("office", offices, dtype=pl.String),
+                pl.Series("channel", selection.channel, dtype=pl.String),
+                pl.Series("reason", selection.reason, dtype=pl.String),
+                _numbers(
+                    "risk_score", signals.risk_score if failure is None else None, len(starts)
+                ),
+                _numbers("model_score", signals.model_score, len(starts)),
+                _numbers("revenue_at_stake", declaration_revenue, len(starts)),
+                lines.gather(top).alias("top_line_no"),
+                pl.Series("failure", signals.failure, dtype=pl.String),
+                pl.Series("u_random", selection.u_random, dtype=pl.Float64),
+                pl.Series("u_explore", selection.u_explore, dtype=pl.Float64),
+            ]
+        )
+        item_scores = pl.DataFrame(
+            [
+                ids,
+                lines,
+                _numbers("model_score", model, items.height),
+                _numbers("risk_score", risk if failure is None else None, items.height),
+                _numbers("revenue_at_stake", revenue, items.height),
+            ]
+        )
+        factors: dict[str, list[Factor]] = {}
+        if features is not None and matrix is not None:
+            factors = self._factors(
+                features, matrix, top, declaration_ids, selection.channel, explain
+            )
+        return Assessment(
+            declarations,
+            item_scores,
+            _without_row(profile_hits),
+            _without_row(watchlist_hits),
+            factors,
+            self.versions,
+            features,
+            self.context_fields(),
+        )
+
+    def _profile_hits(
+        self, features: Features, row_keys: pl.DataFrame, ids: list[str]
+    ) -> pl.DataFrame:
+        hits = self.profiles.hits(features)
+        if hits.height == 0:
+            return _empty_profile_hits()
+        rows = hits.get_column("row").to_list()
+        chosen = [self.profiles.profiles[p].profile for p in hits.get_column("profile").to_list()]
+        selected = [
+            p.mandatory
+            and (
+                p.selection_pct >= 100
+                or self.seed.uniform("profile", p.code, ids[r]) * 100 < p.selection_pct
+            )
+            for p, r in zip(chosen, rows, strict=True)
+        ]
+        return pl.DataFrame(
+            {
+                "row": hits.get_column("row"),
+                "declaration_id": [ids[r] for r in rows],
+                "line_no": row_keys.get_column("line_no").gather(hits.get_column("row")),
+                "profile": [p.code for p in chosen],
+                "version": [p.version for p in chosen],
+                "weight": [p.weight for p in chosen],
+                "channel": [p.channel.value for p in chosen],
+                "mandatory": [p.mandatory for p in chosen],
+                "selected": selected,
+            },
+            schema=_PROFILE_HIT_SCHEMA,
+        )
+
+    def _watchlist_hits(self, features: Features, row_keys: pl.DataFrame) -> pl.DataFrame:
+        hits = features.watchlist_hits
+        if hits is None or hits.height == 0:
+            return _empty_watchlist_hits()
+        if "code" in hits.columns:  # replayed: stored with their codes and weights
+            joined = hits.join(row_keys, on="row", how="left")
+            return joined.select(
+                "row",
+                "declaration_id",
+                "line_no",
+                pl.col("code").alias("entry"),
+                "kind",
+                "reason",
+                "weight",
+            ).cast(pl.Schema(_WATCHLIST_HIT_SCHEMA))
+        entries = self.context.watchlist.entries
+        positions = hits.get_column("entry").to_list()
+        return pl.DataFrame(
+            {
+                "row": hits.get_column("row"),
+                "declaration_id": row_keys.get_column("declaration_id").gather(
+                    hits.get_column("row")
+                ),
+                "line_no": row_keys.get_column("line_no").gather(hits.get_column("row")),
+                "entry": [entries[e].code for e in positions],
+                "kind": [entries[e].kind.value for e in positions],
+                "reason": [entries[e].reason for e in positions],
+                "weight": [entries[e].weight for e in positions],
+            },
+            schema=_WATCHLIST_HIT_SCHEMA,
+        )
+
+    def _factors(
+        self,
+        features: Features,
+        matrix: Floats,
+        top: npt.NDArray[np.int64],
+        ids: list[str],
+        channels: list[str],
+        explain: Explain,
+    ) -> dict[str, list[Factor]]:
+        if self.model is None or explain == "none":
+            return {}
+        chosen = [k for k, c in enumerate(channels) if explain == "all" or c != Channel.GREEN.value]
+        if not chosen:
+            return {}
+        rows = top[chosen]
+        if not self._describe:
+            self._describe = fields_to_describe(self.model)
+        explained = top_factors(self.model, matrix[rows], features.rows(rows, self._describe))
+        return {ids[k]: factors for k, factors in zip(chosen, explained, strict=True)}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _segments(items: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """Start row of each declaration; its items must be together (as item_frame makes them)."""
+    ids = items.get_column("declaration_id")
+    if items.height == 0:
+        return np.zeros(0, dtype=np.int64)
+    if items.height <= SMALL_FRAME:
+        values = ids.to_list()
+        firsts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+        if len(firsts) != len(set(values)):
+            raise ValueError("a declaration's items must be next to each other in the frame")
+        return np.asarray(firsts, dtype=np.int64)
+    changed = ids.ne_missing(ids.shift(1)).fill_null(True)
+    starts: npt.NDArray[np.int64] = np.flatnonzero(changed.to_numpy()).astype(np.int64)
+    if len(starts) != ids.n_unique():
+        raise ValueError("a declaration's items must be next to each other in the frame")
+    return starts
+
+
+def _risk(
+    model: Floats, profile_hits: pl.DataFrame, watchlist_hits: pl.DataFrame, height: int
+) -> Floats:
+    """Noisy-OR of the model probability and the weights of every hit, per item."""
+    keep = np.zeros(height)  # sum of log(1 - weight)
+    for hits in (profile_hits, watchlist_hits):
+        if hits.height:
+            weights = np.minimum(hits.get_column("weight").to_numpy(), 1 - 1e-12)
+            np.add.at(keep, hits.get_column("row").to_numpy(), np.log1p(-weights))
+    return 1.0 - (1.0 - np.nan_to_num(model)) * np.exp(keep)
+
+
+def _top_rows(risk: Floats, starts: npt.NDArray[np.int64], height: int) -> npt.NDArray[np.int64]:
+    """The first row with the highest risk in each declaration."""
+    if len(starts) == 0:
+        return starts
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, height)))
+    order = np.lexsort((np.arange(height), -risk, segment))
+    firsts = np.flatnonzero(np.r_[True, segment[order][1:] != segment[order][:-1]])
+    return order[firsts].astype(np.int64)
+
+
+def _mandatory(profile_hits: pl.DataFrame) -> dict[str, str]:
+    """Per declaration, the most severe channel among its selected mandatory hits."""
+    chosen: dict[str, list[str]] = {}
+    if profile_hits.height:
+        selected = profile_hits.filter(pl.col("selected"))
+        for declaration_id, channel in selected.select("declaration_id", "channel").iter_rows():
+            chosen.setdefault(declaration_id, []).append(channel)
+    return {d: c for d, channels in chosen.items() if (c := most_severe(channels)) is not None}
+
+
+def _rows_of(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """Stored watchlist hits with the row each refers to in ``frame``."""
+    keys = frame.select("declaration_id", "line_no").with_row_index("row")
+    return stored.join(keys, on=["declaration_id", "line_no"], how="inner").select(
+        "row", pl.col("entry").alias("code"), "kind", "reason", "weight"
+    )
+
+
+def _numbers(name: str, values: Floats | None, height: int) -> pl.Series:
+    """A float column with NaN (and no values at all) as null."""
+    if values is None:
+        return pl.Series(name, [None] * height, dtype=pl.Float64)
+    return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+
+
+def _without_row(hits: pl.DataFrame) -> pl.DataFrame:
+    # Rebuilt from its columns: DataFrame.drop goes through the query planner, which costs
+    # more than the whole of some single-declaration steps.
+    return pl.DataFrame([column for column in hits.get_columns() if column.name != "row"])
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, SignalFailure):
+        return text
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+_PROFILE_HIT_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.UInt32(),
+    "declaration_id": pl.String(),
+    "line_no": pl.Int32(),
+    "profile": pl.String(),
+    "version": pl.Int64(),
+    "weight": pl.Float64(),
+    "channel": pl.String(),
+    "mandatory": pl.Boolean(),
+    "selected": pl.Boolean(),
+}
+_WATCHLIST_HIT_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.UInt32(),
+    "declaration_id": pl.String(),
+    "line_no": pl.Int32(),
+    "entry": pl.String(),
+    "kind": pl.String(),
+    "reason": pl.String(),
+    "weight": pl.Float64(),
+}
+
+
+def _empty_profile_hits() -> pl.DataFrame:
+    return pl.DataFrame(schema=_PROFILE_HIT_SCHEMA)
+
+
+def _empty_watchlist_hits() -> pl.DataFrame:
+    return pl.DataFrame(schema=_WATCHLIST_HIT_SCHEMA)
+
+
+def as_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts with NaN turned into None (JSON has no NaN)."""
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in frame.to_dicts()
+    ]

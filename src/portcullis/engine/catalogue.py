@@ -1,0 +1,172 @@
+"""Every field a targeting profile may name: declared fields and derived features, typed.
+
+The profile language checks criteria against this catalogue (unknown names, wrong types);
+the features module produces exactly these columns, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portcullis.engine.items import HEADER_FIELDS, ITEM_FIELDS, TIME
+
+
+class Kind(StrEnum):
+    """The type of a field or expression in the profile language."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    BOOL = "true/false"
+    TIME = "date-time"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    kind: Kind
+    description: str
+    group: str  # declaration, item, derived, valuation, compliance, watchlist, model
+
+
+def _declared_kind(dtype: object) -> Kind:
+    if dtype == TIME:
+        return Kind.TIME
+    if str(dtype) in ("Float64", "Int32"):
+        return Kind.NUMBER
+    return Kind.TEXT
+
+
+_DECLARED_DESCRIPTIONS = {
+    "declaration_id": "the clearance system's declaration id",
+    "lodged_at": 'when the declaration was lodged (compare with "2021-03-01")',
+    "office": "customs office code",
+    "procedure": "customs procedure / import type code",
+    "process_type": "clearance process code",
+    "import_use": "import use code",
+    "payment_type": "payment type code",
+    "transport_mode": "mode of transport code",
+    "declarant": "declarant (customs broker) id",
+    "importer": "importer id",
+    "seller": "foreign seller id",
+    "courier": "courier id",
+    "country_of_departure": "ISO country the goods were shipped from",
+    "line_no": "item number on the declaration",
+    "hs_code": "HS code as declared (6 to 10 digits)",
+    "origin_country": "ISO country of origin",
+    "origin_indicator": "origin / preference proof code",
+    "net_mass_kg": "net mass in kg",
+    "quantity": "quantity in the supplementary unit",
+    "quantity_unit": "supplementary unit code",
+    "customs_value": "customs value of the item, in its currency",
+    "currency": "ISO currency of the customs value",
+    "tax_type": "duty / tax type code",
+    "tax_rate": "duty rate in percent",
+    "duty": "duty declared on the item",
+}
+
+_DERIVED = (
+    FieldSpec("hs_chapter", Kind.TEXT, "first 2 digits of the HS code", "derived"),
+    FieldSpec("hs_heading", Kind.TEXT, "first 4 digits of the HS code", "derived"),
+    FieldSpec("hs6", Kind.TEXT, "first 6 digits of the HS code (the subheading)", "derived"),
+    FieldSpec("unit_value", Kind.NUMBER, "customs value per kg (null when mass is 0)", "derived"),
+    FieldSpec("declaration_value", Kind.NUMBER, "customs value of all items", "derived"),
+    FieldSpec("item_count", Kind.NUMBER, "number of items on the declaration", "derived"),
+    FieldSpec("departure_is_origin", Kind.BOOL, "shipped from its country of origin", "derived"),
+    FieldSpec(
+        "ref_unit_value",
+        Kind.NUMBER,
+        "reference value per kg: median for the HS6 and origin (or HS6, or HS4) in history",
+        "valuation",
+    ),
+    FieldSpec("value_ratio", Kind.NUMBER, "unit_value / ref_unit_value", "valuation"),
+    FieldSpec(
+        "valuation_z",
+        Kind.NUMBER,
+        "robust z-score of the log unit value against the reference (negative: cheap)",
+        "valuation",
+    ),
+    FieldSpec(
+        "valuation_basis",
+        Kind.TEXT,
+        'which reference was found: "hs6_origin", "hs6", "hs4" (null: none)',
+        "valuation",
+    ),
+    FieldSpec(
+        "importer_aeo", Kind.BOOL, "the importer is an Authorised Economic Operator", "trader"
+    ),
+    FieldSpec("model_score", Kind.NUMBER, "the model's probability of a finding (0 to 1)", "model"),
+    FieldSpec("watchlist_hits", Kind.NUMBER, "watchlist entries that match the item", "watchlist"),
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    fields: dict[str, FieldSpec]
+
+    def get(self, name: str) -> FieldSpec | None:
+        return self.fields.get(name)
+
+    def names(self) -> list[str]:
+        return list(self.fields)
+
+
+def build_catalogue(
+    compliance_subjects: tuple[str, ...],
+    activity_subjects: tuple[str, ...],
+    watchlist_kinds: tuple[str, ...],
+) -> Catalogue:
+    """The catalogue for the configured compliance subjects and watchlist kinds."""
+    specs: list[FieldSpec] = []
+    for name, dtype in HEADER_FIELDS.items():
+        specs.append(
+            FieldSpec(name, _declared_kind(dtype), _DECLARED_DESCRIPTIONS[name], "declaration")
+        )
+    for name, dtype in ITEM_FIELDS.items():
+        specs.append(FieldSpec(name, _declared_kind(dtype), _DECLARED_DESCRIPTIONS[name], "item"))
+    specs.extend(_DERIVED)
+    for subject in compliance_subjects:
+        label = subject.replace("_", " × ")
+        specs.append(
+            FieldSpec(
+                f"{subject}_finding_rate",
+                Kind.NUMBER,
+                f"smoothed share of inspections with a finding, by {label}, before lodging",
+                "compliance",
+            )
+        )
+        specs.append(
+            FieldSpec(
+                f"{subject}_inspections",
+                Kind.NUMBER,
+                f"inspection outcomes known for the {label} before lodging",
+                "compliance",
+            )
+        )
+    for subject in activity_subjects:
+        specs.append(
+            FieldSpec(
+                f"{subject}_declarations",
+                Kind.NUMBER,
+                f"declarations of the {subject} lodged before this one",
+                "compliance",
+            )
+        )
+        specs.append(
+            FieldSpec(
+                f"is_new_{subject}",
+                Kind.BOOL,
+                f"the {subject} has lodged no declaration before",
+                "compliance",
+            )
+        )
+    for kind in watchlist_kinds:
+        specs.append(
+            FieldSpec(
+                f"{kind}_watchlisted",
+                Kind.BOOL,
+                f"an active watchlist entry names the item's {kind.replace('_', ' ')}",
+                "watchlist",
+            )
+        )
+    return Catalogue({spec.name: spec for spec in specs})

@@ -1,0 +1,262 @@
+"""Compliance history: smoothed finding rates of traders and goods, computed point in time.
+
+For each subject (importer, declarant, seller, HS6, HS6 × origin, ...) the share of its
+inspections that found something, shrunk towards the overall rate by a Beta prior so that a
+newcomer with one inspection is neither trusted nor condemned:
+
+    rate = (findings + m · p0) / (inspections + m)
+
+Point in time means a declaration assessed at instant t (its lodging time) sees only outcomes
+known at or before t (``known_at``; see ``portcullis.engine.items.known_at``), never later
+ones, so that history used for training holds no information from the future. Activity
+counts (``importer_declarations``) count declarations lodged strictly before t.
+
+Two ways to attach the figures, which agree where both apply:
+- ``point_in_time``: for items anywhere in time (training, backtests), by as-of joins;
+- ``snapshot``: for declarations lodged after every known outcome (live assessment), by a
+  lookup of the latest totals, plus the declarations earlier in the same batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from portcullis.engine.features.lookup import Array, KeyedTable
+from portcullis.engine.items import SMALL_FRAME
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a finding rate is kept for. Header-level subjects count each declaration once."""
+
+    name: str
+    keys: tuple[str, ...]
+    per_declaration: bool
+
+
+SUBJECTS: tuple[Subject, ...] = (
+    Subject("importer", ("importer",), True),
+    Subject("declarant", ("declarant",), True),
+    Subject("seller", ("seller",), True),
+    Subject("courier", ("courier",), True),
+    Subject("office", ("office",), True),
+    Subject("departure", ("country_of_departure",), True),
+    Subject("hs6", ("hs6",), False),
+    Subject("hs4", ("hs_heading",), False),
+    Subject("chapter", ("hs_chapter",), False),
+    Subject("origin", ("origin_country",), False),
+    Subject("tax_type", ("tax_type",), False),
+    Subject("hs6_origin", ("hs6", "origin_country"), False),
+    Subject("hs4_origin", ("hs_heading", "origin_country"), False),
+)
+# Traders whose number of earlier declarations is a feature (newcomers are a classic risk).
+ACTIVITY: tuple[str, ...] = ("importer", "declarant", "seller")
+
+
+@dataclass(frozen=True)
+class ComplianceSettings:
+    subjects: tuple[Subject, ...] = SUBJECTS
+    activity: tuple[str, ...] = ACTIVITY
+    prior_strength: float = 5.0  # m: how many inspections the prior is worth
+    # The prior p0 is itself the overall finding rate known at the time, leaning on this
+    # base rate until a few outcomes are known.
+    base_rate: float = 0.1
+    base_strength: float = 10.0
+
+
+class ComplianceHistory:
+    """Outcomes and declarations known so far, ready to give each item its figures."""
+
+    def __init__(self, history: pl.DataFrame, settings: ComplianceSettings | None = None) -> None:
+        """``history``: items with derived fields and outcome columns (null outcome: not
+        inspected, or not yet known)."""
+        self.settings = settings or ComplianceSettings()
+        outcomes = history.filter(pl.col("finding").is_not_null())
+        per_declaration = outcomes.unique("declaration_id", keep="first", maintain_order=True)
+        self.outcomes = per_declaration.height
+        self.findings = int(per_declaration.get_column("finding").sum())
+        self._overall = (
+            per_declaration.group_by("known_at")
+            .agg(pl.col("finding").sum().alias("_all_f"), pl.len().alias("_all_n"))
+            .sort("known_at")
+            .with_columns(pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum())
+            .rename({"known_at": "_known_at"})
+        )
+        self.latest_known: datetime | None = outcomes.get_column("known_at").max()  # type: ignore[assignment]
+        self._cumulative: dict[str, pl.DataFrame] = {}
+        self._totals: dict[str, KeyedTable] = {}
+        for subject in self.settings.subjects:
+            rows = per_declaration if subject.per_declaration else outcomes
+            daily = (
+                rows.drop_nulls(list(subject.keys))
+                .group_by(*subject.keys, "known_at")
+                .agg(
+                    pl.col("finding").sum().alias(f"_{subject.name}_f"),
+                    pl.len().alias(f"_{subject.name}_n"),
+                )
+                .sort("known_at")
+            )
+            cumulative = daily.with_columns(
+                pl.col(f"_{subject.name}_f").cum_sum().over(subject.keys),
+                pl.col(f"_{subject.name}_n").cum_sum().over(subject.keys),
+            )
+            self._cumulative[subject.name] = cumulative
+            totals = daily.group_by(subject.keys).agg(
+                pl.col(f"_{subject.name}_f").sum(), pl.col(f"_{subject.name}_n").sum()
+            )
+            self._totals[subject.name] = KeyedTable(totals.sort(subject.keys), subject.keys)
+        declarations = history.unique("declaration_id", keep="first", maintain_order=True)
+        self.latest_lodged: datetime | None = declarations.get_column("lodged_at").max()  # type: ignore[assignment]
+        self._activity: dict[str, pl.DataFrame] = {}
+        self._activity_totals: dict[str, KeyedTable] = {}
+        for trader in self.settings.activity:
+            daily = (
+                declarations.drop_nulls(trader)
+                .group_by(trader, "lodged_at")
+                .agg(pl.len().alias(f"_{trader}_d"))
+                .sort("lodged_at")
+            )
+            self._activity[trader] = daily.with_columns(
+                pl.col(f"_{trader}_d").cum_sum().over(trader)
+            )
+            totals = daily.group_by(trader).agg(pl.col(f"_{trader}_d").sum())
+            self._activity_totals[trader] = KeyedTable(totals.sort(trader), (trader,))
+
+    # -- attaching -------------------------------------------------------------------------
+
+    def can_snapshot(self, items: pl.DataFrame) -> bool:
+        """True when every item was lodged after every outcome became known and after every
+        declaration in history: the latest totals are then exactly their point-in-time
+        figures."""
+        if items.height == 0:
+            return True
+        first = items.get_column("lodged_at").min()
+        return all(
+            latest is None or (first is not None and latest < first)  # type: ignore[operator]
+            for latest in (self.latest_known, self.latest_lodged)
+        )
+
+    def fields(self, items: pl.DataFrame) -> dict[str, Array | pl.Series]:
+        """The compliance fields of ``items`` (with derived fields), point in time: from the
+        latest totals when that is exact (``can_snapshot``), else by as-of joins."""
+        counts = self._snapshot(items) if self.can_snapshot(items) else self._point_in_time(items)
+        present = {trader: _present(items.get_column(trader)) for trader in self.settings.activity}
+        return self._figures(counts, present)
+
+    # -- counts ------------------------------------------------------------------------------
+
+    def _snapshot(self, items: pl.DataFrame) -> dict[str, Array]:
+        """Latest totals; declarations earlier in the same batch count as activity, as they
+        would if sent one by one."""
+        counts: dict[str, Array] = {
+            "_all_f": np.full(items.height, float(self.findings)),
+            "_all_n": np.full(items.height, float(self.outcomes)),
+        }
+        for subject in self.settings.subjects:
+            counts.update(self._totals[subject.name].arrays(items))
+        for trader in self.settings.activity:
+            counts.update(self._activity_totals[trader].arrays(items))
+        for trader, earlier in _earlier_in_batch(items, self.settings.activity).items():
+            counts[f"_{trader}_d"] = np.nan_to_num(counts[f"_{trader}_d"]) + earlier
+        return counts
+
+    def _point_in_time(self, items: pl.DataFrame) -> dict[str, Array]:
+        """Cumulative figures as of each item's lodging time, by as-of joins. Items that are
+        themselves in history do not count towards their own figures."""
+        keys = {k for s in self.settings.subjects for k in s.keys} | set(self.settings.activity)
+        frame = items.select("lodged_at", *sorted(keys)).with_row_index("_order").sort("lodged_at")
+        frame = frame.join_asof(
+            self._overall,
+            left_on="lodged_at",
+            right_on="_known_at",
+            strategy="backward",
+            allow_exact_matches=True,
+            check_sortedness=False,
+        ).drop("_known_at")
+        for subject in self.settings.subjects:
+            frame = frame.join_asof(
+                self._cumulative[subject.name].rename({"known_at": "_known_at"}),
+                left_on="lodged_at",
+                right_on="_known_at",
+                by=list(subject.keys),
+                strategy="backward",
+                allow_exact_matches=True,  # known at t is usable at t
+                check_sortedness=False,
+            ).drop("_known_at")
+        for trader in self.settings.activity:
+            frame = frame.join_asof(
+                self._activity[trader].rename({"lodged_at": "_lodged_at"}),
+                left_on="lodged_at",
+                right_on="_lodged_at",
+                by=trader,
+                strategy="backward",
+                allow_exact_matches=False,  # strictly earlier declarations
+                check_sortedness=False,
+            ).drop("_lodged_at")
+        frame = frame.sort("_order")
+        names = [c for c in frame.columns if c.startswith("_") and c != "_order"]
+        return {
+            name: frame.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+            for name in names
+        }
+
+    # -- the figures -------------------------------------------------------------------------
+
+    def _figures(
+        self, counts: dict[str, Array], present: dict[str, np.ndarray]
+    ) -> dict[str, Array | pl.Series]:
+        """Numbers as arrays (NaN: not applicable), true/false fields as Series."""
+        settings = self.settings
+        prior = (np.nan_to_num(counts["_all_f"]) + settings.base_rate * settings.base_strength) / (
+            np.nan_to_num(counts["_all_n"]) + settings.base_strength
+        )
+        columns: dict[str, Array | pl.Series] = {}
+        for subject in settings.subjects:
+            findings = np.nan_to_num(counts[f"_{subject.name}_f"])
+            inspections = np.nan_to_num(counts[f"_{subject.name}_n"])
+            rate = smoothed_rate(findings, inspections, prior, settings.prior_strength)
+            columns[f"{subject.name}_finding_rate"] = rate
+            columns[f"{subject.name}_inspections"] = inspections
+        for trader in settings.activity:
+            earlier = np.where(present[trader], np.nan_to_num(counts[f"_{trader}_d"]), np.nan)
+            columns[f"{trader}_declarations"] = earlier
+            is_new = pl.Series(f"is_new_{trader}", earlier == 0)
+            if not present[trader].all():  # no trader given: neither new nor known
+                is_new = is_new.scatter(np.flatnonzero(~present[trader]), None)
+            columns[f"is_new_{trader}"] = is_new
+        return columns
+
+
+def _present(column: pl.Series) -> npt.NDArray[np.bool_]:
+    if len(column) <= SMALL_FRAME:
+        return np.array([value is not None for value in column.to_list()], dtype=bool)
+    return column.is_not_null().to_numpy()
+
+
+def smoothed_rate(findings: Array, inspections: Array, prior: Array, strength: float) -> Array:
+    """Beta-smoothed finding rate: (findings + m·p0) / (inspections + m)."""
+    return (findings + strength * prior) / (inspections + strength)
+
+
+def _earlier_in_batch(items: pl.DataFrame, traders: tuple[str, ...]) -> dict[str, Array]:
+    """Per item: declarations of the same trader lodged strictly earlier within the frame
+    (ties at the same instant are not earlier, as in point-in-time figures)."""
+    zeros = {trader: np.zeros(items.height) for trader in traders}
+    if items.height == 0 or items.get_column("declaration_id").n_unique() <= 1:
+        return zeros
+    declarations = items.select("declaration_id", "lodged_at", *traders).unique(
+        "declaration_id", keep="first", maintain_order=True
+    )
+    ranked = declarations.select(
+        "declaration_id",
+        *((pl.col("lodged_at").rank("min").over(trader) - 1).alias(trader) for trader in traders),
+    )
+    joined = items.select("declaration_id").join(
+        ranked, on="declaration_id", how="left", maintain_order="left"
+    )
+    return {trader: joined.get_column(trader).cast(pl.Float64).to_numpy() for trader in traders}

@@ -1,0 +1,69 @@
+"""Tables of figures by key, looked up for the items of a frame.
+
+A large frame is joined (a hash join in Polars, on its key columns only). A small frame, such
+as the items of one declaration arriving through the API, looks its keys up in a dictionary
+instead: hashing a whole table for ten rows would cost a hundred times more. Both give the
+same arrays, which the same NumPy formulas then turn into features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from portcullis.engine.items import SMALL_FRAME
+
+Array = npt.NDArray[np.float64]
+
+
+class KeyedTable:
+    """Numeric figures (``values``) by key (``keys``)."""
+
+    def __init__(self, frame: pl.DataFrame, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        # No null keys: a join never matches them, so the dictionary must not either.
+        self.frame = frame.drop_nulls(subset=list(self.keys)).unique(
+            subset=list(self.keys), keep="last", maintain_order=True
+        )
+        self.values = tuple(name for name in self.frame.columns if name not in self.keys)
+        self._index: dict[Any, tuple[float, ...]] | None = None
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def _lookup(self) -> dict[Any, tuple[float, ...]]:
+        if self._index is None:
+            key_columns = [self.frame.get_column(k).to_list() for k in self.keys]
+            keys = key_columns[0] if len(self.keys) == 1 else list(zip(*key_columns, strict=True))
+            rows = self.frame.select(pl.col(self.values).cast(pl.Float64)).iter_rows()
+            self._index = dict(zip(keys, rows, strict=True))
+        return self._index
+
+    def arrays(self, items: pl.DataFrame, on: Sequence[str] | None = None) -> dict[str, Array]:
+        """Each value column for the items' keys (NaN where a key is not found). ``on`` names
+        the items' key columns when they differ from the table's."""
+        on = tuple(on or self.keys)
+        if items.height > SMALL_FRAME:
+            joined = items.select(on).join(
+                self.frame,
+                left_on=list(on),
+                right_on=list(self.keys),
+                how="left",
+                maintain_order="left",
+            )
+            return {
+                name: joined.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+                for name in self.values
+            }
+        index = self._lookup()
+        key_lists = [items.get_column(name).to_list() for name in on]
+        keys: list[Any] = key_lists[0] if len(on) == 1 else list(zip(*key_lists, strict=True))
+        missing = (np.nan,) * len(self.values)
+        found = np.array([index.get(key, missing) for key in keys], dtype=np.float64).reshape(
+            len(keys), len(self.values)
+        )
+        return {name: found[:, position] for position, name in enumerate(self.values)}

@@ -1,0 +1,114 @@
+"""Valuation anomaly: a declared unit value against the reference distribution of its goods.
+
+Undervaluation is the commonest revenue fraud. From history, the log unit value (value per
+kg) of each HS6 × origin (in one currency) is summarised by its median and its median
+absolute deviation, robust to the outliers being looked for; where an HS6 × origin has too
+few items, the HS6, then the HS4, stands in. An item is then placed against its reference:
+``value_ratio`` (1 = the median) and ``valuation_z`` (robust z-score; -3 is very cheap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from portcullis.engine.features.lookup import Array, KeyedTable
+
+MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
+# The finest reference first; each level needs ``min_items`` items in history to be used.
+LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("hs6_origin", ("hs6", "origin_country", "currency")),
+    ("hs6", ("hs6", "currency")),
+    ("hs4", ("hs_heading", "currency")),
+)
+OUTPUT = ("ref_unit_value", "value_ratio", "valuation_z", "valuation_basis")
+
+
+@dataclass(frozen=True)
+class ValuationSettings:
+    min_items: int = 5
+    # A spread below this (in log units, ~5%) would turn rounding noise into huge z-scores.
+    min_spread: float = 0.05
+
+
+class ReferencePrices:
+    """Reference unit values fitted on history; ``fields`` places items against them."""
+
+    def __init__(self, tables: dict[str, KeyedTable], settings: ValuationSettings) -> None:
+        self.tables = tables
+        self.settings = settings
+
+    @classmethod
+    def fit(
+        cls, history: pl.DataFrame, settings: ValuationSettings | None = None
+    ) -> ReferencePrices:
+        """From items with derived fields (``unit_value``, ``hs6``, ``hs_heading``)."""
+        settings = settings or ValuationSettings()
+        log_value = pl.col("unit_value").log()
+        priced = history.filter(pl.col("unit_value") > 0)
+        tables = {}
+        for level, keys in LEVELS:
+            table = (
+                priced.group_by(keys)
+                .agg(
+                    log_value.median().alias("median"),
+                    (log_value - log_value.median()).abs().median().alias("mad"),
+                    pl.len().alias("items"),
+                )
+                .filter(pl.col("items") >= settings.min_items)
+                .select(
+                    *keys,
+                    "median",
+                    pl.max_horizontal(pl.col("mad") * MAD_TO_SD, settings.min_spread).alias(
+                        "spread"
+                    ),
+                )
+                .sort(keys)
+            )
+            tables[level] = KeyedTable(table, keys)
+        return cls(tables, settings)
+
+    def to_frames(self) -> dict[str, pl.DataFrame]:
+        return {level: table.frame for level, table in self.tables.items()}
+
+    @classmethod
+    def from_frames(
+        cls, frames: dict[str, pl.DataFrame], settings: ValuationSettings | None = None
+    ) -> ReferencePrices:
+        keys = dict(LEVELS)
+        tables = {level: KeyedTable(frame, keys[level]) for level, frame in frames.items()}
+        return cls(tables, settings or ValuationSettings())
+
+    def fields(self, items: pl.DataFrame) -> dict[str, Array | pl.Series]:
+        """The valuation fields for ``items`` (with derived fields)."""
+        median = np.full(items.height, np.nan)
+        spread = np.full(items.height, np.nan)
+        basis = np.full(items.height, None, dtype=object)
+        for level, _ in LEVELS:
+            table = self.tables.get(level)
+            if table is None:
+                continue
+            found = table.arrays(items)
+            use = np.isnan(median) & ~np.isnan(found["median"])
+            median[use] = found["median"][use]
+            spread[use] = found["spread"][use]
+            basis[use] = level
+        return valuation_fields(items.get_column("unit_value").to_numpy(), median, spread, basis)
+
+
+def valuation_fields(
+    unit_value: Array, median: Array, spread: Array, basis: np.ndarray
+) -> dict[str, Array | pl.Series]:
+    """The valuation fields from each item's reference (NaN median: none found)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.asarray(unit_value, dtype=np.float64)
+        log_value = np.where(value > 0, np.log(np.where(value > 0, value, 1.0)), np.nan)
+        reference = np.exp(median)
+        return {
+            "ref_unit_value": reference,
+            "value_ratio": value / reference,
+            "valuation_z": (log_value - median) / spread,
+            "valuation_basis": pl.Series("valuation_basis", basis, dtype=pl.String),
+        }

@@ -1,0 +1,154 @@
+"""Declarations as an item frame: one row per goods item, header fields repeated on each row.
+
+Every signal (profiles, watchlists, valuation, compliance, the model) works on this frame, in
+batches of a million rows or of one declaration alike. Historical rows also carry their
+declaration's inspection outcome and ``known_at``, the instant from which that outcome may be
+used to assess other declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from portcullis.engine.schema import Declaration
+
+TIME = pl.Datetime("us", "UTC")
+# Frames up to this many rows (one declaration from the API, say) take the paths built for few
+# rows: dictionary and set lookups instead of joins, which cost the same for ten rows or ten
+# thousand.
+SMALL_FRAME = 256
+
+HEADER_FIELDS: dict[str, pl.DataType] = {
+    "declaration_id": pl.String(),
+    "lodged_at": TIME,
+    "office": pl.String(),
+    "procedure": pl.String(),
+    "process_type": pl.String(),
+    "import_use": pl.String(),
+    "payment_type": pl.String(),
+    "transport_mode": pl.String(),
+    "declarant": pl.String(),
+    "importer": pl.String(),
+    "seller": pl.String(),
+    "courier": pl.String(),
+    "country_of_departure": pl.String(),
+}
+ITEM_FIELDS: dict[str, pl.DataType] = {
+    "line_no": pl.Int32(),
+    "hs_code": pl.String(),
+    "origin_country": pl.String(),
+    "origin_indicator": pl.String(),
+    "net_mass_kg": pl.Float64(),
+    "quantity": pl.Float64(),
+    "quantity_unit": pl.String(),
+    "customs_value": pl.Float64(),
+    "currency": pl.String(),
+    "tax_type": pl.String(),
+    "tax_rate": pl.Float64(),
+    "duty": pl.Float64(),
+}
+OUTCOME_FIELDS: dict[str, pl.DataType] = {
+    "finding": pl.Boolean(),
+    "finding_type": pl.String(),
+    "critical": pl.Boolean(),
+    "additional_duties": pl.Float64(),  # for the whole declaration
+    "known_at": TIME,
+}
+SCHEMA: dict[str, pl.DataType] = {**HEADER_FIELDS, **ITEM_FIELDS, **OUTCOME_FIELDS}
+DECLARED_FIELDS = (*HEADER_FIELDS, *ITEM_FIELDS)
+
+
+def known_at(lodged_at: datetime, inspected_at: datetime | None) -> datetime:
+    """When an outcome becomes usable for other assessments: when it was recorded, or, for
+    historical outcomes without that time, the start of the day after the declaration was
+    lodged, so that a declaration never learns from others lodged the same day."""
+    if inspected_at is not None:
+        return inspected_at
+    next_day = lodged_at.astimezone(UTC).date() + timedelta(days=1)
+    return datetime.combine(next_day, time(), UTC)
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, ...]]:
+    header = (
+        declaration.declaration_id,
+        declaration.lodged_at,
+        declaration.office,
+        declaration.procedure,
+        declaration.process_type,
+        declaration.import_use,
+        declaration.payment_type,
+        declaration.transport_mode,
+        declaration.declarant,
+        declaration.importer,
+        declaration.seller,
+        declaration.courier,
+        declaration.country_of_departure,
+    )
+    outcome = declaration.outcome if with_outcome else None
+    if outcome is None:
+        result: tuple[Any, ...] = (None, None, None, None, None)
+    else:
+        result = (
+            outcome.finding,
+            outcome.finding_type.value if outcome.finding_type else None,
+            outcome.critical,
+            _number(outcome.additional_duties),
+            known_at(declaration.lodged_at, outcome.inspected_at),
+        )
+    for item in declaration.items:
+        yield (
+            *header,
+            item.line_no,
+            item.hs_code,
+            item.origin_country,
+            item.origin_indicator,
+            float(item.net_mass_kg),
+            _number(item.quantity),
+            item.quantity_unit,
+            float(item.customs_value),
+            item.currency,
+            item.tax_type,
+            _number(item.tax_rate),
+            _number(item.duty),
+            *result,
+        )
+
+
+def item_frame(declarations: Iterable[Declaration], *, with_outcomes: bool = True) -> pl.DataFrame:
+    """The item frame of validated declarations, in the order given. Without outcomes the
+    outcome columns are null (declarations to assess, whatever their files say)."""
+    rows = [row for declaration in declarations for row in _rows(declaration, with_outcomes)]
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+
+
+def empty_items() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def without_outcomes(items: pl.DataFrame) -> pl.DataFrame:
+    """The same items as declarations still to be assessed (outcomes hidden)."""
+    return items.with_columns(
+        pl.lit(None, dtype=dtype).alias(name) for name, dtype in OUTCOME_FIELDS.items()
+    )
+
+
+def conform(items: pl.DataFrame) -> pl.DataFrame:
+    """Columns of the item schema, in its order and types (extra columns dropped)."""
+    missing = [name for name in SCHEMA if name not in items.columns]
+    if missing:
+        raise ValueError(f"item frame lacks columns: {', '.join(missing)}")
+    return items.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+
+
+def declaration_ids(items: pl.DataFrame) -> Sequence[str]:
+    """Each declaration once, in first-seen order."""
+    return items.get_column("declaration_id").unique(maintain_order=True).to_list()

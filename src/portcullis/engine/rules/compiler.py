@@ -1,0 +1,333 @@
+"""Criteria checked against the field catalogue and compiled to one Polars expression.
+
+The expression is what both paths run: a million items in a batch or the items of one
+declaration arriving through the API. A missing value never makes a hit: a comparison with
+null is null, and the profile's final condition counts null as false (write ``is null`` to
+target missing values).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import polars as pl
+
+from portcullis.engine.catalogue import Catalogue, Kind
+from portcullis.engine.items import TIME
+from portcullis.engine.rules.syntax import (
+    Arithmetic,
+    Between,
+    Compare,
+    Contains,
+    Field,
+    ListOf,
+    Literal,
+    Logical,
+    Member,
+    Negative,
+    Node,
+    Not,
+    NullTest,
+    Position,
+    Problem,
+    ProfileError,
+    StartsWith,
+    parse,
+)
+
+_ORDERING = ("<", "<=", ">", ">=")
+_POLARS_COMPARE = {
+    "==": pl.Expr.eq,
+    "!=": pl.Expr.ne,
+    "<": pl.Expr.lt,
+    "<=": pl.Expr.le,
+    ">": pl.Expr.gt,
+    ">=": pl.Expr.ge,
+}
+_POLARS_ARITHMETIC = {"+": pl.Expr.add, "-": pl.Expr.sub, "*": pl.Expr.mul, "/": pl.Expr.truediv}
+# Fields an index can narrow a profile by, most selective first.
+ANCHOR_FIELDS = (
+    "importer",
+    "seller",
+    "declarant",
+    "courier",
+    "hs_code",
+    "origin_country",
+    "country_of_departure",
+    "office",
+)
+_HS_FIELDS = ("hs_code", "hs6", "hs_heading", "hs_chapter")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A necessary condition of a profile: ``field`` equals (or, for the HS code, starts
+    with) one of ``values``. Items that fail it cannot hit, so need not be evaluated."""
+
+    field: str
+    values: tuple[str, ...]
+
+    @property
+    def prefix(self) -> bool:
+        return self.field == "hs_code"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    expression: pl.Expr  # boolean; null counts as no hit
+    fields: tuple[str, ...]  # every field the criteria read
+    anchor: Anchor | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    kind: Kind | None  # None: already wrong (a problem was recorded)
+    expr: pl.Expr
+    literal: Literal | None = None  # set when the node is a literal (for time comparisons)
+
+
+class _Compiler:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.problems: list[Problem] = []
+        self.fields: list[str] = []
+
+    def fail(self, at: Position, message: str, suggestion: str | None = None) -> _Typed:
+        self.problems.append(Problem(at, message, suggestion))
+        return _Typed(None, pl.lit(None))
+
+    def suggest(self, name: str) -> str | None:
+        names = self.catalogue.names()
+        for known in names:
+            if known.lower() == name.lower():
+                return known
+        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def compile(self, node: Node) -> _Typed:
+        if isinstance(node, Field):
+            spec = self.catalogue.get(node.name)
+            if spec is None:
+                return self.fail(node.at, f"unknown field '{node.name}'", self.suggest(node.name))
+            self.fields.append(node.name)
+            return _Typed(spec.kind, pl.col(node.name))
+        if isinstance(node, Literal):
+            return self.literal(node)
+        if isinstance(node, ListOf):
+            return self.fail(node.at, "a list can only follow 'in' or 'startswith'")
+        if isinstance(node, Negative):
+            operand = self.expect(node.operand, Kind.NUMBER, "'-'")
+            return _Typed(Kind.NUMBER, -operand)
+        if isinstance(node, Arithmetic):
+            left = self.expect(node.left, Kind.NUMBER, f"'{node.op}'")
+            right = self.expect(node.right, Kind.NUMBER, f"'{node.op}'")
+            return _Typed(Kind.NUMBER, _POLARS_ARITHMETIC[node.op](left, right))
+        if isinstance(node, Compare):
+            return self.compare(node)
+        if isinstance(node, Member):
+            return self.member(node)
+        if isinstance(node, StartsWith):
+            value = self.expect(node.value, Kind.TEXT, "'startswith'")
+            prefixes = self.texts(node.prefixes, "startswith")
+            expr = pl.lit(False)
+            for index, prefix in enumerate(prefixes):
+                test = value.str.starts_with(prefix)
+                expr = test if index == 0 else expr | test
+            return _Typed(Kind.BOOL, expr)
+        if isinstance(node, Contains):
+            value = self.expect(node.value, Kind.TEXT, "'contains'")
+            if not isinstance(node.text.value, str) or not node.text.value:
+                return self.fail(node.text.at, "'contains' needs a non-empty text")
+            return _Typed(Kind.BOOL, value.str.contains(node.text.value, literal=True))
+        if isinstance(node, Between):
+            return self.between(node)
+        if isinstance(node, NullTest):
+            tested = self.compile(node.value).expr
+            return _Typed(Kind.BOOL, tested.is_not_null() if node.negated else tested.is_null())
+        if isinstance(node, Logical):
+            operands = [self.expect(o, Kind.BOOL, f"'{node.op}'") for o in node.operands]
+            expr = operands[0]
+            for operand in operands[1:]:
+                expr = expr & operand if node.op == "and" else expr | operand
+            return _Typed(Kind.BOOL, expr)
+        if isinstance(node, Not):
+            return _Typed(Kind.BOOL, ~self.expect(node.operand, Kind.BOOL, "'not'"))
+        raise AssertionError(f"unhandled node {node!r}")  # pragma: no cover
+
+    def literal(self, node: Literal) -> _Typed:
+        value = node.value
+        if isinstance(value, bool):
+            return _Typed(Kind.BOOL, pl.lit(value), node)
+        if isinstance(value, float):
+            return _Typed(Kind.NUMBER, pl.lit(value, dtype=pl.Float64), node)
+        return _Typed(Kind.TEXT, pl.lit(value, dtype=pl.String), node)
+
+    def expect(self, node: Node, kind: Kind, where: str) -> pl.Expr:
+        typed = self.compile(node)
+        if typed.kind is not None and typed.kind != kind:
+            self.fail(_position(node), f"{where} needs {_a(kind)}, not {_a(typed.kind)}")
+        return typed.expr
+
+    def texts(self, options: ListOf, where: str) -> list[str]:
+        values = []
+        for literal in options.values:
+            if not isinstance(literal.value, str):
+                self.fail(literal.at, f"'{where}' needs quoted texts")
+            else:
+                values.append(literal.value)
+        if not options.values:
+            self.fail(options.at, f"the list after '{where}' is empty")
+        return values
+
+    def time_literal(self, literal: Literal | None, at: Position) -> pl.Expr | None:
+        if literal is None or not isinstance(literal.value, str):
+            return None
+        text = literal.value.strip()
+        try:
+            moment = (
+                datetime.combine(date.fromisoformat(text), datetime.min.time())
+                if len(text) == 10
+                else datetime.fromisoformat(text)
+            )
+        except ValueError:
+            self.fail(at, f"'{text}' is not a date (write \"2021-03-01\" or a date-time)")
+            return pl.lit(None, dtype=TIME)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return pl.lit(moment, dtype=TIME)
+
+    def comparable(
+        self, left: _Typed, right: _Typed, at: Position
+    ) -> tuple[pl.Expr, pl.Expr, Kind | None]:
+        """Both sides as expressions of one kind (a quoted date next to a time is a time)."""
+        if left.kind == Kind.TIME and right.kind == Kind.TEXT:
+            converted = self.time_literal(right.literal, at)
+            if converted is not None:
+                return left.expr, converted, Kind.TIME
+        if right.kind == Kind.TIME and left.kind == Kind.TEXT:
+            converted = self.time_literal(left.literal, at)
+            if converted is not None:
+                return converted, right.expr, Kind.TIME
+        if left.kind is None or right.kind is None:
+            return left.expr, right.expr, None
+        if left.kind != right.kind:
+            self.fail(at, f"cannot compare {_a(left.kind)} with {_a(right.kind)}")
+            return left.expr, right.expr, None
+        return left.expr, right.expr, left.kind
+
+    def compare(self, node: Compare) -> _Typed:
+        left, right, kind = self.comparable(
+            self.compile(node.left), self.compile(node.right), node.at
+        )
+        if kind in (Kind.TEXT, Kind.BOOL) and node.op in _ORDERING:
+            return self.fail(node.at, f"'{node.op}' needs numbers or dates, not {_a(kind)}")
+        return _Typed(Kind.BOOL, _POLARS_COMPARE[node.op](left, right))
+
+    def member(self, node: Member) -> _Typed:
+        value = self.compile(node.value)
+        word = "not in" if node.negated else "in"
+        if not node.options.values:
+            return self.fail(node.options.at, f"the list after '{word}' is empty")
+        kinds = {self.literal(option).kind for option in node.options.values}
+        if len(kinds) > 1:
+            return self.fail(node.options.at, f"the list after '{word}' mixes types")
+        (kind,) = kinds
+        if value.kind is not None and kind != value.kind:
+            return self.fail(
+                node.options.at, f"the list holds {_plural(kind)} but the value is {_a(value.kind)}"
+            )
+        if value.kind in (Kind.BOOL, Kind.TIME):
+            return self.fail(node.at, f"'{word}' needs text or numbers")
+        options = [option.value for option in node.options.values]
+        dtype = pl.Float64 if kind == Kind.NUMBER else pl.String
+        test = value.expr.is_in(pl.lit(pl.Series(options, dtype=dtype)).implode())
+        return _Typed(Kind.BOOL, ~test if node.negated else test)
+
+    def between(self, node: Between) -> _Typed:
+        value = self.compile(node.value)
+        low, high = self.compile(node.low), self.compile(node.high)
+        value_expr, low_expr, kind = self.comparable(value, low, node.at)
+        _, high_expr, high_kind = self.comparable(value, high, node.at)
+        if kind is not None and high_kind is not None and kind not in (Kind.NUMBER, Kind.TIME):
+            return self.fail(node.at, f"'between' needs numbers or dates, not {_a(kind)}")
+        return _Typed(Kind.BOOL, value_expr.is_between(low_expr, high_expr, closed="both"))
+
+
+def _position(node: Node) -> Position:
+    return node.at
+
+
+def _a(kind: Kind | None) -> str:
+    return {
+        Kind.TEXT: "a text",
+        Kind.NUMBER: "a number",
+        Kind.BOOL: "a true/false condition",
+        Kind.TIME: "a date-time",
+        None: "a value",
+    }[kind]
+
+
+def _plural(kind: Kind | None) -> str:
+    return {Kind.TEXT: "texts", Kind.NUMBER: "numbers"}.get(kind, "values")  # type: ignore[arg-type]
+
+
+def _anchor_of(node: Node) -> Anchor | None:
+    """The anchor a single test gives, if any."""
+    if isinstance(node, Compare) and node.op == "==":
+        field, literal = node.left, node.right
+        if isinstance(field, Literal):
+            field, literal = literal, field
+        if (
+            isinstance(field, Field)
+            and isinstance(literal, Literal)
+            and isinstance(literal.value, str)
+        ):
+            return _anchor(field.name, (literal.value,))
+    if isinstance(node, Member) and not node.negated and isinstance(node.value, Field):
+        values = tuple(o.value for o in node.options.values if isinstance(o.value, str))
+        if values and len(values) == len(node.options.values):
+            return _anchor(node.value.name, values)
+    if isinstance(node, StartsWith) and isinstance(node.value, Field):
+        values = tuple(o.value for o in node.prefixes.values if isinstance(o.value, str))
+        if values and node.value.name in _HS_FIELDS:
+            return Anchor("hs_code", values)
+    return None
+
+
+def _anchor(field: str, values: tuple[str, ...]) -> Anchor | None:
+    if field in _HS_FIELDS:
+        return Anchor("hs_code", values)
+    if field in ANCHOR_FIELDS:
+        return Anchor(field, values)
+    return None
+
+
+def find_anchor(tree: Node) -> Anchor | None:
+    """The most selective anchor among the tests every hit must pass."""
+    tests = tree.operands if isinstance(tree, Logical) and tree.op == "and" else (tree,)
+    anchors = [anchor for test in tests if (anchor := _anchor_of(test)) is not None]
+    if not anchors:
+        return None
+    return min(anchors, key=lambda a: (ANCHOR_FIELDS.index(a.field), len(a.values)))
+
+
+def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
+    """Parse, check and compile ``text``; ProfileError lists every problem found."""
+    tree = parse(text)
+    compiler = _Compiler(catalogue)
+    typed = compiler.compile(tree)
+    if typed.kind is not None and typed.kind != Kind.BOOL and not compiler.problems:
+        compiler.fail(
+            tree.at,
+            f"the criteria must be a condition (true or false), not {_a(typed.kind)}",
+        )
+    if compiler.problems:
+        raise ProfileError(
+            sorted(compiler.problems, key=lambda p: (p.position.line, p.position.column))
+        )
+    return Compiled(
+        typed.expr.fill_null(False),
+        tuple(dict.fromkeys(compiler.fields)),
+        find_anchor(tree),
+    )

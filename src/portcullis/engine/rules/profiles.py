@@ -1,0 +1,116 @@
+"""Targeting profiles: analyst-written criteria with a weight, a channel and a selection rate.
+
+A profile set compiles every active profile once and evaluates them together over an item
+frame, looking only at the items a profile can match (see ``index``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+import polars as pl
+
+from portcullis.engine.catalogue import Catalogue
+from portcullis.engine.channels import Channel
+from portcullis.engine.features.table import Features
+from portcullis.engine.items import TIME
+from portcullis.engine.rules.compiler import Anchor, compile_criteria
+from portcullis.engine.rules.index import ProfileIndex
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One version of a targeting profile, as the engine uses it (frozen once published)."""
+
+    code: str  # stable across versions
+    version: int
+    criteria: str
+    name: str = ""
+    channel: Channel = Channel.RED
+    weight: float = 0.5  # 0..1: how much a hit adds to the risk score
+    selection_pct: float = 100.0  # share of hits the profile selects (deterministic)
+    mandatory: bool = False  # a selected hit decides the channel, whatever the score
+    risk_category: str = ""
+    rationale: str = ""  # why analysts target this: shown to officers
+    offices: tuple[str, ...] = ()  # scope: empty means every office
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"profile {self.code}: weight must be between 0 and 1")
+        if not 0.0 <= self.selection_pct <= 100.0:
+            raise ValueError(f"profile {self.code}: selection_pct must be between 0 and 100")
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@v{self.version}"
+
+
+@dataclass(frozen=True)
+class CompiledProfile:
+    profile: Profile
+    expression: pl.Expr
+    fields: tuple[str, ...]
+    anchor: Anchor | None
+
+
+def compile_profile(profile: Profile, catalogue: Catalogue) -> CompiledProfile:
+    """The profile's criteria with its scope and validity folded in. ProfileError if the
+    criteria are not valid."""
+    compiled = compile_criteria(profile.criteria, catalogue)
+    expression = compiled.expression
+    fields = list(compiled.fields)
+    if profile.offices:
+        expression = expression & pl.col("office").is_in(list(profile.offices)).fill_null(False)
+        fields.append("office")
+    if profile.valid_from is not None:
+        expression = expression & (pl.col("lodged_at") >= pl.lit(profile.valid_from, dtype=TIME))
+        fields.append("lodged_at")
+    if profile.valid_to is not None:
+        expression = expression & (pl.col("lodged_at") < pl.lit(profile.valid_to, dtype=TIME))
+        fields.append("lodged_at")
+    anchor = compiled.anchor
+    if anchor is None and profile.offices:
+        anchor = Anchor("office", profile.offices)
+    return CompiledProfile(
+        profile, expression.fill_null(False), tuple(dict.fromkeys(fields)), anchor
+    )
+
+
+@dataclass
+class ProfileSet:
+    """The active profiles, compiled. ``version`` names exactly which profile versions are in
+    it, so a decision can say what it was assessed against."""
+
+    profiles: list[CompiledProfile] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index = ProfileIndex([(p.expression, p.anchor, p.fields) for p in self.profiles])
+
+    @classmethod
+    def compile(cls, profiles: list[Profile], catalogue: Catalogue) -> ProfileSet:
+        ordered = sorted(profiles, key=lambda p: (p.code, p.version))
+        return cls([compile_profile(p, catalogue) for p in ordered])
+
+    @cached_property
+    def version(self) -> str:
+        keys = [p.profile.key for p in self.profiles]
+        return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:16]
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def fields(self) -> set[str]:
+        return self._index.fields
+
+    def hits(self, features: Features | pl.DataFrame) -> pl.DataFrame:
+        """(row, profile): every item row each profile hits, profile being the position in
+        ``profiles``. Rows in order, profiles in order within a row."""
+        if isinstance(features, pl.DataFrame):
+            features = Features(features)
+        return self._index.hits(features)

@@ -1,0 +1,356 @@
+"""Parsing profile criteria into a small syntax tree, with errors that point at the text.
+
+Criteria are parsed with Lark (LALR) and never evaluated as Python: the tree is compiled to
+Polars expressions by ``portcullis.engine.rules.compiler``. Any text, however broken, gives a
+tree or a ``ProfileError``; nothing else is raised.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.exceptions import LarkError
+
+MAX_LENGTH = 10_000  # characters; criteria are a few lines
+MAX_DEPTH = 40  # nesting of brackets and operators, far beyond any real profile
+
+_TOKEN_NAMES = {
+    "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
+    "ADD_OP": "+ or -",
+    "MUL_OP": "* or /",
+    "MINUS": "-",
+    "LPAR": "(",
+    "RPAR": ")",
+    "LSQB": "[",
+    "RSQB": "]",
+    "COMMA": ",",
+    "NAME": "a field name",
+    "NUMBER": "a number",
+    "STRING": 'a quoted text ("...")',
+    "$END": "the end of the criteria",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with criteria, where it is, and (for a misspelt field) a suggestion."""
+
+    position: Position
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.position}: {self.message}"
+        return f"{text} (did you mean '{self.suggestion}'?)" if self.suggestion else text
+
+
+class ProfileError(ValueError):
+    """Criteria that cannot be used: every problem found, each with its position."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# -- the tree ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: float | str | bool
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    values: tuple[Literal, ...]
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    op: str  # + - * /
+    left: Node
+    right: Node
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Negative:
+    operand: Node
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str  # == != < <= > >=
+    left: Node
+    right: Node
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    value: Node
+    options: ListOf
+    negated: bool
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class StartsWith:
+    value: Node
+    prefixes: ListOf
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Contains:
+    value: Node
+    text: Literal
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    value: Node
+    low: Node
+    high: Node
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class NullTest:
+    value: Node
+    negated: bool
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Logical:
+    op: str  # and, or
+    operands: tuple[Node, ...]
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Node
+    at: Position
+
+
+Node = (
+    Field
+    | Literal
+    | ListOf
+    | Arithmetic
+    | Negative
+    | Compare
+    | Member
+    | StartsWith
+    | Contains
+    | Between
+    | NullTest
+    | Logical
+    | Not
+)
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+@cache
+def _parser() -> Lark:
+    grammar = resources.files("portcullis.engine.rules").joinpath("grammar.lark").read_text()
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _at(item: Tree[Token] | Token) -> Position:
+    if isinstance(item, Token):
+        return Position(item.line or 1, item.column or 1)
+    return Position(item.meta.line, item.meta.column) if not item.meta.empty else Position(1, 1)
+
+
+_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _unquote(token: Token) -> str:
+    body = str(token)[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    chars = iter(body)
+    for char in chars:
+        if char != "\\":
+            out.append(char)
+            continue
+        escaped = next(chars, "")
+        if escaped not in _ESCAPES:
+            raise ProfileError(
+                [Problem(_at(token), f"unknown escape '\\{escaped}' in text (use \\\" or \\\\)")]
+            )
+        out.append(_ESCAPES[escaped])
+    return "".join(out)
+
+
+def _number(token: Token, sign: int = 1) -> Literal:
+    value = float(str(token)) * sign
+    if not math.isfinite(value):
+        raise ProfileError([Problem(_at(token), f"the number {token} is too large")])
+    return Literal(value, _at(token))
+
+
+def _build(tree: Tree[Token] | Token) -> Node:
+    """The Lark parse tree as our own nodes (tokens are dropped where they carry nothing)."""
+    if isinstance(tree, Token):  # a bare NAME or literal reduced by ``?atom``
+        raise ProfileError([Problem(_at(tree), f"unexpected '{tree}'")])
+    kind = tree.data
+    kids: list[Any] = tree.children
+    at = _at(tree)
+    if kind == "field":
+        return Field(str(kids[0]), at)
+    if kind == "number":
+        return _number(kids[0])
+    if kind == "negative_number":
+        return _number(kids[1], -1)
+    if kind == "string":
+        return Literal(_unquote(kids[0]), at)
+    if kind in ("true", "false"):
+        return Literal(kind == "true", at)
+    if kind == "list":
+        values = tuple(_literal(kid) for kid in kids if not isinstance(kid, Token))
+        return ListOf(values, at)
+    if kind == "neg":
+        return Negative(_build(kids[1]), at)
+    if kind == "negate":
+        return Not(_build(kids[1]), at)
+    if kind in ("sum", "product"):
+        node = _build(kids[0])
+        for op, operand in zip(kids[1::2], kids[2::2], strict=True):
+            node = Arithmetic(str(op), node, _build(operand), _at(op))
+        return node
+    if kind in ("or_", "and_"):
+        operands = tuple(_build(kid) for kid in kids if not isinstance(kid, Token))
+        return Logical("or" if kind == "or_" else "and", operands, at)
+    if kind == "compare":
+        return Compare(str(kids[1]), _build(kids[0]), _build(kids[2]), at)
+    if kind == "member":
+        negated = len(kids) == 4
+        return Member(_build(kids[0]), _list(kids[-1]), negated, at)
+    if kind == "startswith":
+        target = kids[2]
+        if isinstance(target, Token):
+            prefixes = ListOf((Literal(_unquote(target), _at(target)),), _at(target))
+        else:
+            prefixes = _list(target)
+        return StartsWith(_build(kids[0]), prefixes, at)
+    if kind == "contains":
+        return Contains(_build(kids[0]), Literal(_unquote(kids[2]), _at(kids[2])), at)
+    if kind == "between":
+        return Between(_build(kids[0]), _build(kids[2]), _build(kids[4]), at)
+    if kind == "null_test":
+        return NullTest(_build(kids[0]), len(kids) == 4, at)
+    raise ProfileError([Problem(at, f"unexpected {kind}")])  # pragma: no cover - grammar
+
+
+def _literal(tree: Tree[Token]) -> Literal:
+    node = _build(tree)
+    assert isinstance(node, Literal)
+    return node
+
+
+def _list(tree: Tree[Token]) -> ListOf:
+    node = _build(tree)
+    assert isinstance(node, ListOf)
+    return node
+
+
+def _expected(names: set[str]) -> str:
+    words = sorted({_TOKEN_NAMES.get(name, name.lower().replace("_", " ")) for name in names})
+    if len(words) > 6:
+        return ""
+    return " (expected " + ", ".join(words) + ")"
+
+
+def _syntax_problem(error: UnexpectedInput, text: str) -> Problem:
+    line, column = max(error.line, 1), max(error.column, 1)
+    if isinstance(error, UnexpectedCharacters):
+        at = error.pos_in_stream
+        char = text[at] if at is not None and 0 <= at < len(text) else ""
+        if char in "\"'":
+            message = "text is not closed (a quote is missing)"
+        else:
+            message = f"unexpected character {char!r}"
+        return Problem(Position(line, column), message)
+    if (
+        isinstance(error, UnexpectedEOF)
+        or getattr(error, "token", None) in (None, "")
+        or (
+            getattr(error.token, "type", "") == "$END"  # type: ignore[attr-defined]
+        )
+    ):
+        lines = text.splitlines() or [""]
+        end = Position(len(lines), len(lines[-1]) + 1)
+        return Problem(end, "the criteria end too early" + _expected(set(error.expected)))  # type: ignore[attr-defined]
+    token = error.token  # type: ignore[attr-defined]
+    expected = _expected(set(getattr(error, "expected", ()) or ()))
+    return Problem(Position(line, column), f"unexpected '{token}'{expected}")
+
+
+def _too_deep(text: str) -> bool:
+    depth = deepest = 0
+    for char in text:
+        if char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]":
+            depth -= 1
+    # Operators nest too: a chain of "not not not ..." or "- - - 1" recurses like brackets.
+    return deepest > MAX_DEPTH or text.count("-") + text.lower().count("not") > 4 * MAX_DEPTH
+
+
+def parse(text: str) -> Node:
+    """The syntax tree of ``text``, or ProfileError saying where and what is wrong."""
+    if not isinstance(text, str):
+        raise ProfileError([Problem(Position(1, 1), "criteria must be text")])
+    if not text.strip():
+        raise ProfileError([Problem(Position(1, 1), "the criteria are empty")])
+    if len(text) > MAX_LENGTH:
+        message = f"the criteria are too long ({len(text):,} characters, at most {MAX_LENGTH:,})"
+        raise ProfileError([Problem(Position(1, 1), message)])
+    if _too_deep(text):
+        message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
+        raise ProfileError([Problem(Position(1, 1), message)])
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise ProfileError([_syntax_problem(error, text)]) from None
+    except (LarkError, RecursionError) as error:
+        raise ProfileError(
+            [Problem(Position(1, 1), f"cannot be read ({type(error).__name__})")]
+        ) from None
+    try:
+        return _build(tree)
+    except RecursionError:
+        message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
+        raise ProfileError([Problem(Position(1, 1), message)]) from None

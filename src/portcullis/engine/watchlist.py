@@ -1,0 +1,226 @@
+"""Watchlists: traders, goods, origins and routes flagged by intelligence, with reason and expiry.
+
+An entry matches an item when its value equals the item's field (for HS codes: is a prefix of
+it; for routes ``DEPARTURE>OFFICE``, either side ``*``) and the item was lodged within the
+entry's validity. Each match raises the risk score by the entry's weight, and sets the
+``<kind>_watchlisted`` fields that profiles may use ("watchlisted seller and value over...").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from portcullis.engine.items import SMALL_FRAME, TIME
+
+
+class WatchKind(StrEnum):
+    IMPORTER = "importer"
+    DECLARANT = "declarant"
+    SELLER = "seller"
+    COURIER = "courier"
+    GOODS = "goods"  # an HS code prefix
+    ORIGIN = "origin"  # a country of origin
+    ROUTE = "route"  # DEPARTURE>OFFICE, either side may be *
+
+
+_COLUMN = {
+    WatchKind.IMPORTER: "importer",
+    WatchKind.DECLARANT: "declarant",
+    WatchKind.SELLER: "seller",
+    WatchKind.COURIER: "courier",
+    WatchKind.ORIGIN: "origin_country",
+}
+KINDS = tuple(kind.value for kind in WatchKind)
+_HIT_SCHEMA = {"row": pl.UInt32, "entry": pl.UInt32}
+
+
+class WatchlistError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    code: str
+    kind: WatchKind
+    value: str
+    reason: str
+    weight: float = 0.5  # 0..1, added to the risk score like a profile hit
+    valid_from: datetime | None = None
+    expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.weight <= 1.0:
+            raise WatchlistError(f"watchlist entry {self.code}: weight must be between 0 and 1")
+        if not self.value.strip():
+            raise WatchlistError(f"watchlist entry {self.code}: value must not be empty")
+        if self.kind is WatchKind.GOODS and not self.value.isdigit():
+            raise WatchlistError(f"watchlist entry {self.code}: goods must be HS code digits")
+        if self.kind is WatchKind.ROUTE:
+            departure, _, office = self.value.partition(">")
+            if not departure or not office or self.value.count(">") != 1 or self.value == "*>*":
+                raise WatchlistError(
+                    f"watchlist entry {self.code}: a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"
+                )
+
+
+def _match_keys(kind: WatchKind, prefix_lengths: set[int]) -> list[pl.Expr]:
+    """Expressions giving, per item, the value(s) an entry of ``kind`` must equal."""
+    if kind is WatchKind.GOODS:
+        return [pl.col("hs_code").str.slice(0, length) for length in sorted(prefix_lengths)]
+    if kind is WatchKind.ROUTE:
+        departure, office = pl.col("country_of_departure"), pl.col("office")
+        return [
+            pl.concat_str(departure, pl.lit(">"), office),
+            pl.concat_str(departure, pl.lit(">*")),
+            pl.concat_str(pl.lit("*>"), office),
+        ]
+    return [pl.col(_COLUMN[kind])]
+
+
+def _row_can_match(
+    row: dict[str, str | None], values: dict[WatchKind, set[str]], prefix_lengths: set[int]
+) -> bool:
+    """The Python twin of ``_match_keys`` for one item (a necessary condition only: the
+    matching itself, validity included, is one Polars join for every frame size)."""
+    for kind, known in values.items():
+        if kind is WatchKind.GOODS:
+            code = row["hs_code"] or ""
+            if any(code[:length] in known for length in prefix_lengths):
+                return True
+        elif kind is WatchKind.ROUTE:
+            departure, office = row["country_of_departure"], row["office"]
+            routes = {f"{departure}>{office}", f"{departure}>*", f"*>{office}"}
+            if departure is None:
+                routes = {f"*>{office}"}
+            if routes & known:
+                return True
+        elif row[_COLUMN[kind]] in known:
+            return True
+    return False
+
+
+class Watchlist:
+    """The entries in force, ready to match against item frames."""
+
+    def __init__(self, entries: Sequence[WatchlistEntry] = ()) -> None:
+        self.entries = list(entries)
+        rows = [
+            (
+                position,
+                entry.kind.value,
+                entry.value.upper()
+                if entry.kind in (WatchKind.ORIGIN, WatchKind.ROUTE)
+                else entry.value,
+                entry.valid_from,
+                entry.expires_at,
+            )
+            for position, entry in enumerate(self.entries)
+        ]
+        self._table = pl.DataFrame(
+            rows,
+            schema={
+                "entry": pl.UInt32,
+                "kind": pl.String,
+                "value": pl.String,
+                "valid_from": TIME,
+                "expires_at": TIME,
+            },
+            orient="row",
+        )
+        self._values = {
+            kind: set(
+                self._table.filter(pl.col("kind") == kind.value).get_column("value").to_list()
+            )
+            for kind in WatchKind
+        }
+        self._prefix_lengths = {len(v) for v in self._values[WatchKind.GOODS]}
+        self._series = {
+            kind: pl.Series(sorted(values), dtype=pl.String)
+            for kind, values in self._values.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def hits(self, items: pl.DataFrame) -> pl.DataFrame:
+        """(row, entry): each entry in force that matches each item row."""
+        found = [pl.DataFrame(schema=_HIT_SCHEMA)]
+        if not self.entries or items.height == 0:
+            return found[0]
+        keys = [
+            (kind, key)
+            for kind in WatchKind
+            if self._values[kind]
+            for key in _match_keys(kind, self._prefix_lengths)
+        ]
+        # A first pass says which items can match at all: for most declarations none can, and
+        # that is then all the watchlist costs.
+        candidates = self._candidates(items, keys)
+        if not candidates.any():
+            return found[0]
+        rows = items.with_row_index("row").filter(pl.Series(candidates))
+        for kind, key in keys:
+            entries = self._table.filter(pl.col("kind") == kind.value)
+            matched = (
+                rows.select("row", "lodged_at", key.alias("key"))
+                .join(entries, left_on="key", right_on="value")
+                .filter(
+                    (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.col("lodged_at")))
+                    & (
+                        pl.col("expires_at").is_null()
+                        | (pl.col("lodged_at") < pl.col("expires_at"))
+                    )
+                )
+            )
+            found.append(matched.select("row", "entry"))
+        return pl.concat(found).unique().sort("row", "entry")
+
+    def _candidates(
+        self, items: pl.DataFrame, keys: list[tuple[WatchKind, pl.Expr]]
+    ) -> npt.NDArray[np.bool_]:
+        """Items whose fields equal (or, for goods, start with) some entry's value."""
+        if items.height > SMALL_FRAME:
+            mask = items.select(
+                pl.any_horizontal(key.is_in(self._series[kind].implode()) for kind, key in keys)
+            ).to_series()
+            return mask.fill_null(False).to_numpy()
+        # A few rows: plain set lookups, without building any Polars expression.
+        values = {kind: self._values[kind] for kind in WatchKind if self._values[kind]}
+        rows = items.select(
+            "hs_code", "country_of_departure", "office", *_COLUMN.values()
+        ).iter_rows(named=True)
+        return np.array(
+            [_row_can_match(row, values, self._prefix_lengths) for row in rows], dtype=bool
+        )
+
+    def flag_columns(
+        self, items: pl.DataFrame, hits: pl.DataFrame | None = None
+    ) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_]]:
+        """``<kind>_watchlisted`` and ``watchlist_hits`` for each item."""
+        hits = self.hits(items) if hits is None else hits
+        kind_of_entry = np.array([entry.kind.value for entry in self.entries] or [""], dtype=object)
+        rows = hits.get_column("row").to_numpy()
+        kinds = kind_of_entry[hits.get_column("entry").to_numpy()] if len(rows) else rows
+        count = np.zeros(items.height)
+        np.add.at(count, rows, 1.0)
+        columns: dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_]] = {
+            "watchlist_hits": count
+        }
+        for kind in WatchKind:
+            flag = np.zeros(items.height, dtype=bool)
+            flag[rows[kinds == kind.value]] = True
+            columns[f"{kind.value}_watchlisted"] = flag
+        return columns
+
+    def attach(self, items: pl.DataFrame, hits: pl.DataFrame | None = None) -> pl.DataFrame:
+        """``items`` with ``<kind>_watchlisted`` and ``watchlist_hits``."""
+        return items.with_columns(
+            pl.Series(name, values) for name, values in self.flag_columns(items, hits).items()
+        )

@@ -1,0 +1,184 @@
+"""The profile language: what it accepts, what each operator means, and how it says no."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from portcullis.engine.features import Features, default_catalogue
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.rules.compiler import Anchor, compile_criteria
+from portcullis.engine.rules.profiles import Profile, ProfileSet
+from portcullis.engine.rules.syntax import MAX_DEPTH, ProfileError
+from tests.engine.risk import frame, item
+
+CATALOGUE = default_catalogue()
+
+
+def hits(criteria: str, *rows: dict) -> list[str]:
+    """Declaration ids of the rows the criteria hit."""
+    items = add_derived(frame(*rows))
+    compiled = compile_criteria(criteria, CATALOGUE)
+    names = [n for n in compiled.fields if n not in items.columns]
+    assert not names, f"test rows lack {names}"
+    mask = items.select(compiled.expression).to_series()
+    return items.filter(mask).get_column("declaration_id").to_list()
+
+
+def problem(criteria: str) -> str:
+    with pytest.raises(ProfileError) as caught:
+        compile_criteria(criteria, CATALOGUE)
+    return str(caught.value)
+
+
+ROWS = (
+    item("A", hs_code="870323", origin_country="CN", customs_value=100.0, tax_rate=8.0),
+    item("B", hs_code="870421", origin_country="VN", customs_value=5000.0, tax_rate=0.0),
+    item("C", hs_code="610910", origin_country="DE", customs_value=50.0, tax_rate=None),
+    item("D", hs_code="870323", origin_country="US", customs_value=900.0, seller=None),
+)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ('hs_code startswith "8703"', ["A", "D"]),
+        ('hs_code startswith ["8703", "8704"]', ["A", "B", "D"]),
+        ('origin_country in ["CN", "VN"]', ["A", "B"]),
+        ('origin_country not in ["CN", "VN"]', ["C", "D"]),
+        ("customs_value between 100 and 900", ["A", "D"]),
+        ("customs_value > 2 * 450 - 1", ["B", "D"]),
+        ("customs_value / net_mass_kg <= 0.1", ["A", "C"]),
+        ("-customs_value < -1000", ["B"]),
+        ("tax_rate is null", ["C"]),
+        ("tax_rate is not null and tax_rate == 0", ["B"]),
+        ("seller is null", ["D"]),
+        # A missing value never makes a hit, negated or not.
+        ("tax_rate < 5", ["B"]),
+        ("not (tax_rate < 5)", ["A", "D"]),  # C has no rate: no hit either way
+        ('hs_chapter == "87" and not (origin_country == "US")', ["A", "B"]),
+        ('hs_heading == "8703" or customs_value < 60', ["A", "C", "D"]),
+        (
+            'lodged_at >= "2024-01-11" and lodged_at < "2024-01-12T00:00:00+00:00"',
+            ["A", "B", "C", "D"],
+        ),
+        ('lodged_at < "2024-01-05"', []),
+        ('"CN" == origin_country', ["A"]),
+        ("departure_is_origin", ["A"]),
+        ('office contains "0"', ["A", "B", "C", "D"]),
+    ],
+)
+def test_it_means_what_it_says(criteria: str, expected: list[str]) -> None:
+    assert hits(criteria, *ROWS) == expected
+
+
+def test_keywords_are_case_insensitive_and_field_names_are_not() -> None:
+    assert hits('hs_code STARTSWITH "6109" OR origin_country == "VN"', *ROWS) == ["B", "C"]
+    assert "did you mean 'hs_code'" in problem('HS_CODE startswith "6109"')
+
+
+def test_it_suggests_the_field_meant_for_a_typo() -> None:
+    message = problem('improter == "IMP1"')
+    assert message == "line 1, column 1: unknown field 'improter' (did you mean 'importer'?)"
+
+
+def test_it_points_at_the_line_and_column() -> None:
+    message = problem('hs_code startswith "87"\n  and orign_country == "CN"')
+    assert message.startswith("line 2, column 7: unknown field 'orign_country'")
+    assert "origin_country" in message
+
+
+def test_it_reports_every_problem_at_once() -> None:
+    with pytest.raises(ProfileError) as caught:
+        compile_criteria('improter == "X" and customs_valeu > 1', CATALOGUE)
+    assert len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize(
+    ("criteria", "says"),
+    [
+        ('customs_value > "a"', "cannot compare a number with a text"),
+        ("hs_code == 3", "cannot compare a text with a number"),
+        ('origin_country in [1, "CN"]', "mixes types"),
+        ("origin_country in [1, 2]", "the list holds numbers but the value is a text"),
+        ("tax_rate and true", "'and' needs a true/false condition, not a number"),
+        ('origin_country < "CN"', "'<' needs numbers or dates"),
+        ("tax_rate", "must be a condition"),
+        ('lodged_at > "yesterday"', "is not a date"),
+        ("hs_code startswith 87", "unexpected '87'"),
+        ("customs_value >", "end too early"),
+        ('origin_country == "CN', "a quote is missing"),
+        ("customs_value > 1 $", "unexpected character '$'"),
+        ("", "empty"),
+        ("origin_country in []", "the list after 'in' is empty"),
+        ('office == "a\\q"', "unknown escape"),
+        ("customs_value > 1e999", "too large"),
+        ("[1, 2]", "unexpected"),
+    ],
+)
+def test_it_explains_what_is_wrong(criteria: str, says: str) -> None:
+    assert says in problem(criteria)
+
+
+def test_it_never_runs_text_as_code() -> None:
+    for attempt in (
+        '__import__("os").system("touch /tmp/pwned")',
+        "eval('1')",
+        "exec",
+        "x.__class__",
+    ):
+        with pytest.raises(ProfileError):
+            compile_criteria(attempt, CATALOGUE)
+
+
+def test_it_refuses_what_nests_too_deep_or_runs_too_long() -> None:
+    assert "nest too deeply" in problem("(" * (MAX_DEPTH + 1) + "true" + ")" * (MAX_DEPTH + 1))
+    assert "too long" in problem("customs_value > 1 and " * 600 + "true")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "anchor"),
+    [
+        ('hs_code startswith "8703" and customs_value > 1', Anchor("hs_code", ("8703",))),
+        ('hs_chapter == "61"', Anchor("hs_code", ("61",))),
+        ('origin_country in ["CN", "VN"] and importer == "IMP1"', Anchor("importer", ("IMP1",))),
+        ('origin_country == "CN" or customs_value > 1', None),  # an "or" anchors nothing
+        ('not origin_country == "CN"', None),
+        ("customs_value > 1", None),
+    ],
+)
+def test_it_finds_the_condition_an_index_can_use(criteria: str, anchor: Anchor | None) -> None:
+    assert compile_criteria(criteria, CATALOGUE).anchor == anchor
+
+
+def test_scope_and_validity_are_part_of_the_profile() -> None:
+    scoped = Profile(
+        "P1",
+        1,
+        'hs_code startswith "87"',
+        offices=("20",),
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+        valid_to=datetime(2024, 1, 11, tzinfo=UTC),
+    )
+    rows = frame(
+        item("A", office="20", lodged_at=datetime(2024, 1, 5, tzinfo=UTC)),
+        item("B", office="10", lodged_at=datetime(2024, 1, 5, tzinfo=UTC)),
+        item("C", office="20", lodged_at=datetime(2024, 1, 11, tzinfo=UTC)),
+    )
+    found = ProfileSet.compile([scoped], CATALOGUE).hits(Features(add_derived(rows)))
+    assert found.get_column("row").to_list() == [0]
+
+
+def test_profile_weights_and_rates_are_bounded() -> None:
+    with pytest.raises(ValueError, match="weight"):
+        Profile("P", 1, "true", weight=1.5)
+    with pytest.raises(ValueError, match="selection_pct"):
+        Profile("P", 1, "true", selection_pct=101)
+
+
+def test_a_profile_set_names_its_versions() -> None:
+    first = ProfileSet.compile([Profile("P1", 1, "true"), Profile("P2", 3, "true")], CATALOGUE)
+    same = ProfileSet.compile([Profile("P2", 3, "true"), Profile("P1", 1, "true")], CATALOGUE)
+    newer = ProfileSet.compile([Profile("P1", 2, "true"), Profile("P2", 3, "true")], CATALOGUE)
+    assert first.version == same.version != newer.version

@@ -1,0 +1,236 @@
+"""Properties of the profile language: one meaning whatever the path, and no surprises.
+
+- Random valid criteria over random declarations hit the same items whether a batch is
+  evaluated through the index (partitioned by anchor) or one declaration at a time (the
+  path of the API), and the same as evaluating each expression over every item.
+- Any text at all either compiles or raises ProfileError: nothing else escapes the parser.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portcullis.engine.features import Features, default_catalogue
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.items import SCHEMA, SMALL_FRAME
+from portcullis.engine.rules.compiler import compile_criteria
+from portcullis.engine.rules.profiles import Profile, ProfileSet
+from portcullis.engine.rules.syntax import ProfileError
+
+CATALOGUE = default_catalogue()
+NUMBERS = (
+    "customs_value",
+    "net_mass_kg",
+    "tax_rate",
+    "unit_value",
+    "declaration_value",
+    "item_count",
+)
+TEXTS = ("origin_country", "office", "importer", "seller", "hs_chapter", "currency", "hs_code")
+VALUES = {
+    "origin_country": ["CN", "VN", "DE", "US"],
+    "office": ["10", "11", "12"],
+    "importer": ["IMP1", "IMP2", "IMP3", "IMP4"],
+    "seller": ["SEL1", "SEL2"],
+    "hs_chapter": ["87", "61", "85"],
+    "currency": ["USD", "EUR"],
+    "hs_code": ["870323", "870421", "610910", "851712"],
+}
+
+
+def declarations(seed: int, count: int) -> pl.DataFrame:
+    """``count`` random declarations of 1-4 items, with missing values here and there."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for number in range(count):
+        header = {
+            "declaration_id": f"D{number}",
+            "lodged_at": datetime(2024, 1, 1, tzinfo=UTC)
+            + timedelta(hours=int(rng.integers(0, 500))),
+            "office": str(rng.choice(VALUES["office"])),
+            "importer": str(rng.choice(VALUES["importer"])),
+            "declarant": "DCL1",
+            "seller": None if rng.random() < 0.2 else str(rng.choice(VALUES["seller"])),
+            "country_of_departure": str(rng.choice(VALUES["origin_country"])),
+        }
+        for line in range(1, int(rng.integers(1, 5)) + 1):
+            rows.append(
+                {
+                    **header,
+                    "line_no": line,
+                    "hs_code": str(rng.choice(VALUES["hs_code"])),
+                    "origin_country": str(rng.choice(VALUES["origin_country"])),
+                    "net_mass_kg": float(rng.choice([0.0, 1.0, 10.0, 250.0])),
+                    "customs_value": float(rng.choice([0.0, 5.0, 100.0, 1000.0, 25000.0])),
+                    "currency": str(rng.choice(VALUES["currency"])),
+                    "tax_rate": None if rng.random() < 0.2 else float(rng.choice([0.0, 5.0, 8.0])),
+                }
+            )
+    return add_derived(
+        pl.DataFrame(rows, schema_overrides=SCHEMA).select(
+            *(
+                pl.col(n).cast(t) if n in rows[0] else pl.lit(None, dtype=t).alias(n)
+                for n, t in SCHEMA.items()
+            )
+        )
+    )
+
+
+def quoted(values: list[str]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+numbers = st.sampled_from(["0", "1", "5", "8", "100", "1000", "0.5", "2.5e3"])
+number_fields = st.sampled_from(NUMBERS)
+
+
+@st.composite
+def arithmetic(draw: st.DrawFn, depth: int = 0) -> str:
+    if depth >= 2 or draw(st.booleans()):
+        return draw(st.one_of(number_fields, numbers))
+    op = draw(st.sampled_from(["+", "-", "*", "/"]))
+    return f"({draw(arithmetic(depth + 1))} {op} {draw(arithmetic(depth + 1))})"
+
+
+@st.composite
+def text_test(draw: st.DrawFn) -> str:
+    field = draw(st.sampled_from(TEXTS))
+    options = VALUES[field]
+    kind = draw(st.sampled_from(["eq", "ne", "in", "not in", "startswith", "contains"]))
+    if kind == "eq":
+        return f'{field} == "{draw(st.sampled_from(options))}"'
+    if kind == "ne":
+        return f'{field} != "{draw(st.sampled_from(options))}"'
+    if kind in ("in", "not in"):
+        chosen = draw(st.lists(st.sampled_from(options), min_size=1, max_size=3))
+        return f"{field} {kind} {quoted(chosen)}"
+    if kind == "startswith":
+        prefixes = draw(
+            st.lists(
+                st.sampled_from(["8", "87", "8703", "61", "6109", "C", "IM"]),
+                min_size=1,
+                max_size=2,
+            )
+        )
+        return f"{field} startswith {quoted(prefixes)}"
+    return f'{field} contains "{draw(st.sampled_from(["0", "N", "1", "SEL"]))}"'
+
+
+@st.composite
+def condition(draw: st.DrawFn, depth: int = 0) -> str:
+    leaf = st.one_of(
+        text_test(),
+        st.builds(
+            lambda a, op, b: f"{a} {op} {b}",
+            arithmetic(),
+            st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+            arithmetic(),
+        ),
+        st.builds(lambda f, a, b: f"{f} between {a} and {b}", number_fields, numbers, numbers),
+        st.builds(
+            lambda f, n: f"{f} is {n}null",
+            st.sampled_from(NUMBERS + TEXTS),
+            st.sampled_from(["", "not "]),
+        ),
+        st.just("departure_is_origin"),
+    )
+    if depth >= 3 or draw(st.integers(0, 2)) == 0:
+        return draw(leaf)
+    shape = draw(st.sampled_from(["and", "or", "not"]))
+    if shape == "not":
+        return f"not ({draw(condition(depth + 1))})"
+    return f"({draw(condition(depth + 1))}) {shape} ({draw(condition(depth + 1))})"
+
+
+@st.composite
+def anchored(draw: st.DrawFn) -> str:
+    """Criteria an index can narrow (so the partitioned path is exercised)."""
+    anchor = draw(
+        st.sampled_from(
+            [
+                'hs_code startswith "87"',
+                'hs_code startswith ["8703", "61"]',
+                'origin_country == "CN"',
+                'importer in ["IMP1", "IMP3"]',
+                'office == "11"',
+                'hs_chapter == "85"',
+            ]
+        )
+    )
+    return f"{anchor} and ({draw(condition())})"
+
+
+criteria = st.one_of(condition(), anchored())
+
+
+def brute_force(frame: pl.DataFrame, texts: list[str]) -> set[tuple[int, int]]:
+    found = set()
+    for position, text in enumerate(texts):
+        mask = frame.select(compile_criteria(text, CATALOGUE).expression.alias("x")).to_series()
+        mask = mask.extend_constant(mask[0], frame.height - 1) if len(mask) == 1 else mask
+        found |= {(row, position) for row in np.flatnonzero(mask.to_numpy())}
+    return found
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), texts=st.lists(criteria, min_size=1, max_size=6))
+def test_batch_and_one_declaration_at_a_time_hit_the_same_items(
+    seed: int, texts: list[str]
+) -> None:
+    frame = declarations(seed, 120)
+    assert frame.height > SMALL_FRAME  # the batch goes through the partitioned index
+    profiles = ProfileSet.compile([Profile(f"P{i}", 1, t) for i, t in enumerate(texts)], CATALOGUE)
+
+    batch = set(profiles.hits(Features(frame)).iter_rows())
+
+    single = set()
+    starts = (
+        frame.with_row_index("row")
+        .group_by("declaration_id", maintain_order=True)
+        .agg(pl.col("row").min())
+    )
+    for _, first in starts.iter_rows():
+        one = frame.filter(pl.col("declaration_id") == frame.get_column("declaration_id")[first])
+        single |= {
+            (first + row, profile) for row, profile in profiles.hits(Features(one)).iter_rows()
+        }
+
+    assert batch == single == brute_force(frame, texts)
+
+
+def refusal(text: str) -> ProfileError | None:
+    """The error compiling ``text`` raises, or None if it compiles. Any other exception
+    propagates and fails the test."""
+    try:
+        compile_criteria(text, CATALOGUE)
+    except ProfileError as error:
+        return error
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_compiles_or_says_why(text: str) -> None:
+    error = refusal(text)
+    if error is not None:
+        assert error.problems
+        assert all(p.position.line >= 1 and p.position.column >= 1 for p in error.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid=criteria, cut=st.integers(0, 400), length=st.integers(0, 6), junk=st.text(max_size=4))
+def test_damaged_criteria_compile_or_say_why(valid: str, cut: int, length: int, junk: str) -> None:
+    at = cut % (len(valid) + 1)
+    error = refusal(valid[:at] + junk + valid[at + length :])
+    assert error is None or error.problems
+
+
+@settings(max_examples=100, deadline=None)
+@given(criteria)
+def test_every_generated_criterion_is_valid(text: str) -> None:
+    assert compile_criteria(text, CATALOGUE).expression is not None
