@@ -68,7 +68,7 @@ def frame(*rows: dict[str, Any]) -> pl.DataFrame:
 
 
 @cache
-def history(declarations: int = 4000, seed: int = 0) -> pl.DataFrame:
+def history(declarations: int = 10_000, seed: int = 0) -> pl.DataFrame:
     """A year of synthetic declarations, all inspected."""
     return generate(SyntheticSettings(declarations=declarations, seed=seed, days=365))
 

@@ -32,6 +32,10 @@ from portcullis.engine.validation import ValidationContext
 Report = Callable[[str], None]
 
 
+class EvaluationError(ValueError):
+    """The files cannot make an experiment (no outcomes to measure against, ...)."""
+
+
 @dataclass
 class LoadedFile:
     path: Path
@@ -119,7 +123,7 @@ def evaluate(
     train_frame, test_frame, prices = feature_frames(training, test)
     labelled = test_frame.filter(pl.col("finding").is_not_null())
     if labelled.height == 0:
-        raise ValueError("the test file has no inspection outcomes to measure against")
+        raise EvaluationError("the test file has no inspection outcomes to measure against")
     labels = labelled.get_column("finding").cast(pl.Float64).to_numpy()
     results = []
     trees = []

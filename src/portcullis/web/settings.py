@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "portcullis.web.traders",
     "portcullis.web.declarations",
     "portcullis.web.inspections",
+    "portcullis.web.scoring",
     "portcullis.web.accounts",
     "portcullis.web.demo",
 ]

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
+from portcullis.engine.items import SMALL_FRAME
 
 MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
 # The finest reference first; each level needs ``min_items`` items in history to be used.
@@ -85,8 +87,8 @@ class ReferencePrices:
         """The valuation fields for ``items`` (with derived fields)."""
         median = np.full(items.height, np.nan)
         spread = np.full(items.height, np.nan)
-        basis = np.full(items.height, None, dtype=object)
-        for level, _ in LEVELS:
+        basis = np.full(items.height, -1, dtype=np.int64)  # index into LEVELS; -1: none
+        for position, (level, _) in enumerate(LEVELS):
             table = self.tables.get(level)
             if table is None:
                 continue
@@ -94,12 +96,12 @@ class ReferencePrices:
             use = np.isnan(median) & ~np.isnan(found["median"])
             median[use] = found["median"][use]
             spread[use] = found["spread"][use]
-            basis[use] = level
+            basis[use] = position
         return valuation_fields(items.get_column("unit_value").to_numpy(), median, spread, basis)
 
 
 def valuation_fields(
-    unit_value: Array, median: Array, spread: Array, basis: np.ndarray
+    unit_value: Array, median: Array, spread: Array, basis: npt.NDArray[np.int64]
 ) -> dict[str, Array | pl.Series]:
     """The valuation fields from each item's reference (NaN median: none found)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -110,5 +112,17 @@ def valuation_fields(
             "ref_unit_value": reference,
             "value_ratio": value / reference,
             "valuation_z": (log_value - median) / spread,
-            "valuation_basis": pl.Series("valuation_basis", basis, dtype=pl.String),
+            "valuation_basis": _level_names(basis),
         }
+
+
+def _level_names(basis: npt.NDArray[np.int64]) -> pl.Series:
+    names = [level for level, _ in LEVELS]
+    if len(basis) <= SMALL_FRAME:
+        return pl.Series(
+            "valuation_basis",
+            [names[b] if b >= 0 else None for b in basis.tolist()],
+            dtype=pl.String,
+        )
+    codes = pl.Series("valuation_basis", basis)
+    return codes.replace_strict(dict(enumerate(names)), default=None, return_dtype=pl.String)

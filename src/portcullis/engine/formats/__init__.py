@@ -25,6 +25,13 @@ READERS: dict[str, Callable[[Path, str | None], RecordReader]] = {
     "parquet": ParquetReader,
 }
 FORMATS = tuple(READERS)
+_BY_SUFFIX = {".json": "json", ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet"}
+
+
+def guess_format(path: Path) -> str:
+    """The layout a file name suggests: .json/.jsonl/.parquet, else the canonical CSV."""
+    suffixes = [s for s in path.suffixes if s != ".gz"]
+    return _BY_SUFFIX.get(suffixes[-1] if suffixes else "", "csv")
 
 
 def open_reader(path: Path, fmt: str, encoding: str | None = None) -> RecordReader:
@@ -45,5 +52,6 @@ __all__ = [
     "ReadResult",
     "RecordReader",
     "SourceRecord",
+    "guess_format",
     "open_reader",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portcullis.engine.formats import FORMATS
+from portcullis.engine.formats import FORMATS, guess_format
 from portcullis.web.commandline import (
     ensure_database_ready,
     fail_politely,
@@ -17,13 +17,7 @@ from portcullis.web.commandline import (
 )
 from portcullis.web.declarations.services.importing import import_file
 
-_BY_SUFFIX = {".json": "json", ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet"}
 EXIT_PARTIAL = 3  # some records were rejected or conflicted; the rest are stored
-
-
-def guess_format(path: Path) -> str:
-    suffixes = [s for s in path.suffixes if s != ".gz"]
-    return _BY_SUFFIX.get(suffixes[-1] if suffixes else "", "csv")
 
 
 class Command(BaseCommand):

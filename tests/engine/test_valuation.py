@@ -1,0 +1,84 @@
+"""Valuation: an item's unit value against the robust reference of its goods."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.valuation import MAD_TO_SD, ReferencePrices, ValuationSettings
+from tests.engine.risk import frame, item
+
+
+def priced(prices: ReferencePrices, *rows: dict) -> list[dict]:
+    items = add_derived(frame(*rows))
+    fields = prices.fields(items)
+    return [
+        {
+            name: (values[row] if not hasattr(values, "to_list") else values.to_list()[row])
+            for name, values in fields.items()
+        }
+        for row in range(items.height)
+    ]
+
+
+# Ten CN cars at 10 USD/kg with some spread, five DE cars at 40 USD/kg, one lonely US car.
+HISTORY = [
+    *(
+        item(f"C{i}", customs_value=1000.0 * (10 + d), net_mass_kg=1000.0, origin_country="CN")
+        for i, d in enumerate([-2, -1, -1, 0, 0, 0, 1, 1, 2, 3])
+    ),
+    *(
+        item(f"D{i}", customs_value=40000.0, net_mass_kg=1000.0, origin_country="DE")
+        for i in range(5)
+    ),
+    item("U1", customs_value=99000.0, net_mass_kg=1000.0, origin_country="US"),
+    *(item(f"T{i}", hs_code="870421", customs_value=5000.0, net_mass_kg=1000.0) for i in range(5)),
+]
+PRICES = ReferencePrices.fit(add_derived(frame(*HISTORY)), ValuationSettings(min_items=5))
+
+
+def test_the_reference_is_the_median_for_the_goods_and_origin() -> None:
+    [row] = priced(PRICES, item("N", customs_value=2000.0, net_mass_kg=1000.0, origin_country="CN"))
+    assert row["valuation_basis"] == "hs6_origin"
+    assert row["ref_unit_value"] == pytest.approx(10.0)
+    assert row["value_ratio"] == pytest.approx(0.2)
+    logs = [math.log(10 + d) for d in [-2, -1, -1, 0, 0, 0, 1, 1, 2, 3]]
+    mad = sorted(abs(v - math.log(10)) for v in logs)[4:6]
+    spread = max(sum(mad) / 2 * MAD_TO_SD, 0.05)
+    assert row["valuation_z"] == pytest.approx((math.log(2) - math.log(10)) / spread)
+    assert row["valuation_z"] < -3
+
+
+def test_with_too_few_items_for_an_origin_the_goods_stand_in() -> None:
+    [us, heading] = priced(
+        PRICES,
+        item("N", origin_country="US", customs_value=10000.0, net_mass_kg=1000.0),
+        item("M", hs_code="870390", origin_country="JP", customs_value=10000.0, net_mass_kg=1000.0),
+    )
+    assert us["valuation_basis"] == "hs6"  # the lonely US car is not a reference of its own
+    assert heading["valuation_basis"] == "hs4"  # no 870390 at all: heading 8703
+
+
+def test_no_reference_and_no_mass_give_no_figures() -> None:
+    [unknown, weightless] = priced(
+        PRICES,
+        item("N", hs_code="010121", customs_value=1.0),
+        item("M", net_mass_kg=0.0, customs_value=1.0),
+    )
+    assert unknown["valuation_basis"] is None
+    assert math.isnan(unknown["value_ratio"])
+    assert math.isnan(weightless["value_ratio"])
+    assert math.isnan(weightless["valuation_z"])
+
+
+def test_references_are_kept_per_currency() -> None:
+    [euro] = priced(PRICES, item("N", currency="EUR", customs_value=10000.0))
+    assert euro["valuation_basis"] is None
+
+
+def test_references_survive_a_round_trip_through_frames() -> None:
+    again = ReferencePrices.from_frames(PRICES.to_frames())
+    probe = item("N", customs_value=2000.0, net_mass_kg=1000.0, origin_country="CN")
+    assert priced(again, probe) == priced(PRICES, probe)
