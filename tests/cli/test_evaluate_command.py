@@ -31,22 +31,29 @@ def test_it_reports_files_it_cannot_use(portcullis, tmp_path):
     assert "nope.csv: no such file" in missing.err
     assert "Traceback" not in missing.text
 
-    rows = [kcs_row(f"E-{i}") for i in range(30)]
-    small = write_kcs(tmp_path / "small.csv", rows)
-    too_few = portcullis("evaluate", "--train", str(small), "--test", str(small), "--format", "kcs")
+    small = write_kcs(tmp_path / "small.csv", [kcs_row(f"E-{i}") for i in range(30)])
+    other = write_kcs(tmp_path / "other.csv", [kcs_row(f"O-{i}") for i in range(30)])
+    too_few = portcullis("evaluate", "--train", str(small), "--test", str(other), "--format", "kcs")
     assert too_few.code == 1
-    assert "inspected items; at least 200 are needed" in too_few.err
+    assert "only 30 inspected items; at least 200 are needed" in too_few.err
     assert "Traceback" not in too_few.text
+
+    seen = portcullis("evaluate", "--train", str(small), "--test", str(small), "--format", "kcs")
+    assert seen.code == 1
+    assert "30 declarations of the test file are also in the training files" in seen.err
 
 
 def test_it_counts_records_it_had_to_leave_out(portcullis, tmp_path):
-    train = write_kcs(
-        tmp_path / "train.csv",
-        [kcs_row(f"T-{i}", Fraud=str(i % 2), Item_Price=str(100 + i)) for i in range(300)]
-        + [kcs_row("T-bad", Date="not a date")],
-    )
+    def rows(prefix: str) -> list[dict[str, str]]:
+        good = [
+            kcs_row(f"{prefix}-{i}", Fraud=str(i % 2), Item_Price=str(100 + i)) for i in range(300)
+        ]
+        return [*good, kcs_row(f"{prefix}-bad", Date="not a date")]
+
+    train = write_kcs(tmp_path / "train.csv", rows("T"))
+    test = write_kcs(tmp_path / "test.csv", rows("S"))
     result = portcullis(
-        "evaluate", "--train", str(train), "--test", str(train), "--format", "kcs", "--seeds", "1"
+        "evaluate", "--train", str(train), "--test", str(test), "--format", "kcs", "--seeds", "1"
     )
     assert result.code == 0, result.text
     assert "train.csv: 1 records rejected, e.g. row 302 (declaration T-bad): Date" in result.err

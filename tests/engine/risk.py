@@ -78,7 +78,11 @@ def later_declarations(declarations: int = 600, seed: int = 1) -> pl.DataFrame:
     """Declarations lodged after ``history()``, to assess."""
     return generate(
         SyntheticSettings(
-            declarations=declarations, seed=seed, start=(T0 + timedelta(days=400)).date(), days=30
+            declarations=declarations,
+            seed=seed,
+            start=(T0 + timedelta(days=400)).date(),
+            days=30,
+            population=10_000,  # the world of history()
         )
     )
 

@@ -9,7 +9,7 @@ import pytest
 
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
-from portcullis.engine.items import known_at
+from portcullis.engine.items import declaration_starts, known_at
 from tests.engine.risk import frame, history, item
 
 DAY = timedelta(days=1)
@@ -123,7 +123,7 @@ def test_the_snapshot_equals_point_in_time_for_declarations_after_history() -> N
     derived = add_derived(later)
     assert after.height == 0
     assert compliance.can_snapshot(derived)
-    snapshot = compliance._snapshot(derived)
+    snapshot = compliance._snapshot(derived, declaration_starts(derived))
     point_in_time = compliance._point_in_time(derived)
     for name in snapshot:
         if name.endswith("_d"):

@@ -13,6 +13,7 @@ signal cannot be computed, every declaration of the batch fails closed, with the
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,11 +25,13 @@ from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.channels import Channel
 from portcullis.engine.features import FeatureContext, Features, build_features, context_fields
 from portcullis.engine.features.derived import add_derived
-from portcullis.engine.items import SMALL_FRAME
+from portcullis.engine.items import declaration_starts, per_item
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.explain import Factor, fields_to_describe, top_factors
+from portcullis.engine.model.features import ModelInputs
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.selectivity import (
+    Draws,
     Policy,
     SelectionSeed,
     Signals,
@@ -37,6 +40,7 @@ from portcullis.engine.selectivity import (
 )
 
 Explain = Literal["selected", "all", "none"]
+_DRAW_AHEAD = 10_000  # declarations; below this a second thread costs more than it saves
 Floats = npt.NDArray[np.float64]
 
 
@@ -130,13 +134,16 @@ class RiskEngine:
         return context_fields(self.catalogue)
 
     def features(
-        self, items: pl.DataFrame, stored: StoredInputs | None = None, one_declaration: bool = False
+        self,
+        items: pl.DataFrame,
+        stored: StoredInputs | None = None,
+        starts: npt.NDArray[np.int64] | None = None,
     ) -> Features:
         """Every field of ``items`` but the model score: computed now, or, to replay, read
         from what a decision stored."""
         if stored is None:
-            return build_features(items, self.context, one_declaration)
-        frame = add_derived(items, one_declaration)
+            return build_features(items, self.context, starts)
+        frame = add_derived(items, one_declaration=starts is not None and len(starts) == 1)
         names = [n for n in self.context_fields() if n in stored.context.columns]
         missing = sorted(set(self.context_fields()) - set(names))
         if missing:
@@ -157,49 +164,53 @@ class RiskEngine:
     ) -> Assessment:
         """Assess the declarations in ``items`` (an item frame, each declaration's items
         together)."""
-        segments = _segments(items)
-        try:
-            features = self.features(items, stored, one_declaration=len(segments) == 1)
-            matrix = self._score(features)
-            failure = None
-        except Exception as error:
-            features, matrix, failure = None, None, _reason(error)
-        return self._decide(items, segments, features, matrix, failure, explain or self.explain)
+        segments = declaration_starts(items)
+        ids = items.get_column("declaration_id").gather(segments).to_list()
+        # The random draws are keyed hashes made in Python, one per declaration: for a big
+        # batch they run on a second thread while Polars and LightGBM (which release the
+        # interpreter) build features and score.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            draws = pool.submit(self.seed.draws, ids) if len(ids) > _DRAW_AHEAD else None
+            try:
+                features = self.features(items, stored, segments)
+                inputs = self._score(features)
+                failure = None
+            except Exception as error:  # any fault fails closed, with its reason
+                features, inputs, failure = None, None, _reason(error)
+            made = draws.result() if draws is not None else self.seed.draws(ids)
+        return self._decide(
+            items, segments, ids, made, features, inputs, failure, explain or self.explain
+        )
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _score(self, features: Features) -> Floats:
-        """Adds model_score (and revenue_at_stake); returns the model's input matrix."""
+    def _score(self, features: Features) -> ModelInputs:
+        """Adds model_score; returns the model's inputs, for revenue and explanations."""
         if self.model is None:
             raise SignalFailure("no model is active")
-        matrix = self.model.matrix(features)
-        # One thread for a few rows: waking a thread pool costs more than the prediction.
-        threads = 1 if len(matrix) <= SMALL_FRAME else 0  # 0: LightGBM's default
-        probability = np.asarray(
-            self.model.booster.predict(matrix, num_threads=threads), dtype=np.float64
-        )
+        inputs = self.model.spec.inputs(features)
+        probability = np.empty(inputs.height)
+        for start, stop, matrix in inputs.chunks():
+            probability[start:stop] = self.model.predict(matrix)
         if not np.all(np.isfinite(probability)):
             raise SignalFailure("the model gave a score that is not a number")
         features.add("model_score", probability)
-        revenue = self.model.predict_revenue(matrix, probability)
-        features.add(
-            "revenue_at_stake", revenue if revenue is not None else np.full(len(matrix), np.nan)
-        )
-        return matrix
+        return inputs
 
     def _decide(
         self,
         items: pl.DataFrame,
         segments: npt.NDArray[np.int64],
+        declaration_ids: list[str],
+        draws: Draws,
         features: Features | None,
-        matrix: Floats | None,
+        inputs: ModelInputs | None,
         failure: str | None,
         explain: Explain,
     ) -> Assessment:
         ids = items.get_column("declaration_id")
         lines = items.get_column("line_no")
         starts = segments
-        declaration_ids = ids.gather(starts).to_list()
         offices = items.get_column("office").gather(starts).to_list()
         row_keys = pl.DataFrame(
             {
@@ -212,11 +223,10 @@ class RiskEngine:
             profile_hits = self._profile_hits(features, row_keys, ids.to_list())
             watchlist_hits = self._watchlist_hits(features, row_keys)
             model = features.numbers("model_score")
-            revenue = features.numbers("revenue_at_stake")
             aeo = features.numbers("importer_aeo").astype(bool)
         else:
             profile_hits, watchlist_hits = _empty_profile_hits(), _empty_watchlist_hits()
-            model = revenue = np.full(items.height, np.nan)
+            model = np.full(items.height, np.nan)
             aeo = np.zeros(items.height, dtype=bool)
         risk = _risk(model, profile_hits, watchlist_hits, items.height)
         top = _top_rows(risk, starts, items.height)
@@ -230,7 +240,9 @@ class RiskEngine:
             mandatory_channel=[mandatory.get(i) for i in declaration_ids],
             failure=[failure] * len(declaration_ids),
         )
-        selection = select_channels(signals, self.policy, self.seed)
+        selection = select_channels(signals, self.policy, self.seed, draws)
+        stopped = selection.stopped
+        revenue = self._revenue(inputs, model, starts, stopped)
         with np.errstate(invalid="ignore"):
             declaration_revenue = np.add.reduceat(revenue, starts) if len(starts) else revenue[:0]
         declarations = pl.DataFrame(
@@ -260,9 +272,10 @@ class RiskEngine:
             ]
         )
         factors: dict[str, list[Factor]] = {}
-        if features is not None and matrix is not None:
+        if features is not None and inputs is not None and explain != "none":
+            chosen = np.flatnonzero(stopped) if explain == "selected" else np.arange(len(starts))
             factors = self._factors(
-                features, matrix, top, declaration_ids, selection.channel, explain
+                features, inputs, top[chosen], [declaration_ids[k] for k in chosen]
             )
         return Assessment(
             declarations,
@@ -338,46 +351,44 @@ class RiskEngine:
             schema=_WATCHLIST_HIT_SCHEMA,
         )
 
+    def _revenue(
+        self,
+        inputs: ModelInputs | None,
+        probability: Floats,
+        starts: npt.NDArray[np.int64],
+        stopped: npt.NDArray[np.bool_],
+    ) -> Floats:
+        """Expected revenue at stake of each item of the declarations selected for control
+        (NaN elsewhere, and everywhere when the model has no revenue part): estimating it
+        for everything released would cost as much as scoring, for figures nobody reads."""
+        revenue = np.full(len(probability), np.nan)
+        if inputs is None or self.model is None or self.model.revenue_booster is None:
+            return revenue
+        sizes = np.diff(np.append(starts, len(probability)))
+        rows = np.flatnonzero(np.repeat(stopped, sizes))
+        if len(rows):
+            expected = self.model.predict_revenue(inputs.rows(rows), probability[rows])
+            if expected is not None:
+                revenue[rows] = expected
+        return revenue
+
     def _factors(
         self,
         features: Features,
-        matrix: Floats,
-        top: npt.NDArray[np.int64],
+        inputs: ModelInputs,
+        rows: npt.NDArray[np.int64],
         ids: list[str],
-        channels: list[str],
-        explain: Explain,
     ) -> dict[str, list[Factor]]:
-        if self.model is None or explain == "none":
+        """The factors of each declaration's riskiest item (``rows``)."""
+        if self.model is None or len(rows) == 0:
             return {}
-        chosen = [k for k, c in enumerate(channels) if explain == "all" or c != Channel.GREEN.value]
-        if not chosen:
-            return {}
-        rows = top[chosen]
         if not self._describe:
             self._describe = fields_to_describe(self.model)
-        explained = top_factors(self.model, matrix[rows], features.rows(rows, self._describe))
-        return {ids[k]: factors for k, factors in zip(chosen, explained, strict=True)}
+        explained = top_factors(self.model, inputs.rows(rows), features.rows(rows, self._describe))
+        return dict(zip(ids, explained, strict=True))
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _segments(items: pl.DataFrame) -> npt.NDArray[np.int64]:
-    """Start row of each declaration; its items must be together (as item_frame makes them)."""
-    ids = items.get_column("declaration_id")
-    if items.height == 0:
-        return np.zeros(0, dtype=np.int64)
-    if items.height <= SMALL_FRAME:
-        values = ids.to_list()
-        firsts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]]
-        if len(firsts) != len(set(values)):
-            raise ValueError("a declaration's items must be next to each other in the frame")
-        return np.asarray(firsts, dtype=np.int64)
-    changed = ids.ne_missing(ids.shift(1)).fill_null(True)
-    starts: npt.NDArray[np.int64] = np.flatnonzero(changed.to_numpy()).astype(np.int64)
-    if len(starts) != ids.n_unique():
-        raise ValueError("a declaration's items must be next to each other in the frame")
-    return starts
 
 
 def _risk(
@@ -396,10 +407,9 @@ def _top_rows(risk: Floats, starts: npt.NDArray[np.int64], height: int) -> npt.N
     """The first row with the highest risk in each declaration."""
     if len(starts) == 0:
         return starts
-    segment = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, height)))
-    order = np.lexsort((np.arange(height), -risk, segment))
-    firsts = np.flatnonzero(np.r_[True, segment[order][1:] != segment[order][:-1]])
-    return order[firsts].astype(np.int64)
+    highest = per_item(np.maximum.reduceat(risk, starts), starts, height)
+    candidates = np.where(risk == highest, np.arange(height), height)
+    return np.minimum.reduceat(candidates, starts).astype(np.int64)
 
 
 def _mandatory(profile_hits: pl.DataFrame) -> dict[str, str]:

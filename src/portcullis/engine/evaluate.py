@@ -120,6 +120,19 @@ def evaluate(
     started = time.perf_counter()
     settings = settings or TrainingSettings()
     training = pl.concat(list(train))
+    shared = (
+        training.get_column("declaration_id")
+        .unique()
+        .is_in(test.get_column("declaration_id").unique().implode())
+    )
+    if shared.any():
+        raise EvaluationError(
+            f"{int(shared.sum()):,} declarations of the test file are also in the training "
+            "files: an evaluation needs declarations the model has not seen"
+        )
+    repeated = training.select(pl.col("declaration_id").rle_id().n_unique()).item()
+    if repeated != training.get_column("declaration_id").n_unique():
+        raise EvaluationError("the training files hold the same declaration more than once")
     train_frame, test_frame, prices = feature_frames(training, test)
     labelled = test_frame.filter(pl.col("finding").is_not_null())
     if labelled.height == 0:

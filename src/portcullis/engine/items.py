@@ -13,6 +13,8 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.schema import Declaration
@@ -152,3 +154,31 @@ def conform(items: pl.DataFrame) -> pl.DataFrame:
 def declaration_ids(items: pl.DataFrame) -> Sequence[str]:
     """Each declaration once, in first-seen order."""
     return items.get_column("declaration_id").unique(maintain_order=True).to_list()
+
+
+def declaration_starts(items: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """The first row of each declaration. A declaration's items must be next to each other
+    (as ``item_frame`` makes them): ValueError otherwise."""
+    ids = items.get_column("declaration_id")
+    if items.height == 0:
+        return np.zeros(0, dtype=np.int64)
+    if items.height <= SMALL_FRAME:
+        values = ids.to_list()
+        firsts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+        if len(firsts) != len(set(values)):
+            raise ValueError("a declaration's items must be next to each other in the frame")
+        return np.asarray(firsts, dtype=np.int64)
+    changed = ids.ne_missing(ids.shift(1)).fill_null(True)
+    starts: npt.NDArray[np.int64] = np.flatnonzero(changed.to_numpy()).astype(np.int64)
+    if len(starts) != ids.n_unique():
+        raise ValueError("a declaration's items must be next to each other in the frame")
+    return starts
+
+
+def per_item(
+    values: npt.NDArray[Any], starts: npt.NDArray[np.int64], height: int
+) -> npt.NDArray[Any]:
+    """Values given per declaration, repeated for each of its items."""
+    if len(starts) == height:
+        return values
+    return np.repeat(values, np.diff(np.append(starts, height)))

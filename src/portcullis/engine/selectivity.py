@@ -179,7 +179,20 @@ class SelectionSeed:
             digest_size=8,
             person=purpose.encode()[:16],
         ).digest()
-        return int.from_bytes(digest, "big") / 2**64
+        return (int.from_bytes(digest, "big") >> 11) / 2**53
+
+    def draws(self, ids: list[str]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """For each declaration id, two independent numbers in [0, 1): the random-sample draw
+        and the exploration draw, from one keyed hash (a million ids take about a second)."""
+        key = self.secret[:64]
+        digests = b"".join(
+            hashlib.blake2b(i.encode(), key=key, digest_size=16, person=b"selection").digest()
+            for i in ids
+        )
+        words = np.frombuffer(digests, dtype=">u8").reshape(len(ids), 2)
+        # The top 53 bits: exactly representable, so never rounded up to 1.
+        numbers = (words >> np.uint64(11)).astype(np.float64) / 2.0**53
+        return numbers[:, 0], numbers[:, 1]
 
     def __repr__(self) -> str:  # never show the secret in logs or tracebacks
         return f"SelectionSeed(fingerprint={self.fingerprint!r})"
@@ -204,13 +217,18 @@ class Selection:
     reason: list[str]
     u_random: npt.NDArray[np.float64]  # the deterministic draws behind the random steps
     u_explore: npt.NDArray[np.float64]
+    stopped: npt.NDArray[np.bool_]  # not released green
 
 
-def select_channels(signals: Signals, policy: Policy, seed: SelectionSeed) -> Selection:
-    """The channel and reason of each declaration: the first step that applies decides."""
-    ids = signals.declaration_id
-    u_random = np.array([seed.uniform("random", i) for i in ids], dtype=np.float64)
-    u_explore = np.array([seed.uniform("explore", i) for i in ids], dtype=np.float64)
+Draws = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+def select_channels(
+    signals: Signals, policy: Policy, seed: SelectionSeed, draws: Draws | None = None
+) -> Selection:
+    """The channel and reason of each declaration: the first step that applies decides.
+    ``draws``: ``seed.draws`` of the declaration ids, if already made."""
+    u_random, u_explore = draws if draws is not None else seed.draws(signals.declaration_id)
     cut = {office: policy.thresholds_for(office) for office in set(signals.office)}
     t_red = np.array([cut[o].red for o in signals.office], dtype=np.float64)
     t_yellow = np.array([cut[o].yellow for o in signals.office], dtype=np.float64)
@@ -239,16 +257,19 @@ def select_channels(signals: Signals, policy: Policy, seed: SelectionSeed) -> Se
     step = np.select(
         [condition for condition, _, _ in steps], list(range(len(steps))), default=len(steps)
     )
-    channels = [channel for _, channel, _ in steps] + [Channel.GREEN.value]
-    reasons = [reason.value for _, _, reason in steps] + [Reason.LOW_RISK.value]
+    channels = np.array([channel for _, channel, _ in steps] + [Channel.GREEN.value], dtype=object)
+    reasons = np.array(
+        [reason.value for _, _, reason in steps] + [Reason.LOW_RISK.value], dtype=object
+    )
+    chosen = channels[step]
+    by_profile = step == 1  # the mandatory step: the profile's own channel
+    chosen[by_profile] = np.array(signals.mandatory_channel, dtype=object)[by_profile]
     return Selection(
-        channel=[
-            signals.mandatory_channel[i] if channels[k] is None else channels[k]  # type: ignore[misc]
-            for i, k in enumerate(step.tolist())
-        ],
-        reason=[reasons[k] for k in step.tolist()],
+        channel=chosen.tolist(),
+        reason=reasons[step].tolist(),
         u_random=u_random,
         u_explore=u_explore,
+        stopped=chosen != Channel.GREEN.value,
     )
 
 

@@ -44,10 +44,17 @@ _TAX_RATES = np.array([0.0, 2.5, 4.0, 6.5, 8.0, 12.0])
 
 @dataclass(frozen=True)
 class SyntheticSettings:
+    """``seed`` draws the flow (which declarations, when, with what noise); ``world_seed`` and
+    ``population`` fix the world it is drawn from (trader and goods populations, price levels,
+    who is risky), so that two flows from one world (a history and the month after it) agree.
+    ``population`` defaults to ``declarations``."""
+
     declarations: int = 10_000
     start: date = date(2024, 1, 1)
     days: int = 365
     seed: int = 0
+    world_seed: int = 0
+    population: int | None = None
     mean_items: float = 2.5
     offices: int = 20
     inspected_share: float = 1.0  # declarations that carry a recorded outcome
@@ -76,9 +83,55 @@ def _pick(
     return values[rng.choice(len(values), size=size, p=weights / weights.sum())]
 
 
+@dataclass(frozen=True)
+class _World:
+    """What stays the same from one flow to the next."""
+
+    office_weights: npt.NDArray[np.float64]
+    importer_weights: npt.NDArray[np.float64]
+    declarant_weights: npt.NDArray[np.float64]
+    seller_weights: npt.NDArray[np.float64]
+    risky_importers: npt.NDArray[np.bool_]
+    risky_sellers: npt.NDArray[np.bool_]
+    subheadings: npt.NDArray[np.str_]
+    code_weights: npt.NDArray[np.float64]
+    log_price: npt.NDArray[np.float64]
+    log_mass: npt.NDArray[np.float64]
+    tax_rate: npt.NDArray[np.float64]
+    risky_pairs: frozenset[tuple[str, str]]
+
+
+def _world(s: SyntheticSettings) -> _World:
+    rng = np.random.default_rng(s.world_seed)
+    population = s.population or s.declarations
+    n_importers = max(50, population // 12)
+    n_declarants = max(20, population // 250)
+    n_sellers = max(50, population // 8)
+    edition = nomenclature().edition("HS2022")
+    subheadings = np.array(sorted(code for code, e in edition.entries.items() if e.level == 6))
+    chapters = np.unique([code[:2] for code in subheadings])
+    pairs = zip(rng.choice(list(_ORIGINS)[:10], 10), rng.choice(chapters, 10), strict=True)
+    return _World(
+        office_weights=_zipf_weights(s.offices, 1.0, rng),
+        # Skewed, as real registers are, without one trader carrying a tenth of the flow.
+        importer_weights=_zipf_weights(n_importers, 0.9, rng),
+        declarant_weights=_zipf_weights(n_declarants, 0.8, rng),
+        seller_weights=_zipf_weights(n_sellers, 0.8, rng),
+        risky_importers=rng.random(n_importers) < 0.04,
+        risky_sellers=rng.random(n_sellers) < 0.02,
+        subheadings=subheadings,
+        code_weights=_zipf_weights(len(subheadings), 0.8, rng),
+        log_price=rng.normal(3.0, 1.5, len(subheadings)),
+        log_mass=rng.normal(4.0, 1.6, len(subheadings)),
+        tax_rate=_TAX_RATES[rng.integers(0, len(_TAX_RATES), len(subheadings))],
+        risky_pairs=frozenset((str(o), str(c)) for o, c in pairs),
+    )
+
+
 def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     """An item frame (``portcullis.engine.items.SCHEMA``) of synthetic declarations."""
     s = settings or SyntheticSettings()
+    world = _world(s)
     rng = np.random.default_rng(s.seed)
     n_decl = s.declarations
 
@@ -87,21 +140,16 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     start = datetime.combine(s.start, datetime.min.time(), UTC)
     lodged = pl.Series(seconds * 1e6).cast(pl.Int64).cast(pl.Duration("us")) + start
     offices = np.array([str(10 + k) for k in range(s.offices)])
-    office = offices[rng.choice(s.offices, n_decl, p=_zipf_weights(s.offices, 1.0, rng))]
-    n_importers = max(50, n_decl // 12)
-    n_declarants = max(20, n_decl // 250)
-    n_sellers = max(50, n_decl // 8)
-    importer = rng.choice(n_importers, n_decl, p=_zipf_weights(n_importers, 1.05, rng))
-    declarant = rng.choice(n_declarants, n_decl, p=_zipf_weights(n_declarants, 0.9, rng))
-    seller = rng.choice(n_sellers, n_decl, p=_zipf_weights(n_sellers, 1.0, rng))
+    office = offices[rng.choice(s.offices, n_decl, p=world.office_weights)]
+    importer = rng.choice(len(world.importer_weights), n_decl, p=world.importer_weights)
+    declarant = rng.choice(len(world.declarant_weights), n_decl, p=world.declarant_weights)
+    seller = rng.choice(len(world.seller_weights), n_decl, p=world.seller_weights)
     has_seller = rng.random(n_decl) < 0.9
     courier = rng.integers(0, 30, n_decl)
     has_courier = rng.random(n_decl) < 0.15
     procedure = _pick(rng, _PROCEDURES, n_decl)
     transport = _pick(rng, _TRANSPORT, n_decl)
-
-    risky_importers = rng.random(n_importers) < 0.04
-    risky_sellers = rng.random(n_sellers) < 0.02
+    risky_importers, risky_sellers = world.risky_importers, world.risky_sellers
 
     # -- items ---------------------------------------------------------------------------------
     per_declaration = rng.geometric(1.0 / s.mean_items, n_decl)
@@ -110,9 +158,8 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     first_row = np.r_[0, np.cumsum(per_declaration)[:-1]]
     line_no = np.arange(n_items) - np.repeat(first_row, per_declaration) + 1
 
-    edition = nomenclature().edition("HS2022")
-    subheadings = np.array(sorted(code for code, e in edition.entries.items() if e.level == 6))
-    code_index = rng.choice(len(subheadings), n_items, p=_zipf_weights(len(subheadings), 1.1, rng))
+    subheadings = world.subheadings
+    code_index = rng.choice(len(subheadings), n_items, p=world.code_weights)
     hs_code = subheadings[code_index]
     chapter = np.array([code[:2] for code in subheadings])[code_index]
 
@@ -133,23 +180,17 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     )
 
     # Price level per subheading (log USD per kg) and mass per item.
-    log_price = rng.normal(3.0, 1.5, len(subheadings))
-    log_mass = rng.normal(4.0, 1.6, len(subheadings))
-    mass = np.round(np.exp(log_mass[code_index] + rng.normal(0, 1.0, n_items)), 3) + 0.001
-    true_unit = np.exp(log_price[code_index] + rng.normal(0, 0.35, n_items))
+    mass = np.round(np.exp(world.log_mass[code_index] + rng.normal(0, 1.0, n_items)), 3) + 0.001
+    true_unit = np.exp(world.log_price[code_index] + rng.normal(0, 0.35, n_items))
     true_value = mass * true_unit
-    tax_rate = _TAX_RATES[rng.integers(0, len(_TAX_RATES), len(subheadings))][code_index]
+    tax_rate = world.tax_rate[code_index]
     eur = rng.random(n_decl) < 0.1
     currency = np.where(eur[owner], "EUR", "USD")
     fx = np.where(eur[owner], 0.92, 1.0)
 
     # -- planted fraud -------------------------------------------------------------------------
-    chapters = np.unique(chapter)
-    risky_pairs = {
-        (str(o), str(c))
-        for o, c in zip(rng.choice(list(_ORIGINS)[:10], 10), rng.choice(chapters, 10), strict=True)
-    }
-    risky_pair = np.array([(o, c) in risky_pairs for o, c in zip(origin, chapter, strict=True)])
+    pairs = world.risky_pairs
+    risky_pair = np.array([(o, c) in pairs for o, c in zip(origin, chapter, strict=True)])
     undervalue = risky_importers[importer][owner] & (rng.random(n_items) < 0.6)
     declared_value = np.where(undervalue, true_value * rng.uniform(0.15, 0.5, n_items), true_value)
     declared_value = np.round(declared_value * fx, 2) + 0.01

@@ -20,7 +20,7 @@ from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.table import Column, Features
 from portcullis.engine.features.valuation import OUTPUT as VALUATION_FIELDS
 from portcullis.engine.features.valuation import ReferencePrices
-from portcullis.engine.items import SMALL_FRAME, empty_items
+from portcullis.engine.items import SMALL_FRAME, declaration_starts, empty_items
 from portcullis.engine.watchlist import KINDS as WATCHLIST_KINDS
 from portcullis.engine.watchlist import Watchlist
 
@@ -61,15 +61,16 @@ def context_fields(catalogue: Catalogue) -> tuple[str, ...]:
 
 
 def build_features(
-    items: pl.DataFrame, context: FeatureContext, one_declaration: bool = False
+    items: pl.DataFrame, context: FeatureContext, starts: npt.NDArray[np.int64] | None = None
 ) -> Features:
-    """Every catalogue field of ``items`` but ``model_score``, point in time.
-    ``one_declaration`` says every row belongs to the same declaration."""
-    frame = add_derived(items, one_declaration)
+    """Every catalogue field of ``items`` but ``model_score``, point in time. ``starts``: the
+    first row of each declaration, if known."""
+    starts = declaration_starts(items) if starts is None else starts
+    frame = add_derived(items, one_declaration=len(starts) == 1)
     watchlist_hits = context.watchlist.hits(frame)
     columns: dict[str, Column] = {
         **context.prices.fields(frame),
-        **context.compliance.fields(frame),
+        **context.compliance.fields(frame, starts),
         **context.watchlist.flag_columns(frame, watchlist_hits),
         "importer_aeo": context.aeo_flags(frame),
     }

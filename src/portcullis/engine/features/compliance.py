@@ -27,7 +27,7 @@ import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
-from portcullis.engine.items import SMALL_FRAME
+from portcullis.engine.items import HEADER_FIELDS, SMALL_FRAME, declaration_starts, per_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +39,16 @@ class Subject:
     per_declaration: bool
 
 
+# Measured on KCS 2020 -> 2021-Q1: rates by office, courier, departure country, tax type and
+# HS chapter added nothing to precision at 5 or 10 % (0.948 / 0.868 without them, 0.940 /
+# 0.866 with), so they are not kept; each costs a lookup per item.
 SUBJECTS: tuple[Subject, ...] = (
     Subject("importer", ("importer",), True),
     Subject("declarant", ("declarant",), True),
     Subject("seller", ("seller",), True),
-    Subject("courier", ("courier",), True),
-    Subject("office", ("office",), True),
-    Subject("departure", ("country_of_departure",), True),
     Subject("hs6", ("hs6",), False),
     Subject("hs4", ("hs_heading",), False),
-    Subject("chapter", ("hs_chapter",), False),
     Subject("origin", ("origin_country",), False),
-    Subject("tax_type", ("tax_type",), False),
     Subject("hs6_origin", ("hs6", "origin_country"), False),
     Subject("hs4_origin", ("hs_heading", "origin_country"), False),
 )
@@ -76,6 +74,12 @@ class ComplianceHistory:
         """``history``: items with derived fields and outcome columns (null outcome: not
         inspected, or not yet known)."""
         self.settings = settings or ComplianceSettings()
+        # Only the columns the figures need: a history is millions of rows, and each step
+        # below would otherwise copy all forty columns.
+        keys = sorted(
+            {k for s in self.settings.subjects for k in s.keys} | set(self.settings.activity)
+        )
+        history = history.select("declaration_id", "lodged_at", "finding", "known_at", *keys)
         outcomes = history.filter(pl.col("finding").is_not_null())
         per_declaration = outcomes.unique("declaration_id", keep="first", maintain_order=True)
         self.outcomes = per_declaration.height
@@ -89,11 +93,12 @@ class ComplianceHistory:
         )
         self.latest_known: datetime | None = outcomes.get_column("known_at").max()  # type: ignore[assignment]
         self._cumulative: dict[str, pl.DataFrame] = {}
-        self._totals: dict[str, KeyedTable] = {}
+        totals_by_key: dict[tuple[str, ...], list[pl.DataFrame]] = {}
         for subject in self.settings.subjects:
             rows = per_declaration if subject.per_declaration else outcomes
             daily = (
-                rows.drop_nulls(list(subject.keys))
+                rows.select(*subject.keys, "known_at", "finding")
+                .drop_nulls(list(subject.keys))
                 .group_by(*subject.keys, "known_at")
                 .agg(
                     pl.col("finding").sum().alias(f"_{subject.name}_f"),
@@ -109,14 +114,14 @@ class ComplianceHistory:
             totals = daily.group_by(subject.keys).agg(
                 pl.col(f"_{subject.name}_f").sum(), pl.col(f"_{subject.name}_n").sum()
             )
-            self._totals[subject.name] = KeyedTable(totals.sort(subject.keys), subject.keys)
+            totals_by_key.setdefault(subject.keys, []).append(totals)
         declarations = history.unique("declaration_id", keep="first", maintain_order=True)
         self.latest_lodged: datetime | None = declarations.get_column("lodged_at").max()  # type: ignore[assignment]
         self._activity: dict[str, pl.DataFrame] = {}
-        self._activity_totals: dict[str, KeyedTable] = {}
         for trader in self.settings.activity:
             daily = (
-                declarations.drop_nulls(trader)
+                declarations.select(trader, "lodged_at")
+                .drop_nulls(trader)
                 .group_by(trader, "lodged_at")
                 .agg(pl.len().alias(f"_{trader}_d"))
                 .sort("lodged_at")
@@ -125,7 +130,12 @@ class ComplianceHistory:
                 pl.col(f"_{trader}_d").cum_sum().over(trader)
             )
             totals = daily.group_by(trader).agg(pl.col(f"_{trader}_d").sum())
-            self._activity_totals[trader] = KeyedTable(totals.sort(trader), (trader,))
+            totals_by_key.setdefault((trader,), []).append(totals)
+        # One table per key: the importer's findings, inspections and declarations are found
+        # by one lookup.
+        self._totals = {
+            keys: KeyedTable(_merged(frames, keys), keys) for keys, frames in totals_by_key.items()
+        }
 
     # -- attaching -------------------------------------------------------------------------
 
@@ -141,28 +151,42 @@ class ComplianceHistory:
             for latest in (self.latest_known, self.latest_lodged)
         )
 
-    def fields(self, items: pl.DataFrame) -> dict[str, Array | pl.Series]:
+    def fields(
+        self, items: pl.DataFrame, starts: npt.NDArray[np.int64] | None = None
+    ) -> dict[str, Array | pl.Series]:
         """The compliance fields of ``items`` (with derived fields), point in time: from the
-        latest totals when that is exact (``can_snapshot``), else by as-of joins."""
-        counts = self._snapshot(items) if self.can_snapshot(items) else self._point_in_time(items)
+        latest totals when that is exact (``can_snapshot``), else by as-of joins. ``starts``:
+        the first row of each declaration, if known."""
+        starts = declaration_starts(items) if starts is None else starts
+        if self.can_snapshot(items):
+            counts = self._snapshot(items, starts)
+        else:
+            counts = self._point_in_time(items)
         present = {trader: _present(items.get_column(trader)) for trader in self.settings.activity}
         return self._figures(counts, present)
 
     # -- counts ------------------------------------------------------------------------------
 
-    def _snapshot(self, items: pl.DataFrame) -> dict[str, Array]:
+    def _snapshot(self, items: pl.DataFrame, starts: npt.NDArray[np.int64]) -> dict[str, Array]:
         """Latest totals; declarations earlier in the same batch count as activity, as they
-        would if sent one by one."""
+        would if sent one by one. Header subjects are looked up once per declaration."""
         counts: dict[str, Array] = {
             "_all_f": np.full(items.height, float(self.findings)),
             "_all_n": np.full(items.height, float(self.outcomes)),
         }
-        for subject in self.settings.subjects:
-            counts.update(self._totals[subject.name].arrays(items))
-        for trader in self.settings.activity:
-            counts.update(self._activity_totals[trader].arrays(items))
-        for trader, earlier in _earlier_in_batch(items, self.settings.activity).items():
-            counts[f"_{trader}_d"] = np.nan_to_num(counts[f"_{trader}_d"]) + earlier
+        header_keys = sorted({k for keys in self._totals for k in keys if k in HEADER_FIELDS})
+        header = items.select("declaration_id", "lodged_at", *header_keys)
+        header = header if len(starts) == items.height else header[starts]
+        for keys, table in self._totals.items():
+            if all(key in HEADER_FIELDS for key in keys):
+                for name, values in table.arrays(header, missing=0.0).items():
+                    counts[name] = per_item(values, starts, items.height)
+            else:
+                counts.update(table.arrays(items, missing=0.0))
+        for trader, earlier in _earlier_in_batch(header, self.settings.activity).items():
+            counts[f"_{trader}_d"] = counts[f"_{trader}_d"] + per_item(
+                earlier, starts, items.height
+            )
         return counts
 
     def _point_in_time(self, items: pl.DataFrame) -> dict[str, Array]:
@@ -201,7 +225,7 @@ class ComplianceHistory:
         frame = frame.sort("_order")
         names = [c for c in frame.columns if c.startswith("_") and c != "_order"]
         return {
-            name: frame.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+            name: frame.get_column(name).cast(pl.Float64).fill_null(0.0).to_numpy()
             for name in names
         }
 
@@ -212,18 +236,19 @@ class ComplianceHistory:
     ) -> dict[str, Array | pl.Series]:
         """Numbers as arrays (NaN: not applicable), true/false fields as Series."""
         settings = self.settings
-        prior = (np.nan_to_num(counts["_all_f"]) + settings.base_rate * settings.base_strength) / (
-            np.nan_to_num(counts["_all_n"]) + settings.base_strength
+        # Counts are 0 where nothing is known (see _snapshot and _point_in_time).
+        prior = (counts["_all_f"] + settings.base_rate * settings.base_strength) / (
+            counts["_all_n"] + settings.base_strength
         )
         columns: dict[str, Array | pl.Series] = {}
         for subject in settings.subjects:
-            findings = np.nan_to_num(counts[f"_{subject.name}_f"])
-            inspections = np.nan_to_num(counts[f"_{subject.name}_n"])
+            findings = counts[f"_{subject.name}_f"]
+            inspections = counts[f"_{subject.name}_n"]
             rate = smoothed_rate(findings, inspections, prior, settings.prior_strength)
             columns[f"{subject.name}_finding_rate"] = rate
             columns[f"{subject.name}_inspections"] = inspections
         for trader in settings.activity:
-            earlier = np.where(present[trader], np.nan_to_num(counts[f"_{trader}_d"]), np.nan)
+            earlier = np.where(present[trader], counts[f"_{trader}_d"], np.nan)
             columns[f"{trader}_declarations"] = earlier
             is_new = pl.Series(f"is_new_{trader}", earlier == 0)
             if not present[trader].all():  # no trader given: neither new nor known
@@ -243,20 +268,21 @@ def smoothed_rate(findings: Array, inspections: Array, prior: Array, strength: f
     return (findings + strength * prior) / (inspections + strength)
 
 
-def _earlier_in_batch(items: pl.DataFrame, traders: tuple[str, ...]) -> dict[str, Array]:
-    """Per item: declarations of the same trader lodged strictly earlier within the frame
-    (ties at the same instant are not earlier, as in point-in-time figures)."""
-    zeros = {trader: np.zeros(items.height) for trader in traders}
-    if items.height == 0 or items.get_column("declaration_id").n_unique() <= 1:
-        return zeros
-    declarations = items.select("declaration_id", "lodged_at", *traders).unique(
-        "declaration_id", keep="first", maintain_order=True
+def _earlier_in_batch(header: pl.DataFrame, traders: tuple[str, ...]) -> dict[str, Array]:
+    """Per declaration (one row each in ``header``): declarations of the same trader lodged
+    strictly earlier within the batch (ties at the same instant are not earlier, as in
+    point-in-time figures)."""
+    if header.height <= 1:
+        return {trader: np.zeros(header.height) for trader in traders}
+    ranked = header.select(
+        (pl.col("lodged_at").rank("min").over(trader) - 1).cast(pl.Float64).alias(trader)
+        for trader in traders
     )
-    ranked = declarations.select(
-        "declaration_id",
-        *((pl.col("lodged_at").rank("min").over(trader) - 1).alias(trader) for trader in traders),
-    )
-    joined = items.select("declaration_id").join(
-        ranked, on="declaration_id", how="left", maintain_order="left"
-    )
-    return {trader: joined.get_column(trader).cast(pl.Float64).to_numpy() for trader in traders}
+    return {trader: ranked.get_column(trader).to_numpy() for trader in traders}
+
+
+def _merged(frames: list[pl.DataFrame], keys: tuple[str, ...]) -> pl.DataFrame:
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.join(frame, on=list(keys), how="full", coalesce=True)
+    return merged.sort(list(keys))

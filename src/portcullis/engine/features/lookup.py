@@ -43,9 +43,12 @@ class KeyedTable:
             self._index = dict(zip(keys, rows, strict=True))
         return self._index
 
-    def arrays(self, items: pl.DataFrame, on: Sequence[str] | None = None) -> dict[str, Array]:
-        """Each value column for the items' keys (NaN where a key is not found). ``on`` names
-        the items' key columns when they differ from the table's."""
+    def arrays(
+        self, items: pl.DataFrame, on: Sequence[str] | None = None, missing: float = np.nan
+    ) -> dict[str, Array]:
+        """Each value column for the items' keys (``missing`` where a key is not found or a
+        value is null). ``on`` names the items' key columns when they differ from the
+        table's."""
         on = tuple(on or self.keys)
         if items.height > SMALL_FRAME:
             joined = items.select(on).join(
@@ -56,14 +59,14 @@ class KeyedTable:
                 maintain_order="left",
             )
             return {
-                name: joined.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+                name: joined.get_column(name).cast(pl.Float64).fill_null(missing).to_numpy()
                 for name in self.values
             }
         index = self._lookup()
         key_lists = [items.get_column(name).to_list() for name in on]
         keys: list[Any] = key_lists[0] if len(on) == 1 else list(zip(*key_lists, strict=True))
-        missing = (np.nan,) * len(self.values)
-        found = np.array([index.get(key, missing) for key in keys], dtype=np.float64).reshape(
+        absent = (missing,) * len(self.values)
+        found = np.array([index.get(key, absent) for key in keys], dtype=np.float64).reshape(
             len(keys), len(self.values)
         )
         return {name: found[:, position] for position, name in enumerate(self.values)}

@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from portcullis.engine.items import SMALL_FRAME
+
 Column = npt.NDArray[Any] | pl.Series  # float arrays use NaN for "not applicable"
 
 
@@ -60,18 +62,15 @@ class Features:
             series = series.cast(pl.Float64)
         return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
 
-    def number_matrix(self, names: list[str]) -> npt.NDArray[np.float64]:
-        """Several fields as the columns of one float64 matrix (NaN for null)."""
-        out = np.empty((self.height, len(names)), dtype=np.float64)
+    def number_columns(self, names: list[str]) -> list[npt.NDArray[np.float64]]:
+        """Several fields as float64 arrays (NaN for null; true/false as 1/0)."""
+        out: dict[str, npt.NDArray[np.float64]] = {}
         in_frame = [n for n in names if n not in self.columns]
-        if in_frame:
+        if in_frame and self.height <= SMALL_FRAME:
+            # One call for a few rows: each Polars call costs more than the rows do.
             values = self.frame.select(pl.col(in_frame).cast(pl.Float64)).to_numpy()
-            for position, name in enumerate(in_frame):
-                out[:, names.index(name)] = values[:, position]
-        for position, name in enumerate(names):
-            if name in self.columns:
-                out[:, position] = self.numbers(name)
-        return out
+            out.update({name: values[:, position] for position, name in enumerate(in_frame)})
+        return [out[name] if name in out else self.numbers(name) for name in names]
 
     def series(self, name: str) -> pl.Series:
         values = self.columns.get(name)

@@ -47,7 +47,9 @@ class ModelArtifact:
         """Probability of a finding for each row of the input matrix."""
         if matrix.shape[0] == 0:
             return np.zeros(0)
-        return np.asarray(self.booster.predict(matrix), dtype=np.float64)
+        return np.asarray(
+            self.booster.predict(matrix, num_threads=_threads(matrix)), dtype=np.float64
+        )
 
     def predict_revenue(
         self, matrix: npt.NDArray[np.float64], probability: npt.NDArray[np.float64]
@@ -58,7 +60,8 @@ class ModelArtifact:
             return None
         if matrix.shape[0] == 0:
             return np.zeros(0)
-        amount = np.expm1(np.asarray(self.revenue_booster.predict(matrix), dtype=np.float64))
+        predicted = self.revenue_booster.predict(matrix, num_threads=_threads(matrix))
+        amount = np.expm1(np.asarray(predicted, dtype=np.float64))
         return probability * np.maximum(amount, 0.0)
 
     def contributions(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -66,9 +69,9 @@ class ModelArtifact:
         log-odds; the last column is the base value."""
         if matrix.shape[0] == 0:
             return np.zeros((0, len(self.spec.names) + 1))
-        # One thread for a few rows: waking a thread pool costs more than the work.
-        threads = 1 if matrix.shape[0] <= SMALL_FRAME else 0
-        contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
+        contributions = self.booster.predict(
+            matrix, pred_contrib=True, num_threads=_threads(matrix)
+        )
         return np.asarray(contributions, dtype=np.float64)
 
     # -- files -----------------------------------------------------------------------------
@@ -134,6 +137,12 @@ class ModelArtifact:
             ReferencePrices.from_frames(frames),
             meta["metadata"],
         )
+
+
+def _threads(matrix: npt.NDArray[np.float64]) -> int:
+    """One thread for a few rows (waking a thread pool costs more than the work), else
+    LightGBM's default (0: every core)."""
+    return 1 if matrix.shape[0] <= SMALL_FRAME else 0
 
 
 def _sha256(path: Path) -> str:

@@ -35,11 +35,8 @@ _CODE_LABELS = {
 _SUBJECT_LABELS = {
     "hs6": "HS6",
     "hs4": "HS4",
-    "chapter": "HS chapter",
     "hs6_origin": "HS6 × origin",
     "hs4_origin": "HS4 × origin",
-    "departure": "departure country",
-    "tax_type": "tax type",
 }
 
 

@@ -8,6 +8,7 @@ the same item into the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,39 @@ def default_numeric(settings: ComplianceSettings | None = None) -> tuple[str, ..
     return (*PLAIN, *TRANSFORMED, *compliance, *activity)
 
 
+CHUNK_ROWS = 20_000  # rows per matrix: small enough to stay in cache while it is filled
+
+
+class ModelInputs:
+    """The model's input columns for a batch of items, stacked into matrix rows on demand.
+
+    Filling a matrix column by column strides through memory; a few thousand rows at a time
+    stay in the CPU cache, which makes it an order of magnitude faster for a million items,
+    and the whole matrix (half a gigabyte for a million items) never exists at once."""
+
+    def __init__(self, columns: list[npt.NDArray[np.float64]]) -> None:
+        self.columns = columns
+        self.height = len(columns[0]) if columns else 0
+
+    def matrix(self, start: int = 0, stop: int | None = None) -> npt.NDArray[np.float64]:
+        stop = self.height if stop is None else stop
+        out = np.empty((stop - start, len(self.columns)), dtype=np.float64)
+        for position, values in enumerate(self.columns):
+            out[:, position] = values[start:stop]
+        return out
+
+    def rows(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        out = np.empty((len(positions), len(self.columns)), dtype=np.float64)
+        for position, values in enumerate(self.columns):
+            out[:, position] = values[positions]
+        return out
+
+    def chunks(self) -> Iterator[tuple[int, int, npt.NDArray[np.float64]]]:
+        for start in range(0, self.height, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, self.height)
+            yield start, stop, self.matrix(start, stop)
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
     categorical: tuple[str, ...] = CATEGORICAL
@@ -85,22 +119,20 @@ class FeatureSpec:
         }
         return FeatureSpec(self.categorical, self.numeric, vocabulary)
 
-    def matrix(self, features: Features | pl.DataFrame) -> npt.NDArray[np.float64]:
-        """The items as the model's input matrix (float64, NaN for missing)."""
+    def inputs(self, features: Features | pl.DataFrame) -> ModelInputs:
+        """The items' input columns (float64, NaN for missing), in the model's order."""
         if isinstance(features, pl.DataFrame):
             features = Features(features)
-        out = np.empty((features.height, len(self.names)), dtype=np.float64)
-        for position, name in enumerate(self.categorical):
-            out[:, position] = self._codes(name, features.series(name))
-        sources = [self.source(name) for name in self.numeric]
-        numbers = features.number_matrix(sources)
+        columns = [self._codes(name, features.series(name)) for name in self.categorical]
+        sources = features.number_columns([self.source(name) for name in self.numeric])
         with np.errstate(invalid="ignore", divide="ignore"):
-            for position, name in enumerate(self.numeric):
-                column = numbers[:, position]
-                out[:, len(self.categorical) + position] = (
-                    np.log1p(column) if name in TRANSFORMED else column
-                )
-        return out
+            for name, values in zip(self.numeric, sources, strict=True):
+                columns.append(np.log1p(values) if name in TRANSFORMED else values)
+        return ModelInputs(columns)
+
+    def matrix(self, features: Features | pl.DataFrame) -> npt.NDArray[np.float64]:
+        """The items as the model's input matrix (C order, float64, NaN for missing)."""
+        return self.inputs(features).matrix()
 
     def _codes(self, name: str, column: pl.Series) -> npt.NDArray[np.float64]:
         """A categorical field as its vocabulary numbers (NaN: never seen in training)."""

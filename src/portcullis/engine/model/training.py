@@ -130,8 +130,10 @@ def _revenue_model(
         feature_name=spec.names,
         categorical_feature=list(range(len(spec.categorical))),
     )
-    params = settings.params("regression")
-    return lgb.train(params, data, num_boost_round=min(100, settings.max_rounds))
+    # Smaller than the finding model: amounts are noisy, and the estimate is a guide for
+    # officers, not a ranking.
+    params = {**settings.params("regression"), "num_leaves": 31, "max_depth": 6}
+    return lgb.train(params, data, num_boost_round=min(60, settings.max_rounds))
 
 
 def train_model(

@@ -76,12 +76,12 @@ class ProfileIndex:
         return sorted(chosen)
 
     def _evaluate(
-        self, frame: pl.DataFrame, rows: Rows | None, profiles: Sequence[int]
+        self, subset: pl.DataFrame, rows: Rows | None, profiles: Sequence[int]
     ) -> pl.DataFrame:
-        """Hits of ``profiles`` among ``rows`` of ``frame`` (all rows when None)."""
-        if not profiles or (rows is not None and len(rows) == 0):
+        """Hits of ``profiles`` in ``subset``; ``rows`` gives the frame row of each of its
+        rows (None: the subset is the frame)."""
+        if not profiles or subset.height == 0:
             return _empty_hits()
-        subset = frame if rows is None else frame[rows]
         # The row number makes criteria that read no field ("1 < 2") one value per item.
         matrix = subset.select(
             pl.int_range(pl.len()).alias("_row"),
@@ -100,39 +100,41 @@ class ProfileIndex:
     def _partitioned(self, features: Features) -> Iterable[pl.DataFrame]:
         # The row number keeps the frame's height even when no profile reads a field.
         frame = features.polars(self.fields).select(
-            pl.int_range(pl.len()).alias("_row"), *sorted(self.fields | set(self._by_value))
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+            *sorted(self.fields | set(self._by_value)),
         )
         yield self._evaluate(frame, None, self._unanchored)
         for field_name, by_value in self._by_value.items():
-            if field_name == "hs_code":
-                yield from self._by_prefix(frame, by_value)
-            else:
-                yield from self._by_partition(frame, field_name, by_value)
+            yield from self._by_anchor(frame, field_name, by_value)
 
-    def _by_prefix(
-        self, frame: pl.DataFrame, by_prefix: dict[str, list[int]]
-    ) -> Iterable[pl.DataFrame]:
-        codes = frame.get_column("hs_code")
-        order = codes.arg_sort(nulls_last=True).to_numpy()
-        ordered = codes.gather(order).drop_nulls()
-        prefixes = list(by_prefix)
-        lows = ordered.search_sorted(pl.Series(prefixes), side="left").to_numpy()
-        highs = ordered.search_sorted(
-            pl.Series([p + _HS_UPPER for p in prefixes]), side="left"
-        ).to_numpy()
-        for prefix, low, high in zip(prefixes, lows, highs, strict=True):
-            if high > low:
-                yield self._evaluate(frame, order[low:high], by_prefix[prefix])
-
-    def _by_partition(
+    def _by_anchor(
         self, frame: pl.DataFrame, field_name: str, by_value: dict[str, list[int]]
     ) -> Iterable[pl.DataFrame]:
-        located = (
-            frame.select(pl.col(field_name).alias("value"))
-            .with_row_index("row")
-            .filter(pl.col("value").is_in(list(by_value)))
-            .group_by("value")
-            .agg(pl.col("row"))
-        )
-        for value, rows in located.iter_rows():
-            yield self._evaluate(frame, np.asarray(rows, dtype=np.int64), by_value[value])
+        """The items whose anchor field can match, sorted by it: each anchor value's items are
+        then one contiguous, zero-copy slice, found by binary search."""
+        values = list(by_value)
+        column = pl.col(field_name)
+        if field_name == "hs_code":
+            lengths = sorted({len(v) for v in values})
+            can_match = pl.any_horizontal(
+                column.str.slice(0, n).is_in([v for v in values if len(v) == n]) for n in lengths
+            )
+        else:
+            can_match = column.is_in(values)
+        profiles = {p for group in by_value.values() for p in group}
+        names = sorted({field_name, *(n for p in profiles for n in self._fields[p])})
+        ordered = frame.select("_row", *names).filter(can_match).sort(field_name)
+        if ordered.height == 0:
+            return
+        rows = ordered.get_column("_row").to_numpy().astype(np.int64)
+        present = ordered.get_column(field_name)
+        lows = present.search_sorted(pl.Series(values), side="left").to_numpy()
+        if field_name == "hs_code":  # a prefix spans the codes that start with it
+            uppers = pl.Series([value + _HS_UPPER for value in values])
+            highs = present.search_sorted(uppers, side="left").to_numpy()
+        else:
+            highs = present.search_sorted(pl.Series(values), side="right").to_numpy()
+        for value, low, high in zip(values, lows, highs, strict=True):
+            if high > low:
+                subset = ordered.slice(int(low), int(high - low))
+                yield self._evaluate(subset, rows[low:high], by_value[value])

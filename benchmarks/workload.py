@@ -1,0 +1,200 @@
+"""The workload the assessment benchmarks share: a year of synthetic history with outcomes, a
+model trained on it, a million new items to assess, and profile sets of any size.
+
+Prepared once into a folder (``--workdir``, default ``var/benchmark``) and reused: generating
+and training take a few minutes, and are not what is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from portcullis.engine.assessment import RiskEngine
+from portcullis.engine.channels import Channel
+from portcullis.engine.features import FeatureContext, build_features, default_catalogue
+from portcullis.engine.features.compliance import ComplianceHistory
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.valuation import ReferencePrices
+from portcullis.engine.model.artifact import ModelArtifact
+from portcullis.engine.model.training import TrainingSettings, train_model
+from portcullis.engine.rules.profiles import Profile, ProfileSet
+from portcullis.engine.selectivity import Policy, SelectionSeed, calibrate
+from portcullis.engine.synthetic import SyntheticSettings, generate
+from portcullis.engine.watchlist import WatchKind, Watchlist, WatchlistEntry
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WORKDIR = ROOT / "var" / "benchmark"
+# Same trader and goods populations (same size), the history a year before what is assessed.
+HISTORY = SyntheticSettings(declarations=400_000, seed=11, start=date(2024, 1, 1), days=365)
+# New declarations start after the last history outcome is known (outcomes arrive up to three
+# days after lodging), as in live assessment.
+NEW = replace(HISTORY, seed=12, start=date(2025, 1, 5), days=30, inspected_share=0.0)
+TRAIN_ON = 120_000  # declarations of the history the model is trained on (the latest)
+SEED = SelectionSeed(b"benchmark-seed-not-a-secret")
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpus} CPU {model}{memory}, {system}, Python {platform.python_version()}"
+
+
+def prepare(workdir: Path) -> None:
+    """Generate the history and new items, train and save the model (once)."""
+    if (workdir / "ready").exists():
+        return
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    history = generate(HISTORY)
+    history.write_parquet(workdir / "history.parquet")
+    generate(NEW).write_parquet(workdir / "new.parquet")
+    derived = add_derived(history)
+    prices = ReferencePrices.fit(derived)
+    context = FeatureContext(prices, ComplianceHistory(derived))
+    latest = history.get_column("declaration_id").unique(maintain_order=True).tail(TRAIN_ON)
+    recent = history.filter(pl.col("declaration_id").is_in(latest.implode()))
+    features = build_features(recent, context).polars()
+    model = train_model(features, prices, TrainingSettings())
+    model.save(workdir / "model")
+    (workdir / "ready").write_text(
+        json.dumps({"seconds": round(time.perf_counter() - started, 1), "model": model.version})
+    )
+
+
+def load_items(workdir: Path, name: str = "new", columns: list[str] | None = None) -> pl.DataFrame:
+    return pl.read_parquet(workdir / f"{name}.parquet", columns=columns)
+
+
+# What a compliance history is built from (the rest of a history stays on disk).
+HISTORY_COLUMNS = [
+    "declaration_id", "lodged_at", "office", "declarant", "importer", "seller", "courier",
+    "country_of_departure", "hs_code", "origin_country", "tax_type", "customs_value",
+    "net_mass_kg", "finding", "known_at",
+]  # fmt: skip
+
+
+def profiles(count: int, items: pl.DataFrame, seed: int = 7) -> list[Profile]:
+    """``count`` profiles like analysts write: mostly anchored on goods, origins or traders,
+    with a value, history or newcomer condition; a few with no anchor at all."""
+    rng = np.random.default_rng(seed)
+    sample = items.sample(n=min(20_000, items.height), seed=seed)
+    codes = sample.get_column("hs_code").to_list()
+    origins = sample.get_column("origin_country").to_list()
+    importers = sample.get_column("importer").to_list()
+    sellers = [s for s in sample.get_column("seller").to_list() if s]
+    # Narrow conditions: an analyst's profile selects a small share of what it looks at.
+    conditions = [
+        "value_ratio < {r}",
+        "customs_value > {v}",
+        "importer_finding_rate > {f}",
+        "is_new_importer and declaration_value > {v}",
+        "valuation_z < -{z}",
+        "hs6_origin_finding_rate > {f} and value_ratio < {r}",
+    ]
+    made = []
+    for number in range(count):
+        draw = rng.random()
+        condition = str(rng.choice(conditions)).format(
+            r=round(rng.uniform(0.1, 0.3), 2),
+            v=int(rng.choice([200_000, 500_000, 1_000_000])),
+            f=round(rng.uniform(0.3, 0.6), 2),
+            z=round(rng.uniform(2.5, 4.0), 1),
+        )
+        if draw < 0.55:
+            code = codes[rng.integers(len(codes))]
+            prefix = code[: int(rng.choice([4, 6]))]
+            origin_list = ", ".join(f'"{o}"' for o in rng.choice(origins, 2))
+            criteria = (
+                f'hs_code startswith "{prefix}" and origin_country in [{origin_list}] '
+                f"and ({condition})"
+            )
+        elif draw < 0.75:
+            origin = origins[rng.integers(len(origins))]
+            chapter = codes[rng.integers(len(codes))][:2]
+            criteria = (
+                f'origin_country == "{origin}" and hs_chapter == "{chapter}" and ({condition})'
+            )
+        elif draw < 0.88:
+            criteria = f'importer == "{importers[rng.integers(len(importers))]}" and ({condition})'
+        elif draw < 0.98:
+            criteria = f'seller == "{sellers[rng.integers(len(sellers))]}" and customs_value > 1000'
+        else:
+            criteria = (
+                f"valuation_z < -{round(rng.uniform(4, 6), 1)} and importer_finding_rate > 0.2"
+            )
+        mandatory = rng.random() < 0.1
+        made.append(
+            Profile(
+                f"BP{number:04d}",
+                1,
+                criteria,
+                weight=round(float(rng.uniform(0.1, 0.6)), 2),
+                mandatory=mandatory,
+                channel=Channel.RED if rng.random() < 0.5 else Channel.YELLOW,
+                selection_pct=float(rng.choice([100, 50, 20])) if mandatory else 100.0,
+            )
+        )
+    return made
+
+
+@dataclass
+class Prepared:
+    engine: RiskEngine
+    items: pl.DataFrame
+    setup_seconds: float
+
+
+def engine(workdir: Path, profile_count: int, items: pl.DataFrame | None = None) -> Prepared:
+    """A risk engine over the prepared history with ``profile_count`` profiles, calibrated
+    to select about 3 % RED, 2 % YELLOW and 2 % BLUE by risk."""
+    started = time.perf_counter()
+    history = load_items(workdir, "history", HISTORY_COLUMNS)
+    items = load_items(workdir) if items is None else items
+    model = ModelArtifact.load(workdir / "model")
+    catalogue = default_catalogue()
+    watchlist = Watchlist(
+        [
+            WatchlistEntry(f"W{i}", WatchKind.SELLER, seller, "benchmark entry", 0.3)
+            for i, seller in enumerate(
+                history.get_column("seller").drop_nulls().unique().sort().head(200).to_list()
+            )
+        ]
+    )
+    aeo = frozenset(history.get_column("importer").unique().sort().head(300).to_list())
+    context = FeatureContext(model.prices, ComplianceHistory(add_derived(history)), watchlist, aeo)
+    del history
+    risk = RiskEngine(
+        catalogue,
+        context,
+        ProfileSet.compile(profiles(profile_count, items), catalogue),
+        Policy(),
+        SEED,
+        model,
+    )
+    sample = items.head(60_000)
+    scored = risk.assess(sample, explain="none").declarations
+    risk.policy = calibrate(Policy(), scored.select("office", "risk_score"))
+    return Prepared(risk, items, time.perf_counter() - started)
