@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
+from portcullis.engine.features import Features
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.items import declaration_starts, known_at
@@ -24,8 +25,9 @@ FIELDS = (
 
 
 def figures(past: pl.DataFrame, items: pl.DataFrame) -> list[dict]:
-    compliance = ComplianceHistory(add_derived(past))
-    columns = compliance.fields(add_derived(items))
+    derived = add_derived(items)
+    features = Features(derived, ComplianceHistory(add_derived(past)).fields(derived))
+    columns = {name: features.series(name).to_list() for name in features.columns}
     return [{name: values[row] for name, values in columns.items()} for row in range(items.height)]
 
 
@@ -141,6 +143,5 @@ def test_declarations_earlier_in_a_batch_count_as_activity() -> None:
     )
     seen = figures(frame(*PAST), batch)
     assert [row["importer_declarations"] for row in seen] == [0, 1, 1, 1, 3]
-    columns = ComplianceHistory(add_derived(frame(*PAST))).fields(add_derived(batch))
-    assert columns["is_new_importer"].to_list() == [True, False, False, False, False]
-    assert columns["is_new_seller"].to_list()[-1] is None  # no seller: neither new nor known
+    assert [row["is_new_importer"] for row in seen] == [True, False, False, False, False]
+    assert seen[-1]["is_new_seller"] is None  # no seller: neither new nor known

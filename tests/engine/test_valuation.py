@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from portcullis.engine.features import Features
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import MAD_TO_SD, ReferencePrices, ValuationSettings
 from tests.engine.risk import frame, item
@@ -13,14 +14,9 @@ from tests.engine.risk import frame, item
 
 def priced(prices: ReferencePrices, *rows: dict) -> list[dict]:
     items = add_derived(frame(*rows))
-    fields = prices.fields(items)
-    return [
-        {
-            name: (values[row] if not hasattr(values, "to_list") else values.to_list()[row])
-            for name, values in fields.items()
-        }
-        for row in range(items.height)
-    ]
+    features = Features(items, prices.fields(items))
+    columns = {name: features.series(name).to_list() for name in features.columns}
+    return [{name: values[row] for name, values in columns.items()} for row in range(items.height)]
 
 
 # Ten CN cars at 10 USD/kg with some spread, five DE cars at 40 USD/kg, one lonely US car.
@@ -68,9 +64,9 @@ def test_no_reference_and_no_mass_give_no_figures() -> None:
         item("M", net_mass_kg=0.0, customs_value=1.0),
     )
     assert unknown["valuation_basis"] is None
-    assert math.isnan(unknown["value_ratio"])
-    assert math.isnan(weightless["value_ratio"])
-    assert math.isnan(weightless["valuation_z"])
+    assert unknown["value_ratio"] is None
+    assert weightless["value_ratio"] is None
+    assert weightless["valuation_z"] is None
 
 
 def test_references_are_kept_per_currency() -> None:

@@ -212,20 +212,13 @@ class RiskEngine:
         lines = items.get_column("line_no")
         starts = segments
         offices = items.get_column("office").gather(starts).to_list()
-        row_keys = pl.DataFrame(
-            {
-                "row": np.arange(items.height, dtype=np.uint32),
-                "declaration_id": ids,
-                "line_no": lines,
-            }
-        )
         if features is not None:
-            profile_hits = self._profile_hits(features, row_keys, ids.to_list())
-            watchlist_hits = self._watchlist_hits(features, row_keys)
+            profile_hits = self._profile_hits(features, ids, lines)
+            watchlist_hits = self._watchlist_hits(features, ids, lines)
             model = features.numbers("model_score")
             aeo = features.numbers("importer_aeo").astype(bool)
         else:
-            profile_hits, watchlist_hits = _empty_profile_hits(), _empty_watchlist_hits()
+            profile_hits, watchlist_hits = _EMPTY_PROFILE_HITS, _EMPTY_WATCHLIST_HITS
             model = np.full(items.height, np.nan)
             aeo = np.zeros(items.height, dtype=bool)
         risk = _risk(model, profile_hits, watchlist_hits, items.height)
@@ -288,27 +281,26 @@ class RiskEngine:
             self.context_fields(),
         )
 
-    def _profile_hits(
-        self, features: Features, row_keys: pl.DataFrame, ids: list[str]
-    ) -> pl.DataFrame:
+    def _profile_hits(self, features: Features, ids: pl.Series, lines: pl.Series) -> pl.DataFrame:
         hits = self.profiles.hits(features)
         if hits.height == 0:
-            return _empty_profile_hits()
+            return _EMPTY_PROFILE_HITS
         rows = hits.get_column("row").to_list()
+        hit_ids = ids.gather(hits.get_column("row")).to_list()
         chosen = [self.profiles.profiles[p].profile for p in hits.get_column("profile").to_list()]
         selected = [
             p.mandatory
             and (
                 p.selection_pct >= 100
-                or self.seed.uniform("profile", p.code, ids[r]) * 100 < p.selection_pct
+                or self.seed.uniform("profile", p.code, declaration_id) * 100 < p.selection_pct
             )
-            for p, r in zip(chosen, rows, strict=True)
+            for p, declaration_id in zip(chosen, hit_ids, strict=True)
         ]
         return pl.DataFrame(
             {
-                "row": hits.get_column("row"),
-                "declaration_id": [ids[r] for r in rows],
-                "line_no": row_keys.get_column("line_no").gather(hits.get_column("row")),
+                "row": rows,
+                "declaration_id": hit_ids,
+                "line_no": lines.gather(hits.get_column("row")),
                 "profile": [p.code for p in chosen],
                 "version": [p.version for p in chosen],
                 "weight": [p.weight for p in chosen],
@@ -319,11 +311,18 @@ class RiskEngine:
             schema=_PROFILE_HIT_SCHEMA,
         )
 
-    def _watchlist_hits(self, features: Features, row_keys: pl.DataFrame) -> pl.DataFrame:
+    def _watchlist_hits(self, features: Features, ids: pl.Series, lines: pl.Series) -> pl.DataFrame:
         hits = features.watchlist_hits
         if hits is None or hits.height == 0:
-            return _empty_watchlist_hits()
+            return _EMPTY_WATCHLIST_HITS
         if "code" in hits.columns:  # replayed: stored with their codes and weights
+            row_keys = pl.DataFrame(
+                {
+                    "row": np.arange(len(ids), dtype=np.uint32),
+                    "declaration_id": ids,
+                    "line_no": lines,
+                }
+            )
             joined = hits.join(row_keys, on="row", how="left")
             return joined.select(
                 "row",
@@ -339,10 +338,8 @@ class RiskEngine:
         return pl.DataFrame(
             {
                 "row": hits.get_column("row"),
-                "declaration_id": row_keys.get_column("declaration_id").gather(
-                    hits.get_column("row")
-                ),
-                "line_no": row_keys.get_column("line_no").gather(hits.get_column("row")),
+                "declaration_id": ids.gather(hits.get_column("row")),
+                "line_no": lines.gather(hits.get_column("row")),
                 "entry": [entries[e].code for e in positions],
                 "kind": [entries[e].kind.value for e in positions],
                 "reason": [entries[e].reason for e in positions],
@@ -472,12 +469,8 @@ _WATCHLIST_HIT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _empty_profile_hits() -> pl.DataFrame:
-    return pl.DataFrame(schema=_PROFILE_HIT_SCHEMA)
-
-
-def _empty_watchlist_hits() -> pl.DataFrame:
-    return pl.DataFrame(schema=_WATCHLIST_HIT_SCHEMA)
+_EMPTY_PROFILE_HITS = pl.DataFrame(schema=_PROFILE_HIT_SCHEMA)
+_EMPTY_WATCHLIST_HITS = pl.DataFrame(schema=_WATCHLIST_HIT_SCHEMA)
 
 
 def as_records(frame: pl.DataFrame) -> list[dict[str, Any]]:

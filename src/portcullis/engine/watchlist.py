@@ -193,9 +193,9 @@ class Watchlist:
             return mask.fill_null(False).to_numpy()
         # A few rows: plain set lookups, without building any Polars expression.
         values = {kind: self._values[kind] for kind in WatchKind if self._values[kind]}
-        rows = items.select(
-            "hs_code", "country_of_departure", "office", *_COLUMN.values()
-        ).iter_rows(named=True)
+        names = ["hs_code", "country_of_departure", "office", *_COLUMN.values()]
+        columns = [items.get_column(name).to_list() for name in names]
+        rows = (dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True))
         return np.array(
             [_row_can_match(row, values, self._prefix_lengths) for row in rows], dtype=bool
         )

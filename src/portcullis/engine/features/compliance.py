@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
+from portcullis.engine.features.table import Lazy
 from portcullis.engine.items import HEADER_FIELDS, SMALL_FRAME, declaration_starts, per_item
 
 
@@ -153,7 +155,7 @@ class ComplianceHistory:
 
     def fields(
         self, items: pl.DataFrame, starts: npt.NDArray[np.int64] | None = None
-    ) -> dict[str, Array | pl.Series]:
+    ) -> dict[str, Array | Lazy]:
         """The compliance fields of ``items`` (with derived fields), point in time: from the
         latest totals when that is exact (``can_snapshot``), else by as-of joins. ``starts``:
         the first row of each declaration, if known."""
@@ -174,19 +176,28 @@ class ComplianceHistory:
             "_all_f": np.full(items.height, float(self.findings)),
             "_all_n": np.full(items.height, float(self.outcomes)),
         }
-        header_keys = sorted({k for keys in self._totals for k in keys if k in HEADER_FIELDS})
-        header = items.select("declaration_id", "lodged_at", *header_keys)
-        header = header if len(starts) == items.height else header[starts]
+        if len(starts) == 1:
+            header = None  # one declaration: nothing earlier in the batch, items looked up
+        else:
+            header_keys = sorted({k for ks in self._totals for k in ks if k in HEADER_FIELDS})
+            header = items.select("declaration_id", "lodged_at", *header_keys)
+            header = header if len(starts) == items.height else header[starts]
         for keys, table in self._totals.items():
-            if all(key in HEADER_FIELDS for key in keys):
+            # A few items are looked up directly; many, by each declaration's header once.
+            if (
+                header is not None
+                and items.height > SMALL_FRAME
+                and all(key in HEADER_FIELDS for key in keys)
+            ):
                 for name, values in table.arrays(header, missing=0.0).items():
                     counts[name] = per_item(values, starts, items.height)
             else:
                 counts.update(table.arrays(items, missing=0.0))
-        for trader, earlier in _earlier_in_batch(header, self.settings.activity).items():
-            counts[f"_{trader}_d"] = counts[f"_{trader}_d"] + per_item(
-                earlier, starts, items.height
-            )
+        if header is not None:
+            for trader, earlier in _earlier_in_batch(header, self.settings.activity).items():
+                counts[f"_{trader}_d"] = counts[f"_{trader}_d"] + per_item(
+                    earlier, starts, items.height
+                )
         return counts
 
     def _point_in_time(self, items: pl.DataFrame) -> dict[str, Array]:
@@ -233,14 +244,14 @@ class ComplianceHistory:
 
     def _figures(
         self, counts: dict[str, Array], present: dict[str, np.ndarray]
-    ) -> dict[str, Array | pl.Series]:
-        """Numbers as arrays (NaN: not applicable), true/false fields as Series."""
+    ) -> dict[str, Array | Lazy]:
+        """Numbers as arrays (NaN: not applicable), true/false fields made when read."""
         settings = self.settings
         # Counts are 0 where nothing is known (see _snapshot and _point_in_time).
         prior = (counts["_all_f"] + settings.base_rate * settings.base_strength) / (
             counts["_all_n"] + settings.base_strength
         )
-        columns: dict[str, Array | pl.Series] = {}
+        columns: dict[str, Array | Lazy] = {}
         for subject in settings.subjects:
             findings = counts[f"_{subject.name}_f"]
             inspections = counts[f"_{subject.name}_n"]
@@ -250,11 +261,15 @@ class ComplianceHistory:
         for trader in settings.activity:
             earlier = np.where(present[trader], counts[f"_{trader}_d"], np.nan)
             columns[f"{trader}_declarations"] = earlier
-            is_new = pl.Series(f"is_new_{trader}", earlier == 0)
-            if not present[trader].all():  # no trader given: neither new nor known
-                is_new = is_new.scatter(np.flatnonzero(~present[trader]), None)
-            columns[f"is_new_{trader}"] = is_new
+            columns[f"is_new_{trader}"] = Lazy(partial(_is_new, f"is_new_{trader}", earlier))
         return columns
+
+
+def _is_new(name: str, earlier: Array) -> pl.Series:
+    """True when no earlier declaration, null when no trader was given."""
+    is_new = pl.Series(name, earlier == 0)
+    missing = np.isnan(earlier)
+    return is_new.scatter(np.flatnonzero(missing), None) if missing.any() else is_new
 
 
 def _present(column: pl.Series) -> npt.NDArray[np.bool_]:

@@ -9,7 +9,7 @@ as arrays lets the model read them directly and the profiles get only what they 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -18,10 +18,19 @@ import polars as pl
 
 from portcullis.engine.items import SMALL_FRAME
 
-Column = npt.NDArray[Any] | pl.Series  # float arrays use NaN for "not applicable"
+
+class Lazy:
+    """A column made only when something reads it (one declaration's candidate profiles
+    usually read none of the true/false and text fields)."""
+
+    def __init__(self, make: Callable[[], pl.Series]) -> None:
+        self.make = make
 
 
-def _as_series(name: str, values: Column) -> pl.Series:
+Column = npt.NDArray[Any] | pl.Series | Lazy  # float arrays use NaN for "not applicable"
+
+
+def _as_series(name: str, values: npt.NDArray[Any] | pl.Series) -> pl.Series:
     if isinstance(values, pl.Series):
         return values.alias(name)
     if values.dtype == np.float64:
@@ -49,61 +58,59 @@ class Features:
     def __contains__(self, name: str) -> bool:
         return name in self.columns or name in self.frame.columns
 
+    def _column(self, name: str) -> npt.NDArray[Any] | pl.Series | None:
+        values = self.columns.get(name)
+        if isinstance(values, Lazy):
+            values = self.columns[name] = values.make()
+        return values
+
     def numbers(self, name: str) -> npt.NDArray[np.float64]:
         """A field as float64 (NaN for null; true/false as 1/0)."""
-        values = self.columns.get(name)
+        values = self._column(name)
         if values is None:
             series = self.frame.get_column(name)
         elif isinstance(values, pl.Series):
             series = values
         else:
             return np.asarray(values, dtype=np.float64)
+        if len(series) <= SMALL_FRAME:  # a few values: cheaper than three Polars calls
+            return np.array(
+                [np.nan if v is None else v for v in series.to_list()], dtype=np.float64
+            )
         if series.dtype == pl.Boolean:
             series = series.cast(pl.Float64)
         return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
 
     def number_columns(self, names: list[str]) -> list[npt.NDArray[np.float64]]:
         """Several fields as float64 arrays (NaN for null; true/false as 1/0)."""
-        out: dict[str, npt.NDArray[np.float64]] = {}
-        in_frame = [n for n in names if n not in self.columns]
-        if in_frame and self.height <= SMALL_FRAME:
-            # One call for a few rows: each Polars call costs more than the rows do.
-            values = self.frame.select(pl.col(in_frame).cast(pl.Float64)).to_numpy()
-            out.update({name: values[:, position] for position, name in enumerate(in_frame)})
-        return [out[name] if name in out else self.numbers(name) for name in names]
+        return [self.numbers(name) for name in names]
 
     def series(self, name: str) -> pl.Series:
-        values = self.columns.get(name)
+        values = self._column(name)
         return self.frame.get_column(name) if values is None else _as_series(name, values)
 
     def polars(self, names: Iterable[str] | None = None) -> pl.DataFrame:
         """The frame with the named fields (all of them when None) as Polars columns."""
-        wanted = self.columns if names is None else [n for n in names if n in self.columns]
-        added = [
-            _as_series(name, self.columns[name])
-            for name in wanted
-            if name not in self.frame.columns
-        ]
+        wanted = list(self.columns) if names is None else [n for n in names if n in self.columns]
+        added = [self.series(name) for name in wanted if name not in self.frame.columns]
         return self.frame.hstack(added) if added else self.frame
 
     def rows(self, positions: npt.NDArray[np.int64], names: Iterable[str]) -> list[dict[str, Any]]:
         """The named fields of some rows, as plain Python values (None for null)."""
-        names = [name for name in names if name in self]
-        in_frame = [name for name in names if name not in self.columns]
-        out = (
-            self.frame.select(in_frame)[positions].to_dicts()
-            if in_frame
-            else [{} for _ in positions]
-        )
+        out: list[dict[str, Any]] = [{} for _ in positions]
         for name in names:
-            if name not in self.columns:
+            if name not in self:
                 continue
-            values = self.columns[name]
-            picked = (
-                values.gather(positions).to_list()
-                if isinstance(values, pl.Series)
-                else values[positions].tolist()
-            )
+            values = self._column(name)
+            if values is None or isinstance(values, pl.Series):
+                column = self.frame.get_column(name) if values is None else values
+                if self.height <= SMALL_FRAME:  # cheaper than a gather for a few rows
+                    every = column.to_list()
+                    picked = [every[p] for p in positions.tolist()]
+                else:
+                    picked = column.gather(positions).to_list()
+            else:
+                picked = values[positions].tolist()
             for row, value in zip(out, picked, strict=True):
                 row[name] = None if isinstance(value, float) and math.isnan(value) else value
         return out

@@ -10,12 +10,14 @@ few items, the HS6, then the HS4, stands in. An item is then placed against its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
+from portcullis.engine.features.table import Lazy
 from portcullis.engine.items import SMALL_FRAME
 
 MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
@@ -83,7 +85,7 @@ class ReferencePrices:
         tables = {level: KeyedTable(frame, keys[level]) for level, frame in frames.items()}
         return cls(tables, settings or ValuationSettings())
 
-    def fields(self, items: pl.DataFrame) -> dict[str, Array | pl.Series]:
+    def fields(self, items: pl.DataFrame) -> dict[str, Array | Lazy]:
         """The valuation fields for ``items`` (with derived fields)."""
         median = np.full(items.height, np.nan)
         spread = np.full(items.height, np.nan)
@@ -102,7 +104,7 @@ class ReferencePrices:
 
 def valuation_fields(
     unit_value: Array, median: Array, spread: Array, basis: npt.NDArray[np.int64]
-) -> dict[str, Array | pl.Series]:
+) -> dict[str, Array | Lazy]:
     """The valuation fields from each item's reference (NaN median: none found)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.asarray(unit_value, dtype=np.float64)
@@ -112,7 +114,7 @@ def valuation_fields(
             "ref_unit_value": reference,
             "value_ratio": value / reference,
             "valuation_z": (log_value - median) / spread,
-            "valuation_basis": _level_names(basis),
+            "valuation_basis": Lazy(partial(_level_names, basis)),
         }
 
 

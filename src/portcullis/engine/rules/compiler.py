@@ -9,9 +9,12 @@ target missing values).
 from __future__ import annotations
 
 import difflib
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.catalogue import Catalogue, Kind
@@ -46,6 +49,9 @@ _POLARS_COMPARE = {
     ">": pl.Expr.gt,
     ">=": pl.Expr.ge,
 }
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_PYTHON_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_NUMPY_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 _POLARS_ARITHMETIC = {"+": pl.Expr.add, "-": pl.Expr.sub, "*": pl.Expr.mul, "/": pl.Expr.truediv}
 # Fields an index can narrow a profile by, most selective first.
 ANCHOR_FIELDS = (
@@ -74,11 +80,36 @@ class Anchor:
         return self.field == "hs_code"
 
 
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A necessary condition on a number: ``field op value`` (for example valuation_z < -3).
+    A declaration none of whose items passes it cannot hit."""
+
+    field: str
+    op: str  # < <= > >=
+    value: float
+
+    def passed_by_value(self, value: float) -> bool:
+        """Whether one value passes (NaN never does)."""
+        return bool(_PYTHON_COMPARE[self.op](value, self.value))  # NaN compares false
+
+    def passed_by(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Which values pass (NaN, a missing value, never does)."""
+        with np.errstate(invalid="ignore"):
+            return np.asarray(_NUMPY_COMPARE[self.op](values, self.value), dtype=bool)
+
+
 @dataclass(frozen=True)
 class Compiled:
     expression: pl.Expr  # boolean; null counts as no hit
     fields: tuple[str, ...]  # every field the criteria read
-    anchor: Anchor | None
+    anchors: tuple[Anchor, ...] = ()  # every necessary condition on a code
+    thresholds: tuple[Threshold, ...] = ()  # every necessary condition on a number
+
+    @property
+    def anchor(self) -> Anchor | None:
+        """The most selective anchor, which a batch is partitioned by."""
+        return best_anchor(self.anchors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +149,8 @@ class _Compiler:
         if isinstance(node, ListOf):
             return self.fail(node.at, "a list can only follow 'in' or 'startswith'")
         if isinstance(node, Negative):
+            if isinstance(node.operand, Literal) and isinstance(node.operand.value, float):
+                return self.literal(Literal(-node.operand.value, node.at))  # folded: -3 is a number
             operand = self.expect(node.operand, Kind.NUMBER, "'-'")
             return _Typed(Kind.NUMBER, -operand)
         if isinstance(node, Arithmetic):
@@ -303,13 +336,64 @@ def _anchor(field: str, values: tuple[str, ...]) -> Anchor | None:
     return None
 
 
-def find_anchor(tree: Node) -> Anchor | None:
-    """The most selective anchor among the tests every hit must pass."""
-    tests = tree.operands if isinstance(tree, Logical) and tree.op == "and" else (tree,)
-    anchors = [anchor for test in tests if (anchor := _anchor_of(test)) is not None]
+def _conjuncts(tree: Node) -> list[Node]:
+    """The tests every hit must pass: the operands of "and", however nested."""
+    if isinstance(tree, Logical) and tree.op == "and":
+        return [test for operand in tree.operands for test in _conjuncts(operand)]
+    return [tree]
+
+
+def _threshold_of(node: Node, catalogue: Catalogue) -> list[Threshold]:
+    """The thresholds a comparison of a number field with a number gives, if any."""
+    if isinstance(node, Between) and isinstance(node.value, Field):
+        low, high = node.low, node.high
+        if isinstance(low, Literal) and isinstance(high, Literal):
+            return [
+                *_threshold_of(Compare(">=", node.value, low, node.at), catalogue),
+                *_threshold_of(Compare("<=", node.value, high, node.at), catalogue),
+            ]
+        return []
+    if not isinstance(node, Compare) or node.op not in _ORDERING:
+        return []
+    field, literal, op = node.left, node.right, node.op
+    if isinstance(field, Literal | Negative):
+        field, literal, op = literal, field, _FLIPPED[op]
+    number = _number_literal(literal)
+    spec = catalogue.get(field.name) if isinstance(field, Field) else None
+    if spec is None or spec.kind != Kind.NUMBER or number is None or not isinstance(field, Field):
+        return []
+    return [Threshold(field.name, op, number)]
+
+
+def _number_literal(node: Node) -> float | None:
+    if isinstance(node, Literal) and isinstance(node.value, float):
+        return node.value
+    if isinstance(node, Negative) and isinstance(node.operand, Literal):
+        value = node.operand.value
+        return -value if isinstance(value, float) else None
+    return None
+
+
+def find_anchors(
+    tree: Node, catalogue: Catalogue
+) -> tuple[tuple[Anchor, ...], tuple[Threshold, ...]]:
+    """Every necessary condition an index can check without evaluating the criteria."""
+    tests = _conjuncts(tree)
+    anchors = tuple(anchor for test in tests if (anchor := _anchor_of(test)) is not None)
+    thresholds = tuple(t for test in tests for t in _threshold_of(test, catalogue))
+    return anchors, thresholds
+
+
+def best_anchor(anchors: tuple[Anchor, ...]) -> Anchor | None:
+    """The most selective of ``anchors``: traders, then goods, then places."""
     if not anchors:
         return None
     return min(anchors, key=lambda a: (ANCHOR_FIELDS.index(a.field), len(a.values)))
+
+
+def find_anchor(tree: Node, catalogue: Catalogue) -> Anchor | None:
+    """The most selective anchor among the tests every hit must pass."""
+    return best_anchor(find_anchors(tree, catalogue)[0])
 
 
 def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
@@ -326,8 +410,10 @@ def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
         raise ProfileError(
             sorted(compiler.problems, key=lambda p: (p.position.line, p.position.column))
         )
+    anchors, thresholds = find_anchors(tree, catalogue)
     return Compiled(
         typed.expr.fill_null(False),
         tuple(dict.fromkeys(compiler.fields)),
-        find_anchor(tree),
+        anchors,
+        thresholds,
     )

@@ -1,18 +1,20 @@
 """Evaluating many profiles over an item frame by looking only where each can match.
 
-Most profiles name an HS code prefix, an origin or a trader they target (their anchor, a
-condition every hit must pass). Items are located per anchor value (a binary search in the
-HS-sorted items, a hash partition for the others) and each group of profiles sharing an
-anchor value is evaluated, in one Polars call, on just those items. Profiles without an
-anchor are evaluated on every item. A small frame (one declaration from the API) takes the
-union of the profiles its items can match and evaluates them in one call. Both ways run the
-same compiled expressions and give the same hits.
+Most profiles name an HS code prefix, an origin or a trader they target (their anchors,
+conditions every hit must pass), and often a threshold (``valuation_z < -3``). In a batch,
+items are sorted by a profile's most selective anchor, each anchor value's items found by
+binary search, and each group of profiles sharing an anchor value is evaluated, in one Polars
+call, on just those items; profiles without an anchor are evaluated on every item. A small
+frame (one declaration from the API) keeps the profiles all of whose anchors and thresholds
+some of its items can satisfy, and evaluates them in one call. Both ways run the same
+compiled expressions and give the same hits.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +22,7 @@ import polars as pl
 
 from portcullis.engine.features.table import Features
 from portcullis.engine.items import SMALL_FRAME
-from portcullis.engine.rules.compiler import Anchor
+from portcullis.engine.rules.compiler import Anchor, Threshold, best_anchor
 
 _HS_UPPER = ":"  # sorts after every digit: prefix..prefix+":" spans the codes it starts
 _HIT_SCHEMA = {"row": pl.UInt32, "profile": pl.UInt32}
@@ -31,15 +33,32 @@ def _empty_hits() -> pl.DataFrame:
     return pl.DataFrame(schema=_HIT_SCHEMA)
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """A compiled profile as the index sees it."""
+
+    expression: pl.Expr
+    fields: tuple[str, ...]
+    anchors: tuple[Anchor, ...] = ()
+    thresholds: tuple[Threshold, ...] = ()
+
+
 class ProfileIndex:
-    def __init__(self, profiles: Sequence[tuple[pl.Expr, Anchor | None, tuple[str, ...]]]) -> None:
-        self._expressions = [expression for expression, _, _ in profiles]
-        self._fields = [names for _, _, names in profiles]
+    def __init__(self, profiles: Sequence[IndexEntry]) -> None:
+        self._entries = list(profiles)
+        self._expressions = [entry.expression for entry in profiles]
+        self._fields = [entry.fields for entry in profiles]
         self.fields: set[str] = {name for names in self._fields for name in names}
         self._unanchored: list[int] = []
         self._by_value: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._prefix_lengths: set[int] = set()
-        for position, (_, anchor, _) in enumerate(profiles):
+        # What a small frame's candidates must still be checked against: the anchors other
+        # than the one the candidate was found by, and the thresholds.
+        self._checks: list[tuple[tuple[Anchor, ...], tuple[Threshold, ...]]] = []
+        for position, entry in enumerate(profiles):
+            anchor = best_anchor(entry.anchors)
+            others = tuple(a for a in entry.anchors if a is not anchor)
+            self._checks.append((others, entry.thresholds))
             if anchor is None:
                 self._unanchored.append(position)
                 continue
@@ -53,7 +72,7 @@ class ProfileIndex:
         if not self._expressions or features.height == 0:
             return _empty_hits()
         if features.height <= SMALL_FRAME:
-            candidates = self._candidates(features.frame)
+            candidates = self._candidates(features)
             if not candidates:
                 return _empty_hits()
             names = {name for p in candidates for name in self._fields[p]}
@@ -62,18 +81,38 @@ class ProfileIndex:
         found = list(self._partitioned(features))
         return pl.concat([_empty_hits(), *found]).unique().sort("row", "profile")
 
-    def _candidates(self, frame: pl.DataFrame) -> list[int]:
-        """The profiles whose anchor the few rows of ``frame`` can satisfy."""
+    def _candidates(self, features: Features) -> list[int]:
+        """The profiles every necessary condition of which some item of a few can satisfy.
+
+        The conditions are checked with plain set lookups and array comparisons, never by
+        evaluating criteria: a profile that passes still has its compiled expression
+        evaluated, so this only spares the evaluation of profiles that cannot hit."""
+        frame = features.frame
+        present: dict[str, set[str]] = {}
+
+        def values_of(name: str) -> set[str]:
+            """The field's values in the frame (for the HS code: every prefix of them)."""
+            if name not in present:
+                values = {v for v in frame.get_column(name).to_list() if v is not None}
+                if name == "hs_code":
+                    values = {code[:n] for code in values for n in range(1, len(code) + 1)}
+                present[name] = values
+            return present[name]
+
         chosen: set[int] = set(self._unanchored)
         for field_name, by_value in self._by_value.items():
-            values = set(frame.get_column(field_name).to_list())
-            if field_name == "hs_code":
-                values = {
-                    code[:length] for code in values if code for length in self._prefix_lengths
-                }
-            for value in values:
-                chosen.update(by_value.get(value, ()))
-        return sorted(chosen)
+            for value in values_of(field_name) & by_value.keys():
+                chosen.update(by_value[value])
+        highest: dict[str, float] = {}
+        lowest: dict[str, float] = {}
+        kept = []
+        for position in sorted(chosen):
+            anchors, thresholds = self._checks[position]
+            if all(not values_of(a.field).isdisjoint(a.values) for a in anchors) and all(
+                _can_pass(t, features, highest, lowest) for t in thresholds
+            ):
+                kept.append(position)
+        return kept
 
     def _evaluate(
         self, subset: pl.DataFrame, rows: Rows | None, profiles: Sequence[int]
@@ -138,3 +177,17 @@ class ProfileIndex:
             if high > low:
                 subset = ordered.slice(int(low), int(high - low))
                 yield self._evaluate(subset, rows[low:high], by_value[value])
+
+
+def _can_pass(
+    threshold: Threshold, features: Features, highest: dict[str, float], lowest: dict[str, float]
+) -> bool:
+    """Whether some item can pass ``threshold``: its largest (or smallest) value does."""
+    name = threshold.field
+    if name not in highest:
+        values = features.numbers(name)
+        known = values[~np.isnan(values)]
+        highest[name] = float(known.max()) if len(known) else np.nan
+        lowest[name] = float(known.min()) if len(known) else np.nan
+    extreme = highest[name] if threshold.op in (">", ">=") else lowest[name]
+    return threshold.passed_by_value(extreme)

@@ -18,8 +18,8 @@ from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.channels import Channel
 from portcullis.engine.features.table import Features
 from portcullis.engine.items import TIME
-from portcullis.engine.rules.compiler import Anchor, compile_criteria
-from portcullis.engine.rules.index import ProfileIndex
+from portcullis.engine.rules.compiler import Anchor, Threshold, best_anchor, compile_criteria
+from portcullis.engine.rules.index import IndexEntry, ProfileIndex
 
 
 @dataclass(frozen=True)
@@ -56,29 +56,33 @@ class CompiledProfile:
     profile: Profile
     expression: pl.Expr
     fields: tuple[str, ...]
-    anchor: Anchor | None
+    anchors: tuple[Anchor, ...]  # necessary conditions the index checks (see compiler)
+    thresholds: tuple[Threshold, ...]
+
+    @property
+    def anchor(self) -> Anchor | None:
+        return best_anchor(self.anchors)
 
 
 def compile_profile(profile: Profile, catalogue: Catalogue) -> CompiledProfile:
     """The profile's criteria with its scope and validity folded in. ProfileError if the
     criteria are not valid."""
     compiled = compile_criteria(profile.criteria, catalogue)
-    expression = compiled.expression
+    expression = compiled.expression  # null already counts as no hit
     fields = list(compiled.fields)
+    anchors = compiled.anchors
     if profile.offices:
         expression = expression & pl.col("office").is_in(list(profile.offices)).fill_null(False)
         fields.append("office")
+        anchors = (*anchors, Anchor("office", profile.offices))
     if profile.valid_from is not None:
         expression = expression & (pl.col("lodged_at") >= pl.lit(profile.valid_from, dtype=TIME))
         fields.append("lodged_at")
     if profile.valid_to is not None:
         expression = expression & (pl.col("lodged_at") < pl.lit(profile.valid_to, dtype=TIME))
         fields.append("lodged_at")
-    anchor = compiled.anchor
-    if anchor is None and profile.offices:
-        anchor = Anchor("office", profile.offices)
     return CompiledProfile(
-        profile, expression.fill_null(False), tuple(dict.fromkeys(fields)), anchor
+        profile, expression, tuple(dict.fromkeys(fields)), anchors, compiled.thresholds
     )
 
 
@@ -90,7 +94,9 @@ class ProfileSet:
     profiles: list[CompiledProfile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._index = ProfileIndex([(p.expression, p.anchor, p.fields) for p in self.profiles])
+        self._index = ProfileIndex(
+            [IndexEntry(p.expression, p.fields, p.anchors, p.thresholds) for p in self.profiles]
+        )
 
     @classmethod
     def compile(cls, profiles: list[Profile], catalogue: Catalogue) -> ProfileSet:

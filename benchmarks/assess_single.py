@@ -1,0 +1,105 @@
+"""Single-declaration latency: one declaration of 10 items, 1,000 profiles, the model, in process.
+
+    python benchmarks/assess_single.py [--declarations 2000] [--profiles 1000] [--workdir DIR]
+
+What the API does per submission, minus HTTP and the database: features (valuation,
+compliance, watchlist), model score, profile hits, channel, and the explanation when the
+declaration is not released green. Each declaration is new (lodged after all history).
+Prints p50/p90/p99/max over the declarations after a warm-up, and, for scale, the time of a
+fixed pure-Python loop on the same machine (this shared machine's speed drifts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import workload
+
+
+def ten_item_declarations(items: pl.DataFrame, count: int) -> list[pl.DataFrame]:
+    """``count`` declarations of 10 items each: runs of 10 items under one header."""
+    header = [
+        "declaration_id", "lodged_at", "office", "procedure", "process_type", "import_use",
+        "payment_type", "transport_mode", "declarant", "importer", "seller", "courier",
+        "country_of_departure",
+    ]  # fmt: skip
+    rows = items.head(count * 10).with_columns(
+        (pl.int_range(pl.len()) // 10).alias("_group"),
+        (pl.int_range(pl.len()) % 10 + 1).cast(pl.Int32).alias("line_no"),
+    )
+    firsts = rows.group_by("_group", maintain_order=True).agg(pl.col(header).first())
+    merged = rows.drop(header).join(firsts, on="_group", how="left", maintain_order="left")
+    merged = merged.with_columns(
+        pl.concat_str(pl.lit("ONE-"), pl.col("_group").cast(pl.String)).alias("declaration_id")
+    )
+    merged = merged.select(items.columns)
+    return [merged.slice(i * 10, 10) for i in range(count)]
+
+
+def percentiles(seconds: list[float]) -> str:
+    ms = np.array(seconds) * 1e3
+    p50, p90, p99 = np.percentile(ms, [50, 90, 99])
+    return f"p50 {p50:.2f} ms, p90 {p90:.2f} ms, p99 {p99:.2f} ms, max {ms.max():.2f} ms"
+
+
+def reference_loop() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast this machine is right now."""
+    runs = []
+    for _ in range(200):
+        started = time.perf_counter()
+        sum(range(20_000))
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs) * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--declarations", type=int, default=2000)
+    parser.add_argument("--profiles", type=int, default=1000)
+    parser.add_argument("--workdir", type=Path, default=workload.DEFAULT_WORKDIR)
+    args = parser.parse_args()
+
+    print(f"Machine: {workload.machine()}")
+    workload.prepare(args.workdir)
+    prepared = workload.engine(args.workdir, args.profiles)
+    risk = prepared.engine
+    declarations = ten_item_declarations(prepared.items, args.declarations)
+    del prepared
+    gc.collect()
+    for one in declarations[:200]:
+        risk.assess(one)  # warm up
+
+    timings, stopped = [], 0
+    for one in declarations:
+        started = time.perf_counter()
+        result = risk.assess(one)
+        timings.append(time.perf_counter() - started)
+        stopped += result.declarations.get_column("channel")[0] != "green"
+    print(
+        f"{args.declarations:,} declarations of 10 items, {args.profiles:,} profiles, model "
+        f"(explained when not green: {stopped:,}): {percentiles(timings)}"
+    )
+    quiet = []
+    for one in declarations:
+        started = time.perf_counter()
+        risk.assess(one, explain="none")
+        quiet.append(time.perf_counter() - started)
+    print(f"  the same without explanations: {percentiles(quiet)}")
+    reference = reference_loop()
+    print(f"  reference pure-Python loop: {reference:.3f} ms (0.29-0.41 ms seen on this machine)")
+
+
+if __name__ == "__main__":
+    main()
