@@ -42,10 +42,16 @@ def data_dir() -> Path:
 def secret_key(directory: Path) -> str:
     """SECRET_KEY, or one generated on first start and kept (owner-readable only) in the
     data directory, so sessions survive restarts without anyone configuring a secret."""
-    given = os.environ.get("SECRET_KEY")
+    return kept_secret(directory, "SECRET_KEY", "secret_key")
+
+
+def kept_secret(directory: Path, variable: str, filename: str) -> str:
+    """The secret in ``variable``, or one generated once into ``directory/filename`` (mode
+    600). Several servers sharing a database must be given the same value."""
+    given = os.environ.get(variable)
     if given:
         return given
-    path = directory / "secret_key"
+    path = directory / filename
     if not path.exists():
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:

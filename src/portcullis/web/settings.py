@@ -7,7 +7,14 @@ import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portcullis.web.database import database_settings
-from portcullis.web.environment import ConfigurationError, data_dir, flag, listing, secret_key
+from portcullis.web.environment import (
+    ConfigurationError,
+    data_dir,
+    flag,
+    kept_secret,
+    listing,
+    secret_key,
+)
 
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
@@ -36,6 +43,9 @@ INSTALLED_APPS = [
     "portcullis.web.traders",
     "portcullis.web.declarations",
     "portcullis.web.inspections",
+    "portcullis.web.audit",
+    "portcullis.web.profiles",
+    "portcullis.web.intelligence",
     "portcullis.web.scoring",
     "portcullis.web.accounts",
     "portcullis.web.demo",
@@ -110,3 +120,8 @@ LOGGING = {
 
 # Where rejected records of each import are written (CSV, one line per problem).
 PORTCULLIS_REJECTS_DIR = DATA_DIR / "rejects"
+# Trained model versions, one folder each (see portcullis.engine.model.artifact).
+PORTCULLIS_MODELS_DIR = DATA_DIR / "models"
+# The secret behind random selections: without it nobody can tell which declarations the
+# random compliance sample will take; with it every selection can be replayed.
+PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "selection_seed")

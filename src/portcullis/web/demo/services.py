@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Country, HsCode, Office
+from portcullis.web.scoring.models import Decision
 from portcullis.web.traders.models import Trader
 
 BUNDLED_KCS = ("declarations-2020.csv.gz", "declarations-2021q1.csv.gz")
@@ -31,6 +32,7 @@ class Contents:
     inspections: int
     findings: int
     traders: dict[str, int]
+    decisions: int
     offices: int
     hs_codes: int
     countries: int
@@ -41,9 +43,23 @@ class Contents:
             f"Declarations: {self.declarations:,} ({self.items:,} items)",
             f"Inspection outcomes: {self.inspections:,} ({self.findings:,} with a finding)",
             f"Traders: {traders}",
+            f"Decisions: {self.decisions:,}",
             f"Customs offices: {self.offices:,}",
             f"Reference: {self.hs_codes:,} HS codes, {self.countries:,} countries",
         ]
+
+
+def decided_in(declaration_ids: list[str]) -> list[int]:
+    """The latest decision on each of the declarations (for the demo's summary)."""
+    latest: dict[int, int] = {}
+    for start in range(0, len(declaration_ids), 5000):
+        chunk = declaration_ids[start : start + 5000]
+        rows = Decision.objects.filter(declaration__declaration_id__in=chunk).values_list(
+            "declaration_id", "pk"
+        )
+        for declaration, decision in rows:
+            latest[declaration] = max(decision, latest.get(declaration, 0))
+    return sorted(latest.values())
 
 
 def contents() -> Contents:
@@ -57,6 +73,7 @@ def contents() -> Contents:
         inspections=inspections["total"],
         findings=inspections["findings"],
         traders={label.lower(): traders.get(role, 0) for role, label in Trader.Role.choices},
+        decisions=Decision.objects.count(),
         offices=Office.objects.count(),
         hs_codes=HsCode.objects.count(),
         countries=Country.objects.count(),

@@ -47,6 +47,8 @@ class ImportResult:
     batch: ImportBatch
     notices: list[str] = field(default_factory=list)  # repeated ids, not errors
     seconds: float = 0.0
+    # Every declaration id the file holds that is stored now (new or already there).
+    declaration_ids: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -76,6 +78,10 @@ class _FileImport:
         self.first_location: dict[str, str] = {}  # declaration id -> where it first appeared
         self.party_ids = PartyIds()
         self.notices: list[str] = []
+        self.conflicting: set[str] = set()
+
+    def accepted_ids(self) -> list[str]:
+        return [i for i in self.first_location if i not in self.conflicting]
 
     def reject(self, rejection: Rejection) -> None:
         self.rejects.write(rejection)
@@ -115,6 +121,8 @@ class _FileImport:
                 self.report(self.notices[-1])
         else:
             self.batch.conflicts += 1
+            if not repeated:
+                self.conflicting.add(declaration_id)
             against = f"{earlier} of this file" if repeated else "the declaration already stored"
             differing = result.differing_fields
             fields = ", ".join(record.locate(path)[1] for path in differing[:8])
@@ -193,4 +201,6 @@ def import_file(
         batch.rejects_file = str(rejects.path) if rejects.written else ""
         batch.finished_at = timezone.now()
         batch.save()
-    return ImportResult(batch, job.notices, (batch.finished_at - started).total_seconds())
+    return ImportResult(
+        batch, job.notices, (batch.finished_at - started).total_seconds(), job.accepted_ids()
+    )

@@ -1,0 +1,30 @@
+"""Recording audit events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from portcullis.web.audit.models import AuditEvent
+
+SYSTEM = "system"
+
+
+def record(
+    actor: AbstractBaseUser | None,
+    action: str,
+    target: Any,
+    summary: str,
+    **details: Any,
+) -> AuditEvent:
+    """One audit event; ``actor`` None means Portcullis itself (a scheduled task, the demo)."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor.get_username() if actor is not None else SYSTEM,
+        action=action,
+        object_type=type(target).__name__,
+        object_id=str(getattr(target, "pk", target))[:60],
+        summary=summary[:300],
+        details=details,
+    )

@@ -1,0 +1,103 @@
+"""Targeting profiles and their versions.
+
+A profile is a stable identity (its code); each change is a new version. A version is
+editable while a draft, is submitted for approval, and once approved by someone other than
+its author it becomes the active version of its profile (the one before it is superseded).
+Published versions never change: a decision names the versions it was assessed against."""
+
+from django.conf import settings
+from django.db import models
+
+from portcullis.engine.channels import Channel
+
+
+class Profile(models.Model):
+    code = models.CharField(max_length=20, unique=True)  # PRF-0001
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ProfileVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending_approval", "Pending approval"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        SUPERSEDED = "superseded", "Superseded"
+        REJECTED = "rejected", "Rejected"
+
+    class RiskCategory(models.TextChoices):
+        VALUATION = "valuation", "Valuation"
+        CLASSIFICATION = "classification", "Classification"
+        ORIGIN = "origin", "Origin"
+        PROHIBITIONS = "prohibitions", "Prohibitions and restrictions"
+        IPR = "ipr", "Intellectual property"
+        SECURITY = "security", "Safety and security"
+        OTHER = "other", "Other"
+
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    criteria = models.TextField()
+    rationale = models.TextField(blank=True, help_text="why analysts target this; officers see it")
+    risk_category = models.CharField(
+        max_length=20, choices=RiskCategory.choices, default=RiskCategory.OTHER
+    )
+    channel = models.CharField(
+        max_length=10,
+        choices=[(c.value, c.value.capitalize()) for c in Channel if c is not Channel.GREEN],
+        default=Channel.RED.value,
+    )
+    weight = models.FloatField(default=0.5, help_text="0 to 1: how much a hit adds to the risk")
+    selection_pct = models.FloatField(default=100.0, help_text="share of hits selected")
+    mandatory = models.BooleanField(default=False, help_text="a selected hit decides the channel")
+    offices = models.JSONField(
+        default=list, blank=True, help_text="scope: empty means every office"
+    )
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["profile", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "number"], name="profile_version_unique"),
+            # One live version per profile, whatever happens concurrently.
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(status="active"),
+                name="one_active_version_per_profile",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile.code} v{self.number} ({self.get_status_display()})"
+
+
+class ProfileSetVersion(models.Model):
+    """A set of active profile versions, named by its hash: what a decision was assessed
+    against."""
+
+    version = models.CharField(max_length=16, unique=True)
+    members = models.ManyToManyField(ProfileVersion, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.version

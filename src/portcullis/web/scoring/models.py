@@ -1,0 +1,124 @@
+"""Model versions, policy versions and decisions.
+
+A decision records everything needed to explain it and to replay it exactly: the channel and
+reason, the scores, the profiles and watchlist entries that hit, the top factors, the
+context figures its items were judged with (compliance history and reference prices as they
+were), the random draws, and the versions of the model, the profile set and the policy."""
+
+from django.conf import settings
+from django.db import models
+
+from portcullis.engine.channels import Channel, Reason
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
+
+
+class ModelVersion(models.Model):
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    version = models.CharField(max_length=20, unique=True)  # m-<hash>, from the artifact
+    folder = models.CharField(max_length=200)  # under PORTCULLIS_MODELS_DIR
+    metadata = models.JSONField(default=dict)  # training window, features, validation figures
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="active"), name="one_active_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.get_status_display()})"
+
+
+class PolicyVersion(models.Model):
+    """The selectivity policy as data (portcullis.engine.selectivity.Policy), frozen."""
+
+    version = models.CharField(max_length=20, unique=True)  # p-<hash of the content>
+    data = models.JSONField()
+    active = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)  # "thresholds recalibrated on ..."
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Decision(models.Model):
+    class Source(models.TextChoices):
+        FILE = "file", "File"
+        API = "api", "API"
+        BATCH = "batch", "Stored declarations"
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="decisions")
+    channel = models.CharField(
+        max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
+    )
+    reason = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Reason])
+    risk_score = models.FloatField(null=True, blank=True)
+    model_score = models.FloatField(null=True, blank=True)
+    revenue_at_stake = models.FloatField(null=True, blank=True)
+    top_line_no = models.PositiveSmallIntegerField(null=True, blank=True)
+    failure = models.TextField(blank=True)  # why a signal failed (the decision then held)
+    model_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    profile_set = models.ForeignKey(ProfileSetVersion, on_delete=models.PROTECT, related_name="+")
+    seed_fingerprint = models.CharField(max_length=12)
+    draws = models.JSONField(default=dict)  # {"random": u, "explore": u}
+    item_scores = models.JSONField(default=list)  # [{line_no, model_score, risk_score, ...}]
+    factors = models.JSONField(default=list)  # the top item's [{feature, text, contribution}]
+    watchlist_hits = models.JSONField(default=list)  # [{line_no, entry, kind, reason, weight}]
+    inputs = models.JSONField(default=list)  # per item: {line_no, <context field>: value}
+    source = models.CharField(max_length=10, choices=Source.choices)
+    assessed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        indexes = [models.Index(fields=["declaration", "-assessed_at"], name="decision_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}: {self.channel} ({self.reason})"
+
+
+class ProfileHit(models.Model):
+    """One profile version hitting one item of a decision (kept as rows, for statistics)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="profile_hits")
+    profile_version = models.ForeignKey(
+        ProfileVersion, on_delete=models.PROTECT, related_name="hits"
+    )
+    line_no = models.PositiveSmallIntegerField()
+    selected = models.BooleanField(default=False)  # a mandatory profile's hit that was selected
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "profile_version", "line_no"], name="profile_hit_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_version} on {self.decision_id} item {self.line_no}"

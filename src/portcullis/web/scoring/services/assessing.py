@@ -1,0 +1,148 @@
+"""Assessing stored declarations and keeping the decisions.
+
+Declarations are assessed in chunks; each chunk's decisions (with their profile hits) are
+written in one transaction, so a decision is never half stored, and an interruption keeps
+every chunk finished before it."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from portcullis.engine.assessment import Assessment
+from portcullis.engine.items import declaration_starts
+from portcullis.web.scoring.models import Decision, ProfileHit
+from portcullis.web.scoring.services.engine import LiveEngine
+
+CHUNK_ITEMS = 20_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class AssessmentSummary:
+    declarations: int = 0
+    channels: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+    decision_pks: list[int] = field(default_factory=list)
+
+
+def _plain(value: Any) -> Any:
+    """A value JSON can hold (no NaN, no NumPy scalars). Floats keep every digit: a replay
+    must see exactly what the decision saw."""
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def _chunks(items: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Runs of whole declarations of about CHUNK_ITEMS items."""
+    low = 0
+    for start in [*declaration_starts(items).tolist()[1:], items.height]:
+        if start - low >= CHUNK_ITEMS or start == items.height:
+            if start > low:
+                yield items.slice(low, start - low)
+            low = start
+
+
+def assess_and_store(
+    items: pl.DataFrame,
+    live: LiveEngine,
+    source: Decision.Source,
+    progress: Progress | None = None,
+) -> AssessmentSummary:
+    """Assess the stored declarations in ``items`` (an item frame with ``_pk``, from
+    ``history.stored_items``) and keep one new decision for each."""
+    summary = AssessmentSummary()
+    done = 0
+    for chunk in _chunks(items):
+        assessment = live.engine.assess(chunk.drop("_pk"))
+        keys = dict(zip(chunk.get_column("declaration_id"), chunk.get_column("_pk"), strict=False))
+        summary.decision_pks += _store(assessment, keys, live, source)
+        declarations = assessment.declarations
+        summary.declarations += declarations.height
+        summary.channels.update(declarations.get_column("channel").to_list())
+        summary.reasons.update(declarations.get_column("reason").to_list())
+        summary.failures.update(f for f in declarations.get_column("failure").to_list() if f)
+        done += chunk.height
+        if progress:
+            progress(done, items.height)
+    return summary
+
+
+def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        declaration_id = row.pop("declaration_id")
+        out.setdefault(declaration_id, []).append(row)
+    return out
+
+
+@transaction.atomic
+def _store(
+    assessment: Assessment, keys: dict[str, int], live: LiveEngine, source: Decision.Source
+) -> list[int]:
+    now = timezone.now()
+    item_scores = _grouped(_records(assessment.items))
+    watchlist = _grouped(_records(assessment.watchlist_hits))
+    context = [{k: _plain(v) for k, v in row.items()} for row in assessment.context()]
+    lines = assessment.items.select("declaration_id", "line_no").rows()
+    inputs: dict[str, list[dict[str, Any]]] = {}
+    for (declaration_id, line_no), values in zip(lines, context, strict=True):
+        inputs.setdefault(declaration_id, []).append({"line_no": line_no, **values})
+    decisions = []
+    for row in assessment.declarations.iter_rows(named=True):
+        declaration_id = row["declaration_id"]
+        factors = assessment.factors.get(declaration_id, [])
+        decisions.append(
+            Decision(
+                declaration_id=keys[declaration_id],
+                channel=row["channel"],
+                reason=row["reason"],
+                risk_score=_plain(row["risk_score"]),
+                model_score=_plain(row["model_score"]),
+                revenue_at_stake=_plain(row["revenue_at_stake"]),
+                top_line_no=row["top_line_no"],
+                failure=row["failure"] or "",
+                model_version=live.model_version,
+                policy_version=live.policy_version,
+                profile_set=live.profile_set,
+                seed_fingerprint=assessment.versions.seed,
+                draws={"random": _plain(row["u_random"]), "explore": _plain(row["u_explore"])},
+                item_scores=item_scores.get(declaration_id, []),
+                factors=[f.to_dict() for f in factors],
+                watchlist_hits=watchlist.get(declaration_id, []),
+                inputs=inputs.get(declaration_id, []),
+                source=source,
+                assessed_at=now,
+            )
+        )
+    Decision.objects.bulk_create(decisions, batch_size=1000)
+    by_declaration = {d.declaration_id: d for d in decisions}
+    hits = [
+        ProfileHit(
+            decision=by_declaration[keys[declaration_id]],
+            profile_version_id=live.profile_versions[(profile, version)],
+            line_no=line_no,
+            selected=selected,
+        )
+        for declaration_id, line_no, profile, version, selected in assessment.profile_hits.select(
+            "declaration_id", "line_no", "profile", "version", "selected"
+        ).iter_rows()
+    ]
+    ProfileHit.objects.bulk_create(hits, batch_size=2000)
+    return [d.pk for d in decisions]

@@ -1,0 +1,71 @@
+"""The risk engine as the database configures it: the active model, profiles and policy, the
+watchlist in force, AEO importers, and the compliance history of everything stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from portcullis.engine.assessment import RiskEngine
+from portcullis.engine.features import FeatureContext, default_catalogue
+from portcullis.engine.features.compliance import ComplianceHistory
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.valuation import ReferencePrices
+from portcullis.web.intelligence.services import watchlist_in_force
+from portcullis.web.profiles.models import ProfileSetVersion
+from portcullis.web.profiles.services import active_versions, profile_set
+from portcullis.web.scoring.models import ModelVersion, PolicyVersion
+from portcullis.web.scoring.services import registry
+from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.policies import active_policy, policy_of, selection_seed
+from portcullis.web.traders.models import Trader
+
+
+@dataclass
+class LiveEngine:
+    """A risk engine and the stored versions it was built from."""
+
+    engine: RiskEngine
+    model_version: ModelVersion | None
+    policy_version: PolicyVersion
+    profile_set: ProfileSetVersion
+    profile_versions: dict[tuple[str, int], int]  # (code, number) -> ProfileVersion pk
+
+
+def aeo_importers() -> frozenset[str]:
+    authorised = Trader.objects.filter(role=Trader.Role.IMPORTER).exclude(
+        aeo_status=Trader.AeoStatus.NONE
+    )
+    return frozenset(authorised.values_list("code", flat=True))
+
+
+def build_engine(history: pl.DataFrame | None = None) -> LiveEngine:
+    """An engine over ``history`` (default: every stored declaration and outcome)."""
+    model_version = registry.active()
+    model = registry.load(model_version.version) if model_version else None
+    derived = add_derived(
+        (stored_items() if history is None else history).drop("_pk", strict=False)
+    )
+    prices = model.prices if model is not None else ReferencePrices.fit(derived)
+    context = FeatureContext(
+        prices, ComplianceHistory(derived), watchlist_in_force(), aeo_importers()
+    )
+    versions = active_versions()
+    profiles, stored_set = profile_set(versions)
+    policy_version = active_policy()
+    engine = RiskEngine(
+        default_catalogue(),
+        context,
+        profiles,
+        policy_of(policy_version),
+        selection_seed(),
+        model,
+    )
+    return LiveEngine(
+        engine,
+        model_version,
+        policy_version,
+        stored_set,
+        {(v.profile.code, v.number): v.pk for v in versions},
+    )
