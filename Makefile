@@ -47,6 +47,8 @@ test: lint test-sqlite test-postgres
 
 benchmark: install
 	$(BIN)/python benchmarks/import_kcs.py
+	$(BIN)/python benchmarks/assess_batch.py
+	$(BIN)/python benchmarks/assess_single.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

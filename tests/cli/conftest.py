@@ -48,3 +48,12 @@ def portcullis(tmp_path_factory) -> Portcullis:
     migrated = command("migrate", "-v0")
     assert migrated.code == 0, migrated.text
     return command
+
+
+@pytest.fixture
+def fresh_portcullis(tmp_path_factory) -> Portcullis:
+    """A data directory of its own, migrated: for tests that depend on what is not there."""
+    command = Portcullis(tmp_path_factory.mktemp("cli-fresh"))
+    migrated = command("migrate", "-v0")
+    assert migrated.code == 0, migrated.text
+    return command

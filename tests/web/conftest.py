@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from portcullis.engine.model.training import TrainingSettings
 from portcullis.web.declarations.services.importing import ImportResult, import_file
+from portcullis.web.scoring.services import registry
+from portcullis.web.scoring.services.training import train_from_history
+from tests.builders import first_kcs_rows
 
 
 @dataclass
@@ -33,3 +37,34 @@ def run_import():
         return Imported(result, lines)
 
     return run
+
+
+@pytest.fixture
+def users(django_user_model):
+    """Three standing users: an analyst who writes profiles, a supervisor who approves them,
+    and an officer."""
+    return {
+        name: django_user_model.objects.create_user(name, password="not-used-here-123")
+        for name in ("analyst", "supervisor", "officer")
+    }
+
+
+@pytest.fixture
+def kcs_slice(tmp_path):
+    """Two files from the bundled KCS 2020 data: its first 2,400 rows (about three weeks of
+    January) to learn from, and the 600 after them to assess."""
+    lines = first_kcs_rows(3000).splitlines(keepends=True)
+    history = tmp_path / "history.csv"
+    history.write_text("".join(lines[:2401]), encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text(lines[0] + "".join(lines[2401:]), encoding="utf-8")
+    return history, later
+
+
+@pytest.fixture
+def trained(settings, tmp_path, kcs_slice, run_import):
+    """The history imported and a model trained on it, active, with its policy calibrated."""
+    settings.PORTCULLIS_MODELS_DIR = tmp_path / "models"
+    registry.load.cache_clear()
+    run_import(kcs_slice[0])
+    return train_from_history(None, activate=True, settings=TrainingSettings(max_rounds=30))

@@ -40,6 +40,26 @@ def test_officers_do_not_see_import_runs_but_analysts_do(client, users):
     assert login(client, users, "analyst").get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("page", "officer", "analyst"),
+    [
+        ("admin:scoring_decision_changelist", 200, 200),
+        ("admin:profiles_profileversion_changelist", 403, 200),
+        ("admin:intelligence_watchlistentry_changelist", 403, 200),
+        ("admin:scoring_modelversion_changelist", 403, 200),
+        ("admin:audit_auditevent_changelist", 403, 200),
+    ],
+)
+def test_risk_records_are_shown_to_the_roles_that_work_with_them(
+    client, users, page, officer, analyst
+):
+    url = reverse(page)
+    assert login(client, users, "officer").get(url).status_code == officer
+    client.logout()
+    assert login(client, users, "analyst").get(url).status_code == analyst
+    assert client.get(url + "add/").status_code == 403
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("admin:declarations_declaration_changelist"))
     assert response.status_code == 302

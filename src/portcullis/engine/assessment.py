@@ -119,6 +119,8 @@ class RiskEngine:
     # Explanation is TreeSHAP, by far the costliest step per item: by default only the
     # declarations that are not released green are explained.
     explain: Explain = "selected"
+    # Why there is no model, when one should be there (its files are missing, say).
+    model_problem: str = ""
     _describe: list[str] = field(default_factory=list, init=False, repr=False)
 
     @property
@@ -187,7 +189,7 @@ class RiskEngine:
     def _score(self, features: Features) -> ModelInputs:
         """Adds model_score; returns the model's inputs, for revenue and explanations."""
         if self.model is None:
-            raise SignalFailure("no model is active")
+            raise SignalFailure(self.model_problem or "no model is active")
         inputs = self.model.spec.inputs(features)
         probability = np.empty(inputs.height)
         for start, stop, matrix in inputs.chunks():

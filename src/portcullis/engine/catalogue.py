@@ -6,6 +6,7 @@ the features module produces exactly these columns, and a test keeps the two in 
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -170,3 +171,17 @@ def build_catalogue(
             )
         )
     return Catalogue({spec.name: spec for spec in specs})
+
+
+def markdown_table(catalogue: Catalogue) -> str:
+    """The catalogue as a Markdown table (docs/profiles.md holds it)."""
+    lines = ["| field | type | group | meaning |", "|---|---|---|---|"]
+    for spec in catalogue.fields.values():
+        lines.append(f"| `{spec.name}` | {spec.kind.value} | {spec.group} | {spec.description} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    # Imported here, not at the top: the features package itself builds on this module.
+    features = importlib.import_module("portcullis.engine.features")
+    print(markdown_table(features.default_catalogue()))

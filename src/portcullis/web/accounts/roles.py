@@ -18,11 +18,14 @@ _VIEW = {
         "declarations.view_declaration", "declarations.view_item",
         "declarations.view_importbatch", "inspections.view_inspection",
         "traders.view_trader", "reference.view_office", "reference.view_hscode",
-        "reference.view_country",
+        "reference.view_country", "profiles.view_profile", "profiles.view_profileversion",
+        "intelligence.view_watchlistentry", "scoring.view_decision",
+        "scoring.view_modelversion", "scoring.view_policyversion", "audit.view_auditevent",
     ],
     Role.OFFICER: [
         "declarations.view_declaration", "declarations.view_item",
         "inspections.view_inspection", "traders.view_trader", "reference.view_hscode",
+        "scoring.view_decision",
     ],
 }  # fmt: skip
 

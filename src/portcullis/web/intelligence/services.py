@@ -6,12 +6,12 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from portcullis.engine.watchlist import WatchKind, Watchlist, WatchlistError
 from portcullis.engine.watchlist import WatchlistEntry as EngineEntry
 from portcullis.web.audit.services import record
+from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.intelligence.models import WatchlistEntry
 
 
@@ -48,9 +48,8 @@ def add_entry(
         raise WatchlistError("a watchlist entry needs a reason")
     if valid_from and expires_at and expires_at <= valid_from:
         raise WatchlistError("expires_at must come after valid_from")
-    latest = WatchlistEntry.objects.aggregate(n=Max("id"))["n"] or 0
     entry = WatchlistEntry(
-        code=f"WL-{latest + 1:06d}",
+        code=provisional_code(),
         kind=kind,
         value=value.strip().upper() if kind in ("origin", "route") else value.strip(),
         reason=reason.strip(),
@@ -61,6 +60,7 @@ def add_entry(
     )
     engine_entry(entry)  # validates value, weight and route syntax
     entry.save()
+    assign_code(entry, "WL", 6)
     record(
         user,
         "watchlist.add",

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from portcullis.engine.channels import Channel
@@ -19,6 +18,7 @@ from portcullis.engine.rules.profiles import Profile as EngineProfile
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.rules.syntax import Problem, ProfileError
 from portcullis.web.audit.services import record
+from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.profiles.models import Profile, ProfileSetVersion, ProfileVersion
 
 Status = ProfileVersion.Status
@@ -81,18 +81,14 @@ def engine_profile(version: ProfileVersion) -> EngineProfile:
     )
 
 
-def _next_code() -> str:
-    latest = Profile.objects.aggregate(n=Max("id"))["n"] or 0
-    return f"PRF-{latest + 1:04d}"
-
-
 @transaction.atomic
 def create_profile(name: str, author: User, **settings: Any) -> ProfileVersion:
     """A new profile with its first version, a draft."""
     unknown = set(settings) - set(EDITABLE)
     if unknown:
         raise ProfileWorkflowError(f"unknown profile settings: {', '.join(sorted(unknown))}")
-    profile = Profile.objects.create(code=_next_code(), name=name.strip(), created_by=author)
+    profile = Profile.objects.create(code=provisional_code(), name=name.strip(), created_by=author)
+    assign_code(profile, "PRF", 4)
     version = ProfileVersion(profile=profile, number=1, author=author, **settings)
     _validate(version)
     version.save()

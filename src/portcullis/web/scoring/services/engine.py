@@ -3,6 +3,7 @@ watchlist in force, AEO importers, and the compliance history of everything stor
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import polars as pl
@@ -12,6 +13,7 @@ from portcullis.engine.features import FeatureContext, default_catalogue
 from portcullis.engine.features.compliance import ComplianceHistory
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import ReferencePrices
+from portcullis.engine.model.artifact import ArtifactError
 from portcullis.web.intelligence.services import watchlist_in_force
 from portcullis.web.profiles.models import ProfileSetVersion
 from portcullis.web.profiles.services import active_versions, profile_set
@@ -20,6 +22,8 @@ from portcullis.web.scoring.services import registry
 from portcullis.web.scoring.services.history import stored_items
 from portcullis.web.scoring.services.policies import active_policy, policy_of, selection_seed
 from portcullis.web.traders.models import Trader
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,10 +47,16 @@ def aeo_importers() -> frozenset[str]:
 def build_engine(history: pl.DataFrame | None = None) -> LiveEngine:
     """An engine over ``history`` (default: every stored declaration and outcome)."""
     model_version = registry.active()
-    model = registry.load(model_version.version) if model_version else None
-    derived = add_derived(
-        (stored_items() if history is None else history).drop("_pk", strict=False)
-    )
+    model, problem = None, ""
+    if model_version is not None:
+        try:
+            model = registry.load(model_version.version)
+        except ArtifactError as error:
+            # Every declaration is then held with this reason: never released for a fault.
+            problem = f"the active model {model_version.version} cannot be loaded: {error}"
+            logger.error(problem)
+    frame = stored_items() if history is None else history
+    derived = add_derived(frame.drop("_pk", strict=False))
     prices = model.prices if model is not None else ReferencePrices.fit(derived)
     context = FeatureContext(
         prices, ComplianceHistory(derived), watchlist_in_force(), aeo_importers()
@@ -61,6 +71,7 @@ def build_engine(history: pl.DataFrame | None = None) -> LiveEngine:
         policy_of(policy_version),
         selection_seed(),
         model,
+        model_problem=problem,
     )
     return LiveEngine(
         engine,
