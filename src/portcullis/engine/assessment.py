@@ -13,7 +13,10 @@ signal cannot be computed, every declaration of the batch fails closed, with the
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -171,7 +174,7 @@ class RiskEngine:
         # The random draws are keyed hashes made in Python, one per declaration: for a big
         # batch they run on a second thread while Polars and LightGBM (which release the
         # interpreter) build features and score.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with ThreadPoolExecutor(max_workers=1) as pool, _short_switches(len(ids) > _DRAW_AHEAD):
             draws = pool.submit(self.seed.draws, ids) if len(ids) > _DRAW_AHEAD else None
             try:
                 features = self.features(items, stored, segments)
@@ -232,7 +235,7 @@ class RiskEngine:
             risk_score=risk[top],
             model_score=model[top],
             importer_aeo=aeo[top],
-            mandatory_channel=[mandatory.get(i) for i in declaration_ids],
+            mandatory_channel=_per_declaration(mandatory, declaration_ids),
             failure=[failure] * len(declaration_ids),
         )
         selection = select_channels(signals, self.policy, self.seed, draws)
@@ -287,27 +290,31 @@ class RiskEngine:
         hits = self.profiles.hits(features)
         if hits.height == 0:
             return _EMPTY_PROFILE_HITS
-        rows = hits.get_column("row").to_list()
-        hit_ids = ids.gather(hits.get_column("row")).to_list()
-        chosen = [self.profiles.profiles[p].profile for p in hits.get_column("profile").to_list()]
-        selected = [
-            p.mandatory
-            and (
-                p.selection_pct >= 100
-                or self.seed.uniform("profile", p.code, declaration_id) * 100 < p.selection_pct
-            )
-            for p, declaration_id in zip(chosen, hit_ids, strict=True)
-        ]
+        rows = hits.get_column("row")
+        which = hits.get_column("profile").to_numpy()
+        table = self.profiles.table()
+        mandatory = table["mandatory"][which]
+        # A mandatory profile selects its share of hits by a keyed draw on the declaration.
+        selected = mandatory.copy()
+        partial = np.flatnonzero(mandatory & (table["selection_pct"][which] < 100))
+        if len(partial):
+            hit_ids = ids.gather(rows.gather(partial)).to_list()
+            codes = table["code"][which[partial]].tolist()
+            shares = table["selection_pct"][which[partial]].tolist()
+            selected[partial] = [
+                self.seed.uniform("profile", code, declaration_id) * 100 < share
+                for code, declaration_id, share in zip(codes, hit_ids, shares, strict=True)
+            ]
         return pl.DataFrame(
             {
                 "row": rows,
-                "declaration_id": hit_ids,
-                "line_no": lines.gather(hits.get_column("row")),
-                "profile": [p.code for p in chosen],
-                "version": [p.version for p in chosen],
-                "weight": [p.weight for p in chosen],
-                "channel": [p.channel.value for p in chosen],
-                "mandatory": [p.mandatory for p in chosen],
+                "declaration_id": ids.gather(rows),
+                "line_no": lines.gather(rows),
+                "profile": table["code"][which],
+                "version": table["version"][which],
+                "weight": table["weight"][which],
+                "channel": table["channel"][which],
+                "mandatory": mandatory,
                 "selected": selected,
             },
             schema=_PROFILE_HIT_SCHEMA,
@@ -419,6 +426,27 @@ def _mandatory(profile_hits: pl.DataFrame) -> dict[str, str]:
         for declaration_id, channel in selected.select("declaration_id", "channel").iter_rows():
             chosen.setdefault(declaration_id, []).append(channel)
     return {d: c for d, channels in chosen.items() if (c := most_severe(channels)) is not None}
+
+
+@contextmanager
+def _short_switches(wanted: bool) -> Iterator[None]:
+    """While the hashing thread runs, hand the interpreter back to the main thread every
+    half millisecond rather than every five: each return from a Polars call waits for it."""
+    if not wanted:
+        yield
+        return
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def _per_declaration(chosen: dict[str, str], ids: list[str]) -> list[str | None]:
+    if not chosen:
+        return [None] * len(ids)
+    return [chosen.get(i) for i in ids]
 
 
 def _rows_of(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:

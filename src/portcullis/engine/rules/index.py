@@ -79,7 +79,14 @@ class ProfileIndex:
             # One evaluation of ascending profiles: its hits are already unique and in order.
             return self._evaluate(features.polars(names), None, candidates)
         found = list(self._partitioned(features))
-        return pl.concat([_empty_hits(), *found]).unique().sort("row", "profile")
+        hits = pl.DataFrame(
+            {
+                "row": np.concatenate([rows for rows, _ in found]),
+                "profile": np.concatenate([profiles for _, profiles in found]),
+            },
+            schema=_HIT_SCHEMA,
+        )
+        return hits.unique().sort("row", "profile")
 
     def _candidates(self, features: Features) -> list[int]:
         """The profiles every necessary condition of which some item of a few can satisfy.
@@ -119,8 +126,14 @@ class ProfileIndex:
     ) -> pl.DataFrame:
         """Hits of ``profiles`` in ``subset``; ``rows`` gives the frame row of each of its
         rows (None: the subset is the frame)."""
+        found_rows, found_profiles = self._evaluate_arrays(subset, rows, profiles)
+        return pl.DataFrame({"row": found_rows, "profile": found_profiles}, schema=_HIT_SCHEMA)
+
+    def _evaluate_arrays(
+        self, subset: pl.DataFrame, rows: Rows | None, profiles: Sequence[int]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         if not profiles or subset.height == 0:
-            return _empty_hits()
+            return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)
         # The row number makes criteria that read no field ("1 < 2") one value per item.
         matrix = subset.select(
             pl.int_range(pl.len()).alias("_row"),
@@ -128,27 +141,26 @@ class ProfileIndex:
         ).to_numpy()[:, 1:]
         local_rows, local_profiles = np.nonzero(matrix.astype(bool))
         global_rows = local_rows if rows is None else rows[local_rows]
-        return pl.DataFrame(
-            {
-                "row": global_rows.astype(np.uint32),
-                "profile": np.asarray(profiles, dtype=np.uint32)[local_profiles],
-            },
-            schema=_HIT_SCHEMA,
+        return (
+            global_rows.astype(np.uint32),
+            np.asarray(profiles, dtype=np.uint32)[local_profiles],
         )
 
-    def _partitioned(self, features: Features) -> Iterable[pl.DataFrame]:
+    def _partitioned(
+        self, features: Features
+    ) -> Iterable[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]]:
         # The row number keeps the frame's height even when no profile reads a field.
         frame = features.polars(self.fields).select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
             *sorted(self.fields | set(self._by_value)),
         )
-        yield self._evaluate(frame, None, self._unanchored)
+        yield self._evaluate_arrays(frame, None, self._unanchored)
         for field_name, by_value in self._by_value.items():
             yield from self._by_anchor(frame, field_name, by_value)
 
     def _by_anchor(
         self, frame: pl.DataFrame, field_name: str, by_value: dict[str, list[int]]
-    ) -> Iterable[pl.DataFrame]:
+    ) -> Iterable[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]]:
         """The items whose anchor field can match, sorted by it: each anchor value's items are
         then one contiguous, zero-copy slice, found by binary search."""
         values = list(by_value)
@@ -176,7 +188,7 @@ class ProfileIndex:
         for value, low, high in zip(values, lows, highs, strict=True):
             if high > low:
                 subset = ordered.slice(int(low), int(high - low))
-                yield self._evaluate(subset, rows[low:high], by_value[value])
+                yield self._evaluate_arrays(subset, rows[low:high], by_value[value])
 
 
 def _can_pass(

@@ -11,7 +11,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.catalogue import Catalogue
@@ -94,6 +97,7 @@ class ProfileSet:
     profiles: list[CompiledProfile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._table: dict[str, npt.NDArray[Any]] | None = None
         self._index = ProfileIndex(
             [IndexEntry(p.expression, p.fields, p.anchors, p.thresholds) for p in self.profiles]
         )
@@ -110,6 +114,20 @@ class ProfileSet:
 
     def __len__(self) -> int:
         return len(self.profiles)
+
+    def table(self) -> dict[str, npt.NDArray[Any]]:
+        """Each profile's settings as arrays, by position (for turning hits into rows)."""
+        if self._table is None:
+            profiles = [p.profile for p in self.profiles]
+            self._table = {
+                "code": np.array([p.code for p in profiles], dtype=object),
+                "version": np.array([p.version for p in profiles], dtype=np.int64),
+                "weight": np.array([p.weight for p in profiles], dtype=np.float64),
+                "channel": np.array([p.channel.value for p in profiles], dtype=object),
+                "mandatory": np.array([p.mandatory for p in profiles], dtype=bool),
+                "selection_pct": np.array([p.selection_pct for p in profiles], dtype=np.float64),
+            }
+        return self._table
 
     def fields(self) -> set[str]:
         return self._index.fields
