@@ -3,13 +3,20 @@
 from tests.builders import first_kcs_rows
 
 
+def split_kcs(tmp_path, rows: int, first: int):
+    """The first ``rows`` rows of the bundled KCS 2020 file as two files: the first
+    ``first`` rows, and the rest."""
+    lines = first_kcs_rows(rows).splitlines(keepends=True)
+    history = tmp_path / "history.csv"
+    history.write_text("".join(lines[: first + 1]), encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text(lines[0] + "".join(lines[first + 1 :]), encoding="utf-8")
+    return history, later, lines
+
+
 def test_train_score_and_replay(fresh_portcullis, tmp_path):
     portcullis = fresh_portcullis
-    lines = first_kcs_rows(2600).splitlines(keepends=True)
-    history = tmp_path / "jan.csv"
-    history.write_text("".join(lines[:2401]), encoding="utf-8")
-    later = tmp_path / "later.csv"
-    later.write_text(lines[0] + "".join(lines[2401:]), encoding="utf-8")
+    history, later, lines = split_kcs(tmp_path, 2600, 2400)
 
     untrained = portcullis("score", str(later), "--format", "kcs")
     assert untrained.code == 0, untrained.text
@@ -38,11 +45,7 @@ def test_train_score_and_replay(fresh_portcullis, tmp_path):
 
 def test_score_reports_how_each_channel_did_where_outcomes_are_known(fresh_portcullis, tmp_path):
     portcullis = fresh_portcullis
-    lines = first_kcs_rows(3000).splitlines(keepends=True)
-    history = tmp_path / "history.csv"
-    history.write_text("".join(lines[:2601]), encoding="utf-8")
-    later = tmp_path / "later.csv"
-    later.write_text(lines[0] + "".join(lines[2601:]), encoding="utf-8")
+    history, later, _ = split_kcs(tmp_path, 3000, 2600)
     assert portcullis("import", str(history), "--format", "kcs").code == 0
     assert portcullis("train", "--activate").code == 0
     scored = portcullis("score", str(later), "--format", "kcs")

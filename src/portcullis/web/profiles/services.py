@@ -109,105 +109,75 @@ def new_version(profile: Profile, author: User, **changes: Any) -> ProfileVersio
     return version
 
 
+def _locked(version: ProfileVersion, expected: str, refusal: str) -> ProfileVersion:
+    """The version, locked for this transaction, if it is in the ``expected`` state."""
+    locked = ProfileVersion.objects.select_for_update().select_related("profile").get(pk=version.pk)
+    if locked.status != expected:
+        name = f"{locked.profile.code} v{locked.number}"
+        raise ProfileWorkflowError(f"{refusal} ({name} is {locked.get_status_display().lower()})")
+    return locked
+
+
+def _moved(
+    version: ProfileVersion, user: User, action: str, done: str, **details: Any
+) -> ProfileVersion:
+    version.save()
+    record(
+        user,
+        f"profile.{action}",
+        version,
+        f"{done} {version.profile.code} v{version.number}",
+        **details,
+    )
+    return version
+
+
 @transaction.atomic
 def edit_draft(version: ProfileVersion, editor: User, **changes: Any) -> ProfileVersion:
-    version = ProfileVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != Status.DRAFT:
-        raise ProfileWorkflowError(
-            f"{version.profile.code} v{version.number} is {version.get_status_display().lower()}; "
-            "only a draft can be edited (start a new version)"
-        )
+    version = _locked(version, Status.DRAFT, "only a draft can be edited: start a new version")
     for name, value in changes.items():
         if name not in EDITABLE:
             raise ProfileWorkflowError(f"{name} cannot be edited")
         setattr(version, name, value)
     _validate(version)
-    version.save()
-    record(
-        editor,
-        "profile.edit",
-        version,
-        f"edited draft {version.profile.code} v{version.number}",
-        changed=sorted(changes),
-    )
-    return version
+    return _moved(version, editor, "edit", "edited draft", changed=sorted(changes))
 
 
 @transaction.atomic
 def submit(version: ProfileVersion, user: User) -> ProfileVersion:
-    version = ProfileVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != Status.DRAFT:
-        raise ProfileWorkflowError("only a draft can be submitted for approval")
+    version = _locked(version, Status.DRAFT, "only a draft can be submitted for approval")
     _validate(version)
     version.status, version.submitted_at = Status.PENDING, timezone.now()
-    version.save()
-    record(
-        user,
-        "profile.submit",
-        version,
-        f"submitted {version.profile.code} v{version.number} for approval",
-    )
-    return version
+    return _moved(version, user, "submit", "submitted for approval:")
 
 
 @transaction.atomic
-def approve(version: ProfileVersion, approver: User, *, allow_own: bool = False) -> ProfileVersion:
+def approve(version: ProfileVersion, approver: User) -> ProfileVersion:
     """The version becomes its profile's active one (the previous active one is superseded).
-    Its author may not approve it (four eyes), unless ``allow_own`` (set-up scripts only)."""
-    version = (
-        ProfileVersion.objects.select_for_update().select_related("profile").get(pk=version.pk)
-    )
-    if version.status != Status.PENDING:
-        raise ProfileWorkflowError("only a version pending approval can be approved")
-    if not allow_own and approver is not None and version.author_id == approver.pk:
+    Its author may not approve it: four eyes."""
+    version = _locked(version, Status.PENDING, "only a version pending approval can be approved")
+    if approver is not None and version.author_id == approver.pk:
         raise ProfileWorkflowError("the author of a profile version cannot approve it")
     _validate(version)
     ProfileVersion.objects.filter(profile=version.profile, status=Status.ACTIVE).update(
         status=Status.SUPERSEDED
     )
     version.status, version.approver, version.approved_at = Status.ACTIVE, approver, timezone.now()
-    version.save()
-    record(
-        approver,
-        "profile.approve",
-        version,
-        f"approved {version.profile.code} v{version.number}: now active",
-    )
-    return version
+    return _moved(version, approver, "approve", "approved, now active:")
 
 
 @transaction.atomic
 def reject(version: ProfileVersion, user: User, why: str) -> ProfileVersion:
-    version = ProfileVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != Status.PENDING:
-        raise ProfileWorkflowError("only a version pending approval can be rejected")
+    version = _locked(version, Status.PENDING, "only a version pending approval can be rejected")
     version.status = Status.REJECTED
-    version.save()
-    record(
-        user,
-        "profile.reject",
-        version,
-        f"rejected {version.profile.code} v{version.number}",
-        why=why,
-    )
-    return version
+    return _moved(version, user, "reject", "rejected", why=why)
 
 
 @transaction.atomic
 def suspend(version: ProfileVersion, user: User, why: str = "") -> ProfileVersion:
-    version = ProfileVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != Status.ACTIVE:
-        raise ProfileWorkflowError("only an active version can be suspended")
+    version = _locked(version, Status.ACTIVE, "only an active version can be suspended")
     version.status = Status.SUSPENDED
-    version.save()
-    record(
-        user,
-        "profile.suspend",
-        version,
-        f"suspended {version.profile.code} v{version.number}",
-        why=why,
-    )
-    return version
+    return _moved(version, user, "suspend", "suspended", why=why)
 
 
 def active_versions() -> list[ProfileVersion]:
