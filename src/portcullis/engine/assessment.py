@@ -12,7 +12,6 @@ signal cannot be computed, every declaration of the batch fails closed, with the
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -501,11 +500,3 @@ _WATCHLIST_HIT_SCHEMA: dict[str, pl.DataType] = {
 
 _EMPTY_PROFILE_HITS = pl.DataFrame(schema=_PROFILE_HIT_SCHEMA)
 _EMPTY_WATCHLIST_HITS = pl.DataFrame(schema=_WATCHLIST_HIT_SCHEMA)
-
-
-def as_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts with NaN turned into None (JSON has no NaN)."""
-    return [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-        for row in frame.to_dicts()
-    ]

@@ -18,11 +18,6 @@ class Channel(StrEnum):
     def severity(self) -> int:
         return _SEVERITY[self]
 
-    @property
-    def stops_goods(self) -> bool:
-        """Held at the border for a check (BLUE is audited after release)."""
-        return self in (Channel.YELLOW, Channel.RED)
-
 
 _SEVERITY = {Channel.GREEN: 0, Channel.BLUE: 1, Channel.YELLOW: 2, Channel.RED: 3}
 

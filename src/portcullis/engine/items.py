@@ -8,7 +8,7 @@ used to assess other declarations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,7 +62,6 @@ OUTCOME_FIELDS: dict[str, pl.DataType] = {
     "known_at": TIME,
 }
 SCHEMA: dict[str, pl.DataType] = {**HEADER_FIELDS, **ITEM_FIELDS, **OUTCOME_FIELDS}
-DECLARED_FIELDS = (*HEADER_FIELDS, *ITEM_FIELDS)
 
 
 def known_at(lodged_at: datetime, inspected_at: datetime | None) -> datetime:
@@ -141,19 +140,6 @@ def without_outcomes(items: pl.DataFrame) -> pl.DataFrame:
     return items.with_columns(
         pl.lit(None, dtype=dtype).alias(name) for name, dtype in OUTCOME_FIELDS.items()
     )
-
-
-def conform(items: pl.DataFrame) -> pl.DataFrame:
-    """Columns of the item schema, in its order and types (extra columns dropped)."""
-    missing = [name for name in SCHEMA if name not in items.columns]
-    if missing:
-        raise ValueError(f"item frame lacks columns: {', '.join(missing)}")
-    return items.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
-
-
-def declaration_ids(items: pl.DataFrame) -> Sequence[str]:
-    """Each declaration once, in first-seen order."""
-    return items.get_column("declaration_id").unique(maintain_order=True).to_list()
 
 
 def declaration_starts(items: pl.DataFrame) -> npt.NDArray[np.int64]:

@@ -218,9 +218,3 @@ class Watchlist:
             flag[rows[kinds == kind.value]] = True
             columns[f"{kind.value}_watchlisted"] = flag
         return columns
-
-    def attach(self, items: pl.DataFrame, hits: pl.DataFrame | None = None) -> pl.DataFrame:
-        """``items`` with ``<kind>_watchlisted`` and ``watchlist_hits``."""
-        return items.with_columns(
-            pl.Series(name, values) for name, values in self.flag_columns(items, hits).items()
-        )

@@ -18,7 +18,6 @@ from portcullis.engine.catalogue import Catalogue, build_catalogue
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.table import Column, Features
-from portcullis.engine.features.valuation import OUTPUT as VALUATION_FIELDS
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.items import SMALL_FRAME, declaration_starts, empty_items
 from portcullis.engine.watchlist import KINDS as WATCHLIST_KINDS
@@ -86,7 +85,6 @@ def empty_context() -> FeatureContext:
 
 
 __all__ = [
-    "VALUATION_FIELDS",
     "FeatureContext",
     "Features",
     "build_features",

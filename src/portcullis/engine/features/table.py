@@ -49,9 +49,6 @@ class Features:
     def height(self) -> int:
         return self.frame.height
 
-    def names(self) -> list[str]:
-        return [*self.frame.columns, *(n for n in self.columns if n not in self.frame.columns)]
-
     def add(self, name: str, values: Column) -> None:
         self.columns[name] = values
 
@@ -80,10 +77,6 @@ class Features:
         if series.dtype == pl.Boolean:
             series = series.cast(pl.Float64)
         return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
-
-    def number_columns(self, names: list[str]) -> list[npt.NDArray[np.float64]]:
-        """Several fields as float64 arrays (NaN for null; true/false as 1/0)."""
-        return [self.numbers(name) for name in names]
 
     def series(self, name: str) -> pl.Series:
         values = self._column(name)

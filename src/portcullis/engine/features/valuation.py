@@ -27,7 +27,6 @@ LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hs6", ("hs6", "currency")),
     ("hs4", ("hs_heading", "currency")),
 )
-OUTPUT = ("ref_unit_value", "value_ratio", "valuation_z", "valuation_basis")
 
 
 @dataclass(frozen=True)

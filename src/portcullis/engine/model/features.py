@@ -124,7 +124,7 @@ class FeatureSpec:
         if isinstance(features, pl.DataFrame):
             features = Features(features)
         columns = [self._codes(name, features.series(name)) for name in self.categorical]
-        sources = features.number_columns([self.source(name) for name in self.numeric])
+        sources = [features.numbers(self.source(name)) for name in self.numeric]
         with np.errstate(invalid="ignore", divide="ignore"):
             for name, values in zip(self.numeric, sources, strict=True):
                 columns.append(np.log1p(values) if name in TRANSFORMED else values)

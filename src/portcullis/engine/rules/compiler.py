@@ -13,8 +13,6 @@ import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.catalogue import Catalogue, Kind
@@ -51,7 +49,6 @@ _POLARS_COMPARE = {
 }
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _PYTHON_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_NUMPY_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 _POLARS_ARITHMETIC = {"+": pl.Expr.add, "-": pl.Expr.sub, "*": pl.Expr.mul, "/": pl.Expr.truediv}
 # Fields an index can narrow a profile by, most selective first.
 ANCHOR_FIELDS = (
@@ -92,11 +89,6 @@ class Threshold:
     def passed_by_value(self, value: float) -> bool:
         """Whether one value passes (NaN never does)."""
         return bool(_PYTHON_COMPARE[self.op](value, self.value))  # NaN compares false
-
-    def passed_by(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
-        """Which values pass (NaN, a missing value, never does)."""
-        with np.errstate(invalid="ignore"):
-            return np.asarray(_NUMPY_COMPARE[self.op](values, self.value), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -389,11 +381,6 @@ def best_anchor(anchors: tuple[Anchor, ...]) -> Anchor | None:
     if not anchors:
         return None
     return min(anchors, key=lambda a: (ANCHOR_FIELDS.index(a.field), len(a.values)))
-
-
-def find_anchor(tree: Node, catalogue: Catalogue) -> Anchor | None:
-    """The most selective anchor among the tests every hit must pass."""
-    return best_anchor(find_anchors(tree, catalogue)[0])
 
 
 def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:

@@ -45,7 +45,6 @@ class IndexEntry:
 
 class ProfileIndex:
     def __init__(self, profiles: Sequence[IndexEntry]) -> None:
-        self._entries = list(profiles)
         self._expressions = [entry.expression for entry in profiles]
         self._fields = [entry.fields for entry in profiles]
         self.fields: set[str] = {name for names in self._fields for name in names}

@@ -71,7 +71,7 @@ def recalibrate(
 ) -> PolicyVersion:
     """Thresholds set on the active model's scores of the latest CALIBRATION_DAYS of
     declarations lodged before ``until``, saved as a new active policy version."""
-    live = build_engine(history.with_columns(pl.lit(None, dtype=pl.Int64).alias("_pk")))
+    live = build_engine(history)
     end = until or history.get_column("lodged_at").max()
     recent = history.filter(
         (pl.col("lodged_at") >= end - timedelta(days=CALIBRATION_DAYS))
