@@ -48,8 +48,19 @@ INSTALLED_APPS = [
     "portcullis.web.intelligence",
     "portcullis.web.scoring",
     "portcullis.web.accounts",
+    "portcullis.web.jobs",
     "portcullis.web.demo",
+    "ninja",  # its API docs page, served with its own (local) assets
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs wait in the database (no broker needed); `portcullis worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A batch of 10,000 declarations is about 10 MB of JSON; uploads to import may be larger and
+# are streamed to disk by Django beyond this size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("PORTCULLIS_MAX_REQUEST_MB", "64")) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -125,3 +136,9 @@ PORTCULLIS_MODELS_DIR = DATA_DIR / "models"
 # The secret behind random selections: without it nobody can tell which declarations the
 # random compliance sample will take; with it every selection can be replayed.
 PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "selection_seed")
+# How stale (in seconds) the compliance history of a serving process's in-memory engine may
+# grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
+# policies apply at once whatever this says.
+PORTCULLIS_HISTORY_REFRESH_SECONDS = float(
+    os.environ.get("PORTCULLIS_HISTORY_REFRESH_SECONDS", "60")
+)

@@ -76,6 +76,11 @@ class Declaration(models.Model):
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField()
+    # 1 as first received; each amendment adds one and keeps what it replaced as a revision.
+    version = models.PositiveIntegerField(default=1)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-lodged_at", "declaration_id"]
@@ -115,3 +120,29 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} item {self.line_no}"
+
+
+class DeclarationRevision(models.Model):
+    """A version of a declaration that an amendment replaced, kept as it was received (its
+    canonical JSON), so that the decisions made on it can still be read and replayed."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()  # portcullis.engine.canonical.canonical_dict
+    content_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    replaced_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["declaration", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "version"], name="declaration_revision_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} v{self.version}"

@@ -13,6 +13,7 @@ from portcullis.engine.watchlist import WatchlistEntry as EngineEntry
 from portcullis.web.audit.services import record
 from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.intelligence.models import WatchlistEntry
+from portcullis.web.scoring.services.state import engine_changed
 
 
 def engine_entry(entry: WatchlistEntry) -> EngineEntry:
@@ -61,6 +62,7 @@ def add_entry(
     engine_entry(entry)  # validates value, weight and route syntax
     entry.save()
     assign_code(entry, "WL", 6)
+    engine_changed()
     record(
         user,
         "watchlist.add",
@@ -77,6 +79,7 @@ def revoke(entry: WatchlistEntry, user: AbstractBaseUser | None, why: str = "") 
     if entry.revoked_at is None:
         entry.revoked_at, entry.revoked_by = timezone.now(), user
         entry.save()
+        engine_changed()
         record(user, "watchlist.revoke", entry, f"revoked {entry.code}", why=why)
     return entry
 

@@ -20,6 +20,7 @@ from portcullis.engine.rules.syntax import Problem, ProfileError
 from portcullis.web.audit.services import record
 from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.profiles.models import Profile, ProfileSetVersion, ProfileVersion
+from portcullis.web.scoring.services.state import engine_changed
 
 Status = ProfileVersion.Status
 User = AbstractBaseUser | None
@@ -163,6 +164,7 @@ def approve(version: ProfileVersion, approver: User) -> ProfileVersion:
         status=Status.SUPERSEDED
     )
     version.status, version.approver, version.approved_at = Status.ACTIVE, approver, timezone.now()
+    engine_changed()
     return _moved(version, approver, "approve", "approved, now active:")
 
 
@@ -177,6 +179,7 @@ def reject(version: ProfileVersion, user: User, why: str) -> ProfileVersion:
 def suspend(version: ProfileVersion, user: User, why: str = "") -> ProfileVersion:
     version = _locked(version, Status.ACTIVE, "only an active version can be suspended")
     version.status = Status.SUSPENDED
+    engine_changed()
     return _moved(version, user, "suspend", "suspended", why=why)
 
 

@@ -72,6 +72,7 @@ class Decision(models.Model):
         BATCH = "batch", "Stored declarations"
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="decisions")
+    declaration_version = models.PositiveIntegerField(default=1)  # the content it judged
     channel = models.CharField(
         max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
     )
@@ -94,6 +95,9 @@ class Decision(models.Model):
     inputs = models.JSONField(default=list)  # per item: {line_no, <context field>: value}
     source = models.CharField(max_length=10, choices=Source.choices)
     assessed_at = models.DateTimeField(db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
@@ -122,3 +126,15 @@ class ProfileHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_version} on {self.decision_id} item {self.line_no}"
+
+
+class EngineState(models.Model):
+    """One row of counters telling every process when its in-memory engine is out of date:
+    ``configuration`` counts changes to what decides (profiles, watchlist, model, policy),
+    ``outcomes`` the inspection results recorded since."""
+
+    configuration = models.PositiveBigIntegerField(default=0)
+    outcomes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"configuration {self.configuration}, outcomes {self.outcomes}"

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from portcullis.engine.schema import InspectionOutcome, TraderRole
 from portcullis.engine.schema import Item as CanonicalItem
 from portcullis.engine.validation import ValidDeclaration
 from portcullis.web.bulk import bulk_insert, get_or_create_many, reserve_ids, select_where_in
-from portcullis.web.declarations.models import Declaration, ImportBatch, Item
+from portcullis.web.declarations.models import Declaration, DeclarationRevision, ImportBatch, Item
 from portcullis.web.declarations.services.stored import (
     HEADER_COLUMNS,
     ITEM_COLUMNS,
@@ -87,16 +88,22 @@ def store_declarations(
     source: Declaration.Source,
     batch: ImportBatch | None = None,
     party_ids: PartyIds | None = None,
+    received_by: AbstractBaseUser | None = None,
+    then: Callable[[list[StoreResult]], None] | None = None,
 ) -> list[StoreResult]:
     """One result per declaration, in order. ``party_ids`` saves looking up, again, the
-    offices and traders an earlier call of the same import already found."""
+    offices and traders an earlier call of the same import already found. ``then`` runs in
+    the same transaction, after the rows are written (assessing them, say): whoever sees
+    the declarations stored sees what ``then`` wrote too."""
     for attempt in range(1, _ATTEMPTS + 1):
         attempt_ids = (
             PartyIds(dict(party_ids.offices), dict(party_ids.traders)) if party_ids else PartyIds()
         )
         try:
             with transaction.atomic():
-                results = _store(declarations, source, batch, attempt_ids)
+                results = _store(declarations, source, batch, attempt_ids, received_by)
+                if then is not None:
+                    then(results)
         except IntegrityError:
             # Another writer stored one of these ids between our check and our insert.
             # Nothing of this attempt was kept (one transaction); the next one sees the
@@ -115,6 +122,7 @@ def _store(
     source: Declaration.Source,
     batch: ImportBatch | None,
     party_ids: PartyIds,
+    received_by: AbstractBaseUser | None,
 ) -> list[StoreResult]:
     ids = {valid.declaration.declaration_id for valid in declarations}
     stored = select_where_in(
@@ -144,7 +152,7 @@ def _store(
             )
             seen.duplicates.append(index)
 
-    pks = _insert([declarations[index] for index in new], source, batch, party_ids)
+    pks = _insert([declarations[index] for index in new], source, batch, party_ids, received_by)
     for index, pk in zip(new, pks, strict=True):
         results[index] = StoreResult(Outcome.STORED, pk)
         entry = known[declarations[index].declaration.declaration_id]
@@ -182,6 +190,7 @@ def _insert(
     source: Declaration.Source,
     batch: ImportBatch | None,
     party_ids: PartyIds,
+    received_by: AbstractBaseUser | None,
 ) -> list[int]:
     if not declarations:
         return []
@@ -222,6 +231,8 @@ def _insert(
                 "source": source.value,
                 "batch_id": batch.pk if batch else None,
                 "received_at": now,
+                "version": 1,
+                "received_by_id": getattr(received_by, "pk", None),
             }
         )
         items.extend(_item(pk, item) for item in declaration.items)
@@ -259,3 +270,51 @@ def _inspection(declaration_pk: int, outcome: InspectionOutcome, now: datetime) 
         "recorded_at": now,
         "recorded_by_id": None,
     }
+
+
+def replace_content(
+    row: Declaration, valid: ValidDeclaration, received_by: AbstractBaseUser | None
+) -> int:
+    """Amend a stored declaration (locked by the caller): what it was is kept as a revision,
+    the new content takes its place under the next version number, which is returned."""
+    now = timezone.now()
+    previous = stored_declaration(row.pk)
+    DeclarationRevision.objects.create(
+        declaration=row,
+        version=row.version,
+        content=canonical_dict(previous),
+        content_hash=row.content_hash,
+        received_at=row.received_at,
+        replaced_at=now,
+        replaced_by=received_by if getattr(received_by, "pk", None) else None,
+    )
+    declaration = valid.declaration
+    party_ids = PartyIds()
+    offices = _resolve(party_ids.offices, Office, ("code",), {(declaration.office,)}, {"name": ""})
+    codes = declaration.traders()
+    traders = _resolve(
+        party_ids.traders,
+        Trader,
+        ("role", "code"),
+        {(role.value, code) for role, code in codes.items()},
+        {"name": "", "aeo_status": Trader.AeoStatus.NONE.value, "first_seen_at": now},
+    )
+    party = {role: traders[(role.value, code)] for role, code in codes.items()}
+    version = row.version + 1
+    Declaration.objects.filter(pk=row.pk).update(
+        lodged_at=declaration.lodged_at,
+        office_id=offices[(declaration.office,)],
+        **_values(declaration, _HEADER_COLUMNS),
+        declarant_id=party[TraderRole.DECLARANT],
+        importer_id=party[TraderRole.IMPORTER],
+        seller_id=party.get(TraderRole.SELLER),
+        courier_id=party.get(TraderRole.COURIER),
+        hs_edition=valid.hs_edition,
+        content_hash=valid.content_hash,
+        received_at=now,
+        received_by=received_by if getattr(received_by, "pk", None) else None,
+        version=version,
+    )
+    Item.objects.filter(declaration_id=row.pk).delete()
+    bulk_insert(Item, [_item(row.pk, item) for item in declaration.items])
+    return version

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,7 +73,7 @@ def assess_and_store(
     for chunk in _chunks(items):
         assessment = live.engine.assess(chunk.drop("_pk"))
         keys = dict(zip(chunk.get_column("declaration_id"), chunk.get_column("_pk"), strict=False))
-        summary.decision_pks += _store(assessment, keys, live, source)
+        summary.decision_pks += [d.pk for d in store_decisions(assessment, keys, live, source)]
         declarations = assessment.declarations
         summary.declarations += declarations.height
         summary.channels.update(declarations.get_column("channel").to_list())
@@ -93,9 +94,18 @@ def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 @transaction.atomic
-def _store(
-    assessment: Assessment, keys: dict[str, int], live: LiveEngine, source: Decision.Source
-) -> list[int]:
+def store_decisions(
+    assessment: Assessment,
+    keys: dict[str, int],
+    live: LiveEngine,
+    source: Decision.Source,
+    *,
+    versions: dict[str, int] | None = None,
+    requested_by: AbstractBaseUser | None = None,
+) -> list[Decision]:
+    """Keep one decision per declaration of ``assessment``; ``keys`` maps each declaration
+    id to its stored primary key, ``versions`` to the version assessed (default 1). Each
+    decision comes back with its profile hits in ``hits``."""
     now = timezone.now()
     item_scores = _grouped(_records(assessment.items))
     watchlist = _grouped(_records(assessment.watchlist_hits))
@@ -129,6 +139,8 @@ def _store(
                 inputs=inputs.get(declaration_id, []),
                 source=source,
                 assessed_at=now,
+                declaration_version=(versions or {}).get(declaration_id, 1),
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
             )
         )
     Decision.objects.bulk_create(decisions, batch_size=1000)
@@ -145,4 +157,8 @@ def _store(
         ).iter_rows()
     ]
     ProfileHit.objects.bulk_create(hits, batch_size=2000)
-    return [d.pk for d in decisions]
+    for decision in decisions:
+        decision.hits = []  # type: ignore[attr-defined]
+    for hit in hits:
+        hit.decision.hits.append(hit)  # type: ignore[attr-defined]
+    return decisions

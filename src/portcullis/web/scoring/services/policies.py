@@ -9,6 +9,7 @@ from django.db import transaction
 from portcullis.engine.selectivity import Policy, SelectionSeed
 from portcullis.web.audit.services import record
 from portcullis.web.scoring.models import PolicyVersion
+from portcullis.web.scoring.services.state import engine_changed
 
 
 def selection_seed() -> SelectionSeed:
@@ -31,6 +32,7 @@ def save_policy(
         PolicyVersion.objects.filter(active=True).update(active=False)
         stored.active = True
         stored.save()
+        engine_changed()
         record(user, "policy.activate", stored, f"activated policy {stored.version}")
     return stored
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.web.audit.services import record
 from portcullis.web.scoring.models import ModelVersion
+from portcullis.web.scoring.services.state import engine_changed
 
 
 def models_dir() -> Path:
@@ -57,6 +58,7 @@ def activate(version: ModelVersion, user: AbstractBaseUser | None, why: str = ""
     )
     version.status, version.activated_at = ModelVersion.Status.ACTIVE, timezone.now()
     version.save()
+    engine_changed()
     record(user, "model.activate", version, f"activated model {version.version}", why=why)
     return version
 

@@ -13,7 +13,10 @@ import polars as pl
 
 from portcullis.engine.assessment import RiskEngine, StoredInputs
 from portcullis.engine.features import FeatureContext, default_catalogue, empty_context
+from portcullis.engine.items import item_frame
 from portcullis.engine.rules.profiles import ProfileSet
+from portcullis.engine.schema import Declaration as CanonicalDeclaration
+from portcullis.web.declarations.models import DeclarationRevision
 from portcullis.web.profiles.services import engine_profile
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.services import registry
@@ -71,7 +74,7 @@ def replay(decision: Decision) -> Replay:
         seed,
         model,
     )
-    items = stored_items([decision.declaration_id]).drop("_pk")
+    items = _judged_items(decision)
     declaration_id = items.get_column("declaration_id")[0] if items.height else ""
     context = pl.DataFrame(decision.inputs).with_columns(
         pl.lit(declaration_id).alias("declaration_id")
@@ -89,6 +92,18 @@ def replay(decision: Decision) -> Replay:
     stored = StoredInputs(_typed(context, items), hits)
     result = engine.assess(items, stored=stored, explain="none").declarations.row(0, named=True)
     return Replay(decision, result["channel"], result["reason"], result["risk_score"])
+
+
+def _judged_items(decision: Decision) -> pl.DataFrame:
+    """The declaration's items as the decision saw them: the stored declaration, or the
+    revision it was when an amendment has replaced it since."""
+    revision = DeclarationRevision.objects.filter(
+        declaration_id=decision.declaration_id, version=decision.declaration_version
+    ).first()
+    if revision is None:
+        return stored_items([decision.declaration_id]).drop("_pk")
+    content = CanonicalDeclaration.model_validate(revision.content)
+    return item_frame([content], with_outcomes=False)
 
 
 def _typed(context: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:

@@ -1,0 +1,90 @@
+"""Issuing, checking and revoking API tokens.
+
+A token reads ``pct_<prefix>_<secret>``: the prefix finds the row, the whole token is checked
+against the stored digest in constant time. Secrets are 256 random bits, so a plain SHA-256
+digest cannot be reversed by guessing; a slow password hash would only slow every request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from portcullis.web.accounts.models import ApiToken
+from portcullis.web.accounts.scopes import Scope
+from portcullis.web.audit import services as audit
+
+_TAG = "pct"
+# last_used_at is a record for people, not a clock: one write a minute per token is enough
+# and keeps the hot path of every request read-only.
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once; never stored, never logged
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(
+    name: str,
+    user: AbstractBaseUser,
+    scopes: frozenset[Scope],
+    *,
+    by: AbstractBaseUser | None = None,
+    expires_at: datetime | None = None,
+) -> IssuedToken:
+    if not scopes:
+        raise ValueError("a token needs at least one scope")
+    prefix = secrets.token_hex(4)
+    secret = f"{_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=name,
+        user=user,
+        prefix=prefix,
+        digest=_digest(secret),
+        scopes=sorted(scopes),
+        created_by=by if getattr(by, "pk", None) else None,
+        expires_at=expires_at,
+    )
+    audit.record(
+        by, "token.issue", token, f"API token {prefix} issued to {name}", scopes=sorted(scopes)
+    )
+    return IssuedToken(token, secret)
+
+
+def revoke(token: ApiToken, by: AbstractBaseUser | None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(by, "token.revoke", token, f"API token {token.prefix} ({token.name}) revoked")
+    return token
+
+
+def authenticate(secret: str) -> ApiToken | None:
+    """The live token ``secret`` stands for, or None (unknown, revoked, expired, or its user
+    deactivated)."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != _TAG:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.digest, _digest(secret)):
+        return None
+    now = timezone.now()
+    if token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

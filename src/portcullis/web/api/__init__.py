@@ -1,0 +1,1 @@
+"""The JSON API for clearance systems and scripts: /api/v1/ (django-ninja)."""

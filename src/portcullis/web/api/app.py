@@ -1,0 +1,106 @@
+"""The API object: routers, error handling, the OpenAPI document and its docs page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+
+from portcullis.web.api import problems
+from portcullis.web.api.problems import Problem
+
+DESCRIPTION = """\
+How a clearance system talks to Portcullis: submit declarations and get their control
+channel with its reasons; amend them; record inspection outcomes; manage targeting profiles
+and watchlists; run training, backtests and imports as jobs.
+
+Authenticate with `Authorization: Bearer <token>` (tokens are issued with
+`portcullis token create`, each with scopes). Every error is RFC 9457 problem details
+(`application/problem+json`). See docs/api.md for a full round trip."""
+
+
+class PortcullisAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        # Ninja documents every response as application/json; errors are problem+json.
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.PROBLEM_JSON] = content.pop("application/json")
+        return schema
+
+
+api = PortcullisAPI(
+    title="Portcullis API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(Problem)
+def _problem(request: HttpRequest, error: Problem) -> HttpResponse:
+    return problems.response(request, error)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    detail = "send a valid API token as 'Authorization: Bearer <token>', or sign in"
+    return problems.response(request, Problem(401, "unauthenticated", "Unauthenticated", detail))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    errors = []
+    for detail in error.errors:
+        location = [str(part) for part in detail.get("loc", ())]
+        # ("body", "payload", "weight") -> "weight"; ("query", "limit") -> "limit"
+        path = [part for part in location[1:] if part != "payload"] or location
+        errors.append({"field": ".".join(path), "message": str(detail.get("msg", "is invalid"))})
+    return problems.response(request, problems.invalid(errors))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problems.response(request, Problem(404, "not-found", "Not found", "no such resource"))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    kind = "bad-request" if error.status_code == 400 else "error"
+    title = "Bad request" if error.status_code == 400 else "Error"
+    return problems.response(request, Problem(error.status_code, kind, title, str(error)))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    return problems.response(request, problems.unexpected(request, error))
+
+
+def _routers() -> None:
+    from portcullis.web.api.health import router as health
+    from portcullis.web.declarations.api import router as declarations
+    from portcullis.web.inspections.api import router as inspections
+    from portcullis.web.intelligence.api import router as watchlist
+    from portcullis.web.jobs.api import router as jobs
+    from portcullis.web.profiles.api import router as profiles
+    from portcullis.web.scoring.api import router as decisions
+
+    api.add_router("/", health)
+    api.add_router("/declarations", declarations)
+    api.add_router("/declarations", inspections)
+    api.add_router("/decisions", decisions)
+    api.add_router("/profiles", profiles)
+    api.add_router("/watchlist", watchlist)
+    api.add_router("/jobs", jobs)
+
+
+_routers()

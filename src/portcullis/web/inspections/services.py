@@ -1,0 +1,91 @@
+"""Recording what an inspection found, for a declaration that was selected for control."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from portcullis.engine.channels import Channel
+from portcullis.engine.schema import FindingType, InspectionOutcome
+from portcullis.web.audit.services import record
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.inspections.models import Inspection
+from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.services.state import engine_changed
+
+
+class InspectionError(ValueError):
+    """The outcome cannot be recorded; the message says why."""
+
+
+class NotAllowed(InspectionError):
+    """The declaration's state does not allow it (not selected, already recorded)."""
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    finding: bool
+    finding_type: FindingType | None = None
+    critical: bool = False
+    additional_duties: Decimal | None = None
+    seizure: bool = False
+    inspected_at: datetime | None = None
+    notes: str | None = None
+
+
+def record_outcome(
+    declaration: Declaration, outcome: OutcomeInput, actor: AbstractBaseUser | None
+) -> Inspection:
+    try:  # the same rules as outcomes in imported files
+        checked = InspectionOutcome.model_validate(outcome.__dict__)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise InspectionError(str(first["msg"]).removeprefix("Value error, ")) from None
+    latest = (
+        Decision.objects.filter(declaration=declaration).order_by("-assessed_at", "-id").first()
+    )
+    if latest is None or latest.channel == Channel.GREEN:
+        raise NotAllowed(
+            f"{declaration.declaration_id} was not selected for control "
+            f"({'no decision yet' if latest is None else 'released green'})"
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(
+                declaration=declaration,
+                finding=checked.finding,
+                finding_type=checked.finding_type.value if checked.finding_type else "",
+                critical=checked.critical,
+                additional_duties=checked.additional_duties,
+                seizure=checked.seizure,
+                inspected_at=checked.inspected_at or now,
+                notes=checked.notes or "",
+                source=Inspection.Source.OFFICER,
+                recorded_at=now,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            engine_changed("outcomes")
+            record(
+                actor,
+                "inspection.record",
+                inspection,
+                f"{declaration.declaration_id}: "
+                + (
+                    f"finding ({checked.finding_type or 'unspecified'})"
+                    if checked.finding
+                    else "compliant"
+                ),
+                decision=latest.pk,
+            )
+    except IntegrityError:
+        raise NotAllowed(
+            f"an inspection outcome is already recorded for {declaration.declaration_id}"
+        ) from None
+    return inspection

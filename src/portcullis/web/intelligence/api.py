@@ -1,0 +1,155 @@
+"""Watchlist entries: list, add, read, change (a new entry replacing the old), revoke.
+
+Entries are never edited in place: a change revokes the entry and records its successor, so
+the entries in force at any past moment stay known."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from portcullis.engine.watchlist import WatchKind, WatchlistError
+from portcullis.web.accounts.scopes import Scope
+from portcullis.web.api import problems
+from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.problems import ProblemOut
+from portcullis.web.intelligence import services
+from portcullis.web.intelligence.models import WatchlistEntry
+
+router = Router(tags=["watchlist"])
+_ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
+Kind = Literal[tuple(k.value for k in WatchKind)]  # type: ignore[valid-type]
+
+
+class EntryIn(Schema):
+    kind: Kind
+    value: str = Field(
+        min_length=1, max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
+    )
+    reason: str = Field(min_length=1, max_length=500)
+    weight: float = Field(0.5, ge=0, le=1)
+    valid_from: datetime | None = None
+    expires_at: datetime | None = None
+
+
+class RevokeIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class EntryOut(Schema):
+    code: str
+    kind: str
+    value: str
+    reason: str
+    weight: float
+    valid_from: datetime | None
+    expires_at: datetime | None
+    in_force: bool
+    created_at: datetime
+    created_by: str | None
+    revoked_at: datetime | None
+    replaced_by: str | None = None
+
+
+def _out(entry: WatchlistEntry, replaced_by: str | None = None) -> EntryOut:
+    now = timezone.now()
+    in_force = (
+        entry.revoked_at is None
+        and (entry.valid_from is None or entry.valid_from <= now)
+        and (entry.expires_at is None or entry.expires_at > now)
+    )
+    return EntryOut(
+        code=entry.code,
+        kind=entry.kind,
+        value=entry.value,
+        reason=entry.reason,
+        weight=entry.weight,
+        valid_from=entry.valid_from,
+        expires_at=entry.expires_at,
+        in_force=in_force,
+        created_at=entry.created_at,
+        created_by=entry.created_by.get_username() if entry.created_by else None,
+        revoked_at=entry.revoked_at,
+        replaced_by=replaced_by,
+    )
+
+
+def _entry(code: str) -> WatchlistEntry:
+    entry = WatchlistEntry.objects.select_related("created_by").filter(code=code).first()
+    if entry is None:
+        raise problems.not_found(f"watchlist entry {code}")
+    return entry
+
+
+def _add(payload: EntryIn, request: HttpRequest) -> WatchlistEntry:
+    try:
+        return services.add_entry(
+            payload.kind,
+            payload.value,
+            payload.reason,
+            principal_of(request).user,
+            weight=payload.weight,
+            valid_from=payload.valid_from,
+            expires_at=payload.expires_at,
+        )
+    except WatchlistError as error:
+        raise problems.invalid([{"field": "", "message": str(error)}], str(error)) from None
+
+
+@router.get(
+    "",
+    auth=scoped(Scope.READ),
+    response={200: list[EntryOut], 401: ProblemOut, 403: ProblemOut},
+    summary="Watchlist entries (by default only those not revoked)",
+)
+def list_entries(request: HttpRequest, include_revoked: bool = False) -> list[EntryOut]:
+    entries = WatchlistEntry.objects.select_related("created_by").order_by("code")
+    if not include_revoked:
+        entries = entries.filter(revoked_at__isnull=True)
+    return [_out(e) for e in entries]
+
+
+@router.post(
+    "", auth=scoped(Scope.PROFILES), response={201: EntryOut, **_ERRORS}, summary="Add an entry"
+)
+def add(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
+    return Status(201, _out(_add(payload, request)))
+
+
+@router.get(
+    "/{code}", auth=scoped(Scope.READ), response={200: EntryOut, **_ERRORS}, summary="One entry"
+)
+def read(request: HttpRequest, code: str) -> EntryOut:
+    return _out(_entry(code))
+
+
+@router.put(
+    "/{code}",
+    auth=scoped(Scope.PROFILES),
+    response={201: EntryOut, 409: ProblemOut, **_ERRORS},
+    summary="Change an entry: it is revoked and the new entry returned",
+)
+def change(request: HttpRequest, code: str, payload: EntryIn) -> Status[EntryOut]:
+    with transaction.atomic():
+        old = _entry(code)
+        if old.revoked_at is not None:
+            raise problems.conflict(f"{code} was revoked; add a new entry instead")
+        new = _add(payload, request)
+        services.revoke(old, principal_of(request).user, f"replaced by {new.code}")
+    return Status(201, _out(new))
+
+
+@router.post(
+    "/{code}/revoke",
+    auth=scoped(Scope.PROFILES),
+    response={200: EntryOut, **_ERRORS},
+    summary="Revoke an entry (it stays on record)",
+)
+def revoke(request: HttpRequest, code: str, payload: RevokeIn) -> EntryOut:
+    entry = services.revoke(_entry(code), principal_of(request).user, payload.reason)
+    return _out(entry)

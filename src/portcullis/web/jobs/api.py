@@ -1,0 +1,168 @@
+"""Jobs: start training, a backtest or an import; poll their status and progress."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from portcullis.engine.formats import FORMATS, guess_format
+from portcullis.web.accounts.scopes import Scope, holds
+from portcullis.web.api import problems
+from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.problems import ProblemOut
+from portcullis.web.jobs import services
+from portcullis.web.jobs.models import Job
+
+router = Router(tags=["jobs"])
+_ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 422: ProblemOut}
+# Who may start (and read) each kind of job.
+_SCOPE = {
+    Job.Kind.TRAINING: Scope.ADMIN,
+    Job.Kind.BACKTEST: Scope.PROFILES,
+    Job.Kind.IMPORT: Scope.SUBMIT,
+}
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    stage: str
+    done: int
+    total: int | None
+    unit: str
+    percent: float | None
+    parameters: dict[str, Any]
+    result: dict[str, Any]
+    message: str
+    created_at: datetime
+    created_by: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class TrainingIn(Schema):
+    activate: bool = Field(False, description="make it the active model and recalibrate the policy")
+    max_rounds: int | None = Field(None, ge=1, le=5000)
+
+
+class BacktestIn(Schema):
+    split: date = Field(description="train on declarations lodged before, test from this day")
+    until: date | None = Field(None, description="test up to (not including) this day")
+    seeds: int = Field(1, ge=1, le=5)
+
+
+def _out(job: Job) -> JobOut:
+    percent = round(100 * job.done / job.total, 1) if job.total else None
+    return JobOut(
+        id=job.pk,
+        kind=job.kind,
+        status=job.status,
+        stage=job.stage,
+        done=job.done,
+        total=job.total,
+        unit=job.unit,
+        percent=percent,
+        parameters={k: v for k, v in job.parameters.items() if k != "file"},
+        result=job.result,
+        message=job.message,
+        created_at=job.created_at,
+        created_by=job.created_by.get_username() if job.created_by else None,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+@router.post(
+    "/training",
+    auth=scoped(Scope.ADMIN),
+    response={202: JobOut, **_ERRORS},
+    summary="Train a model",
+)
+def start_training(request: HttpRequest, payload: TrainingIn) -> Status[JobOut]:
+    job = services.start(Job.Kind.TRAINING, payload.dict(), principal_of(request).user)
+    return Status(202, _out(job))
+
+
+@router.post(
+    "/backtest",
+    auth=scoped(Scope.PROFILES),
+    response={202: JobOut, **_ERRORS},
+    summary="Backtest: train on stored history before a day, measure on what follows",
+)
+def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[JobOut]:
+    if payload.until is not None and payload.until <= payload.split:
+        raise problems.invalid([{"field": "until", "message": "must come after split"}])
+    parameters = {
+        "split": payload.split.isoformat(),
+        "until": payload.until.isoformat() if payload.until else None,
+        "seeds": payload.seeds,
+    }
+    return Status(
+        202, _out(services.start(Job.Kind.BACKTEST, parameters, principal_of(request).user))
+    )
+
+
+@router.post(
+    "/import",
+    auth=scoped(Scope.SUBMIT),
+    response={202: JobOut, 413: ProblemOut, **_ERRORS},
+    summary="Import a file of declarations (kcs, csv, json or parquet)",
+)
+def start_import(
+    request: HttpRequest, file: File[UploadedFile], format: Form[str | None] = None
+) -> Status[JobOut]:
+    name = file.name or "upload"
+    layout = format or guess_format(Path(name))
+    if layout not in FORMATS:
+        raise problems.invalid(
+            [{"field": "format", "message": f"must be one of {', '.join(FORMATS)}"}]
+        )
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise problems.Problem(
+            413, "too-large", "Too large", f"files up to {MAX_UPLOAD_BYTES:,} bytes"
+        )
+    job = services.start(
+        Job.Kind.IMPORT, {"format": layout}, principal_of(request).user, upload=(name, file.read())
+    )
+    return Status(202, _out(job))
+
+
+def _visible(request: HttpRequest) -> set[str]:
+    granted = principal_of(request).scopes
+    return {kind for kind, scope in _SCOPE.items() if holds(granted, scope)}
+
+
+@router.get(
+    "",
+    auth=scoped(Scope.READ),
+    response={200: list[JobOut], 401: ProblemOut, 403: ProblemOut},
+    summary="Recent jobs of the kinds the caller may start",
+)
+def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[JobOut]:
+    limit = min(max(limit, 1), 500)
+    jobs = Job.objects.select_related("created_by").filter(kind__in=_visible(request))
+    return [_out(job) for job in jobs[:limit]]
+
+
+@router.get(
+    "/{int:job_id}",
+    auth=scoped(Scope.READ),
+    response={200: JobOut, 404: ProblemOut, 401: ProblemOut, 403: ProblemOut},
+    summary="A job's status and progress",
+)
+def read(request: HttpRequest, job_id: int) -> JobOut:
+    job = (
+        Job.objects.select_related("created_by")
+        .filter(pk=job_id, kind__in=_visible(request))
+        .first()
+    )
+    if job is None:
+        raise problems.not_found(f"job {job_id}")
+    return _out(job)

@@ -1,0 +1,281 @@
+"""Targeting profiles: drafts, approval by another user, suspension, hit statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from portcullis.web.accounts.scopes import Scope
+from portcullis.web.api import problems
+from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.problems import Problem, ProblemOut
+from portcullis.web.profiles import services
+from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.scoring.models import ProfileHit
+
+router = Router(tags=["profiles"])
+_ERRORS: dict[int, Any] = {
+    401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut
+}  # fmt: skip
+
+Category = Literal[tuple(ProfileVersion.RiskCategory.values)]  # type: ignore[valid-type]
+TargetChannel = Literal["yellow", "red", "blue"]
+
+
+class SettingsIn(Schema):
+    criteria: str | None = Field(None, max_length=10_000, description="see docs/profiles.md")
+    rationale: str | None = Field(None, max_length=5_000)
+    risk_category: Category | None = None
+    channel: TargetChannel | None = None
+    weight: float | None = Field(None, ge=0, le=1)
+    selection_pct: float | None = Field(None, ge=0, le=100)
+    mandatory: bool | None = None
+    offices: list[str] | None = Field(None, max_length=500)
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.dict(exclude_unset=True).items() if v is not None}
+
+
+class ProfileIn(SettingsIn):
+    name: str = Field(min_length=1, max_length=200)
+    criteria: str = Field(min_length=1, max_length=10_000)  # type: ignore[assignment]
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    criteria: str
+    rationale: str
+    risk_category: str
+    channel: str
+    weight: float
+    selection_pct: float
+    mandatory: bool
+    offices: list[str]
+    valid_from: datetime | None
+    valid_to: datetime | None
+    author: str | None
+    approver: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+    approved_at: datetime | None
+
+
+class StatisticsOut(Schema):
+    hits: int  # declarations hit, every version
+    inspected: int
+    findings: int
+    finding_rate: float | None  # findings / inspected
+    last_hit: datetime | None
+
+
+class ProfileOut(Schema):
+    code: str
+    name: str
+    active_version: int | None
+    statistics: StatisticsOut
+    versions: list[VersionOut]  # newest first
+
+
+def _version_out(version: ProfileVersion) -> VersionOut:
+    return VersionOut(
+        number=version.number,
+        status=version.status,
+        criteria=version.criteria,
+        rationale=version.rationale,
+        risk_category=version.risk_category,
+        channel=version.channel,
+        weight=version.weight,
+        selection_pct=version.selection_pct,
+        mandatory=version.mandatory,
+        offices=[str(o) for o in version.offices or []],
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        author=version.author.get_username() if version.author else None,
+        approver=version.approver.get_username() if version.approver else None,
+        created_at=version.created_at,
+        submitted_at=version.submitted_at,
+        approved_at=version.approved_at,
+    )
+
+
+def statistics(profile_ids: list[int]) -> dict[int, StatisticsOut]:
+    """Hit statistics per profile, from the decisions its versions hit."""
+    rows = (
+        ProfileHit.objects.filter(profile_version__profile_id__in=profile_ids)
+        .values("profile_version__profile_id")
+        .annotate(
+            hits=Count("decision", distinct=True),
+            inspected=Count(
+                "decision",
+                filter=Q(decision__declaration__inspection__isnull=False),
+                distinct=True,
+            ),
+            findings=Count(
+                "decision", filter=Q(decision__declaration__inspection__finding=True), distinct=True
+            ),
+            last_hit=Max("decision__assessed_at"),
+        )
+    )
+    found = {}
+    for row in rows:
+        inspected = row["inspected"]
+        found[row["profile_version__profile_id"]] = StatisticsOut(
+            hits=row["hits"],
+            inspected=inspected,
+            findings=row["findings"],
+            finding_rate=row["findings"] / inspected if inspected else None,
+            last_hit=row["last_hit"],
+        )
+    return found
+
+
+_NO_HITS = StatisticsOut(hits=0, inspected=0, findings=0, finding_rate=None, last_hit=None)
+
+
+def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
+    stats = statistics([p.pk for p in profiles])
+    out = []
+    for profile in profiles:
+        versions = sorted(profile.versions.all(), key=lambda v: -v.number)
+        active = next((v.number for v in versions if v.status == "active"), None)
+        out.append(
+            ProfileOut(
+                code=profile.code,
+                name=profile.name,
+                active_version=active,
+                statistics=stats.get(profile.pk, _NO_HITS),
+                versions=[_version_out(v) for v in versions],
+            )
+        )
+    return out
+
+
+def _profiles() -> Any:
+    return Profile.objects.prefetch_related("versions__author", "versions__approver")
+
+
+def _one(code: str) -> Profile:
+    profile = _profiles().filter(code=code).first()
+    if profile is None:
+        raise problems.not_found(f"profile {code}")
+    return profile
+
+
+def _version(code: str, number: int) -> ProfileVersion:
+    version = (
+        ProfileVersion.objects.select_related("profile").filter(profile__code=code, number=number)
+    ).first()
+    if version is None:
+        raise problems.not_found(f"profile {code} version {number}")
+    return version
+
+
+def _workflow(step: Callable[[], Any]) -> Any:
+    """Run a workflow step, turning its refusals into problems."""
+    try:
+        return step()
+    except services.CriteriaError as error:
+        raise problems.invalid(
+            [{"field": "criteria", "message": str(p)} for p in error.problems],
+            "the criteria do not compile",
+        ) from None
+    except services.ProfileWorkflowError as error:
+        raise Problem(409, "workflow", "Not allowed now", str(error)) from None
+
+
+@router.get(
+    "",
+    auth=scoped(Scope.READ),
+    response={200: list[ProfileOut], 401: ProblemOut, 403: ProblemOut},
+    summary="Every profile with its versions and hit statistics",
+)
+def list_profiles(request: HttpRequest) -> list[ProfileOut]:
+    return _profiles_out(list(_profiles()))
+
+
+@router.post(
+    "",
+    auth=scoped(Scope.PROFILES),
+    response={201: ProfileOut, **_ERRORS},
+    summary="New profile (a draft)",
+)
+def create(request: HttpRequest, payload: ProfileIn) -> Status[ProfileOut]:
+    changes = payload.changes()
+    name = changes.pop("name")
+    version = _workflow(
+        lambda: services.create_profile(name, principal_of(request).user, **changes)
+    )
+    return Status(201, _profiles_out([_one(version.profile.code)])[0])
+
+
+@router.get(
+    "/{code}", auth=scoped(Scope.READ), response={200: ProfileOut, **_ERRORS}, summary="One profile"
+)
+def read(request: HttpRequest, code: str) -> ProfileOut:
+    return _profiles_out([_one(code)])[0]
+
+
+@router.post(
+    "/{code}/versions",
+    auth=scoped(Scope.PROFILES),
+    response={201: ProfileOut, **_ERRORS},
+    summary="Start a new version (a draft, from the latest one with these changes)",
+)
+def new_version(request: HttpRequest, code: str, payload: SettingsIn) -> Status[ProfileOut]:
+    profile = _one(code)
+    _workflow(
+        lambda: services.new_version(profile, principal_of(request).user, **payload.changes())
+    )
+    return Status(201, _profiles_out([_one(code)])[0])
+
+
+@router.patch(
+    "/{code}/versions/{int:number}",
+    auth=scoped(Scope.PROFILES),
+    response={200: ProfileOut, **_ERRORS},
+    summary="Edit a draft",
+)
+def edit(request: HttpRequest, code: str, number: int, payload: SettingsIn) -> ProfileOut:
+    version = _version(code, number)
+    _workflow(lambda: services.edit_draft(version, principal_of(request).user, **payload.changes()))
+    return _profiles_out([_one(code)])[0]
+
+
+def _step(name: str, summary: str) -> None:
+    def step(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
+        version = _version(code, number)
+        user = principal_of(request).user
+        actions: dict[str, Callable[[], Any]] = {
+            "submit": lambda: services.submit(version, user),
+            "approve": lambda: services.approve(version, user),
+            "reject": lambda: services.reject(version, user, payload.reason),
+            "suspend": lambda: services.suspend(version, user, payload.reason),
+        }
+        _workflow(actions[name])
+        return _profiles_out([_one(code)])[0]
+
+    step.__name__ = name
+    router.post(
+        f"/{{code}}/versions/{{int:number}}/{name}",
+        auth=scoped(Scope.PROFILES),
+        response={200: ProfileOut, **_ERRORS},
+        summary=summary,
+    )(step)
+
+
+_step("submit", "Submit a draft for approval")
+_step("approve", "Approve a version pending approval (not by its author): it becomes active")
+_step("reject", "Reject a version pending approval")
+_step("suspend", "Suspend the active version")
