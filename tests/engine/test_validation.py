@@ -177,3 +177,16 @@ def test_the_hash_is_stable_across_releases():
     result = valid(declaration(), ValidationContext(tz=UTC))
     assert result.content_hash == content_hash(result.declaration)
     assert result.content_hash == "3e92f664a45cfd223ead900e67e0919276ff5c499ce8273681fc1fe9afd27dcc"
+
+
+@pytest.mark.parametrize("sent", [{}, [], {"code": "USD"}, 3.5])
+def test_a_code_sent_as_another_json_type_is_a_field_problem(sent):
+    """Found by schemathesis: an object where a currency goes once crashed the check."""
+    raw = declaration()
+    raw["items"][0]["currency"] = sent
+    raw["items"][0]["origin_country"] = sent
+    problems = validate_declaration(raw)
+    assert {(p.field, p.message) for p in problems} == {
+        ("items[0].currency", "must be text"),
+        ("items[0].origin_country", "must be text"),
+    }

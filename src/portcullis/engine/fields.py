@@ -90,8 +90,8 @@ def _standard_code(codes: frozenset[str], kind: str, message: str) -> Validate:
     """A code from an ISO list, whose codes are upper case ("cn" is read as "CN")."""
 
     def validate(value: Any) -> str:
-        if value in codes:
-            return str(value)
+        if isinstance(value, str) and value in codes:  # the common case, at no cost
+            return value
         text = _text(value).upper()
         if text not in codes:
             raise _fail(kind, message)

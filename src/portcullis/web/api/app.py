@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from portcullis.web.api import problems
+from portcullis.web.api import bodies, problems
 from portcullis.web.api.problems import Problem
 
 DESCRIPTION = """\
@@ -26,13 +26,30 @@ class PortcullisAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         # Ninja documents every response as application/json; errors are problem+json.
         schema = super().get_openapi_schema(*args, **kwargs)
+        # Bodies read record by record (declarations) are described from the engine's schema.
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(
+            bodies.declaration_components()
+        )
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                for status, answer in operation.get("responses", {}).items():
+                responses = operation.setdefault("responses", {})
+                for status, answer in responses.items():
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         content[problems.PROBLEM_JSON] = content.pop("application/json")
+                # Any operation may meet a body that is not JSON or fields that do not
+                # validate, and any authenticated one a caller without the right credentials.
+                common = {400: "Bad request", 422: "Invalid request"}
+                if operation.get("security"):
+                    common |= {401: "Unauthenticated", 403: "Forbidden"}
+                for status, description in common.items():
+                    responses.setdefault(str(status), _problem_response(description))
         return schema
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    reference = {"$ref": "#/components/schemas/ProblemOut"}
+    return {"description": description, "content": {problems.PROBLEM_JSON: {"schema": reference}}}
 
 
 api = PortcullisAPI(

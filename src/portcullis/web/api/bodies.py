@@ -25,6 +25,7 @@ def declaration_components() -> dict[str, Any]:
     components.pop("InspectionOutcome", None)
     schema["properties"].pop("outcome", None)
     schema["title"] = "DeclarationIn"
+    schema["description"] = "An import declaration to assess: header and goods items."
     return {"DeclarationIn": schema, **components}
 
 

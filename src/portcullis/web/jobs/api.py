@@ -152,7 +152,7 @@ def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[JobOut]:
 
 
 @router.get(
-    "/{int:job_id}",
+    "/{job_id}",
     auth=scoped(Scope.READ),
     response={200: JobOut, 404: ProblemOut, 401: ProblemOut, 403: ProblemOut},
     summary="A job's status and progress",

@@ -242,7 +242,7 @@ def new_version(request: HttpRequest, code: str, payload: SettingsIn) -> Status[
 
 
 @router.patch(
-    "/{code}/versions/{int:number}",
+    "/{code}/versions/{number}",
     auth=scoped(Scope.PROFILES),
     response={200: ProfileOut, **_ERRORS},
     summary="Edit a draft",
@@ -268,7 +268,7 @@ def _step(name: str, summary: str) -> None:
 
     step.__name__ = name
     router.post(
-        f"/{{code}}/versions/{{int:number}}/{name}",
+        f"/{{code}}/versions/{{number}}/{name}",
         auth=scoped(Scope.PROFILES),
         response={200: ProfileOut, **_ERRORS},
         summary=summary,

@@ -34,7 +34,7 @@ def _decision(decision_id: int) -> Decision:
 
 
 @router.get(
-    "/{int:decision_id}",
+    "/{decision_id}",
     auth=scoped(Scope.READ),
     response={200: DecisionOut, **_ERRORS},
     summary="A decision with its reasons",
@@ -45,7 +45,7 @@ def read(request: HttpRequest, decision_id: int) -> DecisionOut:
 
 
 @router.post(
-    "/{int:decision_id}/replay",
+    "/{decision_id}/replay",
     auth=scoped(Scope.READ),
     response={200: ReplayOut, 409: ProblemOut, **_ERRORS},
     summary="Replay a decision with the inputs and versions it was made with",

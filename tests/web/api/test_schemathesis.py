@@ -1,0 +1,40 @@
+"""The API against its own OpenAPI document, fuzzed by schemathesis (in process, over WSGI):
+whatever is sent, no 5xx, and every response has a documented status, content type and
+shape."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from portcullis.web.accounts import tokens
+from portcullis.web.accounts.scopes import Scope
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def secret(trained, django_user_model):
+    user = django_user_model.objects.create(username="fuzzer")
+    return tokens.issue("fuzzer", user, frozenset(Scope)).secret
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_api_keeps_to_its_schema(case, secret):
+    case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
