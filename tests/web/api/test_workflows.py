@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.management import call_command
 
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.models import AuditEvent
@@ -146,31 +149,24 @@ def test_watchlist_entries_are_added_changed_and_revoked_with_expiry(trained, ap
     assert bad.status_code == 422
 
 
-def test_jobs_run_in_the_worker_and_report_progress(
-    trained, api_as, tmp_path, django_capture_on_commit_callbacks
-):
-    from django.core.management import call_command
-
-    from tests.builders import declaration as make
-
+@pytest.mark.django_db(transaction=True)  # the worker opens and closes its own connections
+def test_jobs_run_in_the_worker_and_report_progress(trained, api_as, tmp_path):
     admin = api_as("admin", Scope.ADMIN)
-    # Jobs are queued when the request's transaction commits (tests run in one).
-    with django_capture_on_commit_callbacks(execute=True):
-        training = admin.post("/jobs/training", {"max_rounds": 5})
-        assert training.status_code == 202, training.content
-        backtest = admin.post("/jobs/backtest", {"split": "2020-01-15"})
-        assert backtest.status_code == 202
-        import json
-
-        upload = tmp_path / "two.json"
-        upload.write_text(json.dumps([make("U-1"), make("U-2", office="")]), encoding="utf-8")
-        with upload.open("rb") as handle:
-            imported = admin.client.post(
-                "/api/v1/jobs/import",
-                {"file": handle},
-                headers={"Authorization": f"Bearer {admin.secret}"},
-            )
-        assert imported.status_code == 202, imported.content
+    training = admin.post("/jobs/training", {"max_rounds": 5})
+    assert training.status_code == 202, training.content
+    backtest = admin.post("/jobs/backtest", {"split": "2020-01-15"})
+    assert backtest.status_code == 202
+    upload = tmp_path / "two.json"
+    upload.write_text(
+        json.dumps([declaration("U-1"), declaration("U-2", office="")]), encoding="utf-8"
+    )
+    with upload.open("rb") as handle:
+        imported = admin.client.post(
+            "/api/v1/jobs/import",
+            {"file": handle},
+            headers={"Authorization": f"Bearer {admin.secret}"},
+        )
+    assert imported.status_code == 202, imported.content
     assert {j["status"] for j in admin.get("/jobs").json()} == {"queued"}
 
     call_command("worker", "--batch", "--interval", "0.1")
@@ -186,14 +182,10 @@ def test_jobs_run_in_the_worker_and_report_progress(
     assert Job.objects.filter(status="succeeded").count() == 3
 
 
-def test_a_backtest_with_nothing_to_test_fails_with_a_reason(
-    trained, api_as, django_capture_on_commit_callbacks
-):
-    from django.core.management import call_command
-
+@pytest.mark.django_db(transaction=True)
+def test_a_backtest_with_nothing_to_test_fails_with_a_reason(trained, api_as):
     admin = api_as("admin", Scope.ADMIN)
-    with django_capture_on_commit_callbacks(execute=True):
-        job = admin.post("/jobs/backtest", {"split": "2030-01-01"}).json()
+    job = admin.post("/jobs/backtest", {"split": "2030-01-01"}).json()
     call_command("worker", "--batch", "--interval", "0.1")
     failed = admin.get(f"/jobs/{job['id']}").json()
     assert failed["status"] == "failed"

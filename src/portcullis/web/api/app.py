@@ -35,7 +35,8 @@ class PortcullisAPI(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for status, answer in responses.items():
                     content = answer.get("content", {})
-                    if int(status) >= 400 and "application/json" in content:
+                    body = content.get("application/json", {}).get("schema", {})
+                    if body.get("$ref", "").endswith("/ProblemOut"):
                         content[problems.PROBLEM_JSON] = content.pop("application/json")
                 # Any operation may meet a body that is not JSON or fields that do not
                 # validate, and any authenticated one a caller without the right credentials.
