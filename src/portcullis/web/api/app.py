@@ -33,7 +33,7 @@ class PortcullisAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                for status, answer in responses.items():
+                for answer in responses.values():
                     content = answer.get("content", {})
                     body = content.get("application/json", {}).get("schema", {})
                     if body.get("$ref", "").endswith("/ProblemOut"):
