@@ -8,6 +8,7 @@ items and inspections can point at their declaration without a round trip per ro
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -59,6 +60,8 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a Python value becomes a driver value, where the driver cannot take it as it is."""
     if isinstance(field, _NATIVE_FIELDS):
         return None
+    if isinstance(field, models.JSONField):
+        return json.dumps  # text either way: jsonb on PostgreSQL, JSON text on SQLite
     if connection.vendor == "postgresql" and isinstance(field, models.DateTimeField):
         return None  # psycopg writes aware datetimes itself
     memo: dict[Any, Any] = {}  # a chunk holds few distinct dates and times

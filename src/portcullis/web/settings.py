@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portcullis.web.scoring",
     "portcullis.web.accounts",
     "portcullis.web.jobs",
+    "portcullis.web.api",
     "portcullis.web.demo",
     "ninja",  # its API docs page, served with its own (local) assets
     "django_tasks",

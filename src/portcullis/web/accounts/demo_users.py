@@ -14,7 +14,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from portcullis.web.accounts import tokens
 from portcullis.web.accounts.roles import Role, ensure_role_groups
+from portcullis.web.accounts.scopes import Scope
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,26 @@ def ensure_demo_users(data_dir: Path) -> list[DemoUser]:
         users.append(DemoUser(username, password, description))
     _save(path, passwords)
     return users
+
+
+DEMO_CLIENT = "demo-clearance-system"
+DEMO_SCOPES = frozenset({Scope.SUBMIT, Scope.READ, Scope.INSPECT})
+
+
+@transaction.atomic
+def ensure_demo_token(data_dir: Path) -> str:
+    """An API token for trying the API on the demo (docs/api.md), kept with the demo
+    passwords so that running the demo again prints the same one."""
+    path = data_dir / "demo-credentials.json"
+    kept = _load(path)
+    secret = kept.get(f"token:{DEMO_CLIENT}")
+    if secret and tokens.authenticate(secret) is not None:
+        return secret
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=DEMO_CLIENT)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    secret = tokens.issue(DEMO_CLIENT, user, DEMO_SCOPES).secret
+    _save(path, {**kept, f"token:{DEMO_CLIENT}": secret})
+    return secret

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from portcullis.engine.model.training import TrainingError
-from portcullis.web.accounts.demo_users import ensure_demo_users
+from portcullis.web.accounts.demo_users import ensure_demo_token, ensure_demo_users
 from portcullis.web.commandline import fail_politely, progress_bar, write_above_bar
 from portcullis.web.declarations.services.importing import ImportResult, import_file
 from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
@@ -44,8 +44,7 @@ class Command(BaseCommand):
         with fail_politely("the demo set-up", options["traceback"]):
             self._set_up()
         if not options["no_serve"]:
-            self.stdout.write(f"\nServing on http://{options['addr']}/ (Ctrl-C stops it)")
-            call_command("runserver", options["addr"], use_reloader=False)
+            call_command("serve", bind=options["addr"])
 
     def _import(self, name: str) -> ImportResult:
         with bundled_file(name) as path, progress_bar(name) as bar:
@@ -104,3 +103,8 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo users (passwords are kept in the data directory):")
         for user in users:
             self.stdout.write(f"  {user.username:<8} {user.password:<14} {user.role}")
+        token = ensure_demo_token(settings.DATA_DIR)
+        self.stdout.write(
+            "\nAPI token of the demo clearance system (docs/api.md shows how to use it):\n"
+            f"  {token}"
+        )
