@@ -8,6 +8,7 @@ items and inspections can point at their declaration without a round trip per ro
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from django.db import connection, models
 
 Row = dict[str, Any]
 _SQLITE_MAX_PARAMETERS = 30_000  # it allows 32,766 per statement
+_MEMO_SIZE = 10_000
 # Field types whose Python values every driver takes as they are.
 _NATIVE_FIELDS = (
     models.CharField,
@@ -68,17 +70,26 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
 
     def convert(value: Any) -> Any:
         if value not in memo:
+            if len(memo) >= _MEMO_SIZE:  # statements are kept between calls: stay small
+                memo.clear()
             memo[value] = field.get_db_prep_save(value, connection)
         return memo[value]
 
     return convert
 
 
-class _Statement:
-    """The columns of ``rows`` and how to turn each row into driver values."""
+@functools.cache
+def _statement(model: type[models.Model], names: tuple[str, ...], vendor: str) -> _Statement:
+    """The statement for these columns, built once per process (a single-row insert spends
+    more time building it than writing)."""
+    return _Statement(model, names)
 
-    def __init__(self, model: type[models.Model], rows: Sequence[Row]) -> None:
-        self.names = list(rows[0])
+
+class _Statement:
+    """Columns, and how to turn each row into driver values."""
+
+    def __init__(self, model: type[models.Model], names: tuple[str, ...]) -> None:
+        self.names = list(names)
         by_attname = {field.attname: field for field in model._meta.concrete_fields}
         self.fields = fields = [by_attname[name] for name in self.names]
         self.converters = [_converter(field) for field in fields]
@@ -97,7 +108,7 @@ def bulk_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     """Insert rows, all with the same keys. A duplicate key fails the transaction."""
     if not rows:
         return
-    statement = _Statement(model, rows)
+    statement = _statement(model, tuple(rows[0]), connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {statement.table} ({statement.columns}) FROM STDIN"
@@ -118,7 +129,7 @@ def insert_missing(model: type[models.Model], rows: Sequence[Row]) -> None:
     earlier row or by a concurrent writer)."""
     if not rows:
         return
-    statement = _Statement(model, rows)
+    statement = _statement(model, tuple(rows[0]), connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One array per column: a handful of parameters however many rows.

@@ -107,7 +107,11 @@ def store_declarations(
         except IntegrityError:
             # Another writer stored one of these ids between our check and our insert.
             # Nothing of this attempt was kept (one transaction); the next one sees the
-            # other's rows, now committed, as already stored.
+            # other's rows, now committed, as already stored. Ids remembered from before
+            # are looked up again, in case one of them was the problem.
+            if party_ids is not None:
+                party_ids.offices.clear()
+                party_ids.traders.clear()
             if attempt == _ATTEMPTS:
                 raise
             continue

@@ -94,7 +94,7 @@ def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with its caller's transaction
 def store_decisions(
     assessment: Assessment,
     keys: dict[str, int],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.db import connection
 from django.db.models import F
 
 from portcullis.web.scoring.models import EngineState
@@ -21,6 +22,10 @@ def engine_changed(what: Literal["configuration", "outcomes"] = "configuration")
 
 
 def engine_state() -> tuple[int, int]:
-    """(configuration, outcomes) as last committed."""
-    row = EngineState.objects.filter(pk=_ROW).values_list("configuration", "outcomes").first()
-    return row if row is not None else (0, 0)
+    """(configuration, outcomes) as last committed. Read before every assessment, so read
+    without the ORM's query building (a third of a millisecond a request)."""
+    table = connection.ops.quote_name(EngineState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT configuration, outcomes FROM {table} WHERE id = %s", [_ROW])  # noqa: S608
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)

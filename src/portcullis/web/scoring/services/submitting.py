@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 
 from portcullis.engine.items import item_frame
 from portcullis.engine.validation import (
@@ -29,6 +30,7 @@ from portcullis.web.audit.services import record
 from portcullis.web.declarations.models import Declaration, ImportBatch
 from portcullis.web.declarations.services.storing import (
     Outcome,
+    PartyIds,
     StoreResult,
     store_declarations,
 )
@@ -38,6 +40,9 @@ from portcullis.web.scoring.services.engine import LiveEngine
 from portcullis.web.scoring.services.live import live_engine
 
 MAX_BATCH = 10_000
+# Offices and traders already looked up by this process: never deleted, so their ids stay
+# right (an id that went wrong all the same fails the insert, which is retried without them).
+_KNOWN_PARTIES = PartyIds()
 
 
 class Status(StrEnum):
@@ -85,6 +90,8 @@ def _guess_id(raw: Any) -> str | None:
 def latest_decisions(pks: Sequence[int]) -> dict[int, Decision]:
     """Each declaration's latest decision."""
     latest: dict[int, Decision] = {}
+    if not pks:
+        return latest
     rows = Decision.objects.filter(declaration_id__in=list(pks)).order_by(
         "declaration_id", "-assessed_at", "-id"
     )
@@ -182,6 +189,8 @@ def submit(
         valid,
         source=Declaration.Source.API,
         batch=batch,
+        # Inside a caller's transaction ids could yet be rolled back: remember none of them.
+        party_ids=None if connection.in_atomic_block else _KNOWN_PARTIES,
         received_by=actor,
         then=assess_stored,
     )
