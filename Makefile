@@ -49,6 +49,7 @@ benchmark: install
 	$(BIN)/python benchmarks/import_kcs.py
 	$(BIN)/python benchmarks/assess_batch.py
 	$(BIN)/python benchmarks/assess_single.py
+	$(BIN)/python benchmarks/load_api.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -191,6 +192,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("this benchmark drives the server with wrk: apt-get install wrk")
 
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-load-"))
     env = {**os.environ, "DATABASE_URL": scratch_database(options.postgres),

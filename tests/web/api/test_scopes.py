@@ -119,4 +119,11 @@ def test_browser_sessions_get_scopes_from_their_roles(client, django_user_model)
         {"finding": False},
         content_type="application/json",
     )
-    assert reply.status_code in (401, 403)
+    assert reply.status_code == 403
+    assert "CSRF" in reply.json()["detail"]
+    # No session cookie at all: not signed in (401), whatever CSRF says.
+    anonymous = type(client)(enforce_csrf_checks=True)
+    reply = anonymous.post(
+        "/api/v1/declarations/nothing/inspection", {}, content_type="application/json"
+    )
+    assert reply.status_code == 401

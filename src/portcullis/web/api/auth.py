@@ -51,6 +51,13 @@ class _SessionAuth(SessionAuth):
         super().__init__(csrf=True)
         self.scope = scope
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session to forge: the caller is simply not
+        # signed in (401), not a cross-site request (CSRF, 403).
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)  # type: ignore[no-any-return]
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         user: Any = request.user
         if not user.is_authenticated:

@@ -9,6 +9,7 @@ outcomes the history context is rebuilt too, at most once per
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass
@@ -57,8 +58,12 @@ def live_engine() -> LiveEngine:
             context, built, counted = history_context(model), time.monotonic(), outcomes
         else:
             context, built, counted = kept.context, kept.context_built, kept.outcomes
+        # What the old engine held may be collected again; the new one is set aside from the
+        # collector, whose full passes over it otherwise stalled a request for 0.2-0.7 s.
+        gc.unfreeze()
         live = build_engine(context=context)
         _kept = _Kept(live, configuration, counted, model_name, context, built)
+        gc.freeze()
         return live
 
 
