@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +46,13 @@ class Command(BaseCommand):
         with fail_politely("the demo set-up", options["traceback"]):
             self._set_up()
         if not options["no_serve"]:
-            call_command("serve", bind=options["addr"])
+            # A process of its own: this one has run Polars' thread pool, which the server's
+            # forked workers would inherit broken (they hang).
+            sys.stdout.flush()
+            os.execv(  # noqa: S606  # an argument list, no shell
+                sys.executable,
+                [sys.executable, "-m", "portcullis", "serve", "--bind", options["addr"]],
+            )
 
     def _import(self, name: str) -> ImportResult:
         with bundled_file(name) as path, progress_bar(name) as bar:
