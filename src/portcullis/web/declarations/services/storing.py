@@ -189,16 +189,11 @@ def _resolve(
     return known
 
 
-def _insert(
-    declarations: Sequence[ValidDeclaration],
-    source: Declaration.Source,
-    batch: ImportBatch | None,
-    party_ids: PartyIds,
-    received_by: AbstractBaseUser | None,
-) -> list[int]:
-    if not declarations:
-        return []
-    now = timezone.now()
+def _content_columns(
+    declarations: Sequence[ValidDeclaration], party_ids: PartyIds, now: datetime
+) -> list[dict[str, Any]]:
+    """The columns each declaration's content sets (offices and traders looked up, and
+    created when new): what storing and amending write alike."""
     parties = [valid.declaration.traders() for valid in declarations]
     offices = _resolve(
         party_ids.offices,
@@ -214,15 +209,12 @@ def _insert(
         {(role.value, code) for party in parties for role, code in party.items()},
         {"name": "", "aeo_status": Trader.AeoStatus.NONE.value, "first_seen_at": now},
     )
-    pks = reserve_ids(Declaration, len(declarations))
-    rows, items, inspections = [], [], []
-    for pk, valid, codes in zip(pks, declarations, parties, strict=True):
+    columns = []
+    for valid, codes in zip(declarations, parties, strict=True):
         declaration = valid.declaration
         party = {role: traders[(role.value, code)] for role, code in codes.items()}
-        rows.append(
+        columns.append(
             {
-                "id": pk,
-                "declaration_id": declaration.declaration_id,
                 "lodged_at": declaration.lodged_at,
                 "office_id": offices[(declaration.office,)],
                 **_values(declaration, _HEADER_COLUMNS),
@@ -232,6 +224,31 @@ def _insert(
                 "courier_id": party.get(TraderRole.COURIER),
                 "hs_edition": valid.hs_edition,
                 "content_hash": valid.content_hash,
+            }
+        )
+    return columns
+
+
+def _insert(
+    declarations: Sequence[ValidDeclaration],
+    source: Declaration.Source,
+    batch: ImportBatch | None,
+    party_ids: PartyIds,
+    received_by: AbstractBaseUser | None,
+) -> list[int]:
+    if not declarations:
+        return []
+    now = timezone.now()
+    contents = _content_columns(declarations, party_ids, now)
+    pks = reserve_ids(Declaration, len(declarations))
+    rows, items, inspections = [], [], []
+    for pk, valid, content in zip(pks, declarations, contents, strict=True):
+        declaration = valid.declaration
+        rows.append(
+            {
+                "id": pk,
+                "declaration_id": declaration.declaration_id,
+                **content,
                 "source": source.value,
                 "batch_id": batch.pk if batch else None,
                 "received_at": now,
@@ -292,33 +309,14 @@ def replace_content(
         replaced_at=now,
         replaced_by=received_by if getattr(received_by, "pk", None) else None,
     )
-    declaration = valid.declaration
-    party_ids = PartyIds()
-    offices = _resolve(party_ids.offices, Office, ("code",), {(declaration.office,)}, {"name": ""})
-    codes = declaration.traders()
-    traders = _resolve(
-        party_ids.traders,
-        Trader,
-        ("role", "code"),
-        {(role.value, code) for role, code in codes.items()},
-        {"name": "", "aeo_status": Trader.AeoStatus.NONE.value, "first_seen_at": now},
-    )
-    party = {role: traders[(role.value, code)] for role, code in codes.items()}
+    (content,) = _content_columns([valid], PartyIds(), now)
     version = row.version + 1
     Declaration.objects.filter(pk=row.pk).update(
-        lodged_at=declaration.lodged_at,
-        office_id=offices[(declaration.office,)],
-        **_values(declaration, _HEADER_COLUMNS),
-        declarant_id=party[TraderRole.DECLARANT],
-        importer_id=party[TraderRole.IMPORTER],
-        seller_id=party.get(TraderRole.SELLER),
-        courier_id=party.get(TraderRole.COURIER),
-        hs_edition=valid.hs_edition,
-        content_hash=valid.content_hash,
+        **content,
         received_at=now,
         received_by=received_by if getattr(received_by, "pk", None) else None,
         version=version,
     )
     Item.objects.filter(declaration_id=row.pk).delete()
-    bulk_insert(Item, [_item(row.pk, item) for item in declaration.items])
+    bulk_insert(Item, [_item(row.pk, item) for item in valid.declaration.items])
     return version
