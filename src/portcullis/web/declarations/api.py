@@ -18,6 +18,8 @@ from portcullis.web.api.problems import FieldError, ProblemOut
 from portcullis.web.api.schemas import DecisionOut, decision_out
 from portcullis.web.declarations.models import Declaration, ImportBatch
 from portcullis.web.declarations.services.stored import stored_declaration
+from portcullis.web.inspections.api import InspectionOut, inspection_out
+from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.services.amending import NotStored, amend
 from portcullis.web.scoring.services.submitting import MAX_BATCH, Submitted, submit
@@ -71,7 +73,7 @@ class DeclarationOut(Schema):
     decision: DecisionOut | None
     decisions: list[DecisionOut]  # newest first
     revisions: list[RevisionOut]  # earlier versions, oldest first
-    inspection: dict[str, Any] | None
+    inspection: InspectionOut | None
 
 
 def _errors(found: list[FieldProblem]) -> list[dict[str, Any]]:
@@ -229,7 +231,11 @@ def read(request: HttpRequest, declaration_id: str) -> DeclarationOut:
     if row is None:
         raise problems.not_found(f"declaration {declaration_id}")
     decisions = [decision_out(d, row.declaration_id) for d in row.decisions.all()]
-    inspection = getattr(row, "inspection", None) if hasattr(row, "inspection") else None
+    inspection = (
+        Inspection.objects.select_related("declaration", "recorded_by")
+        .filter(declaration=row)
+        .first()
+    )
     return DeclarationOut(
         declaration_id=row.declaration_id,
         version=row.version,
@@ -247,21 +253,5 @@ def read(request: HttpRequest, declaration_id: str) -> DeclarationOut:
             )
             for r in row.revisions.all()
         ],
-        inspection=_inspection(inspection) if inspection is not None else None,
+        inspection=inspection_out(inspection) if inspection is not None else None,
     )
-
-
-def _inspection(inspection: Any) -> dict[str, Any]:
-    return {
-        "finding": inspection.finding,
-        "finding_type": inspection.finding_type or None,
-        "critical": inspection.critical,
-        "additional_duties": (
-            str(inspection.additional_duties) if inspection.additional_duties is not None else None
-        ),
-        "seizure": inspection.seizure,
-        "inspected_at": inspection.inspected_at.isoformat() if inspection.inspected_at else None,
-        "notes": inspection.notes,
-        "source": inspection.source,
-        "recorded_at": inspection.recorded_at.isoformat(),
-    }

@@ -14,6 +14,7 @@ from portcullis.web.api import problems
 from portcullis.web.api.auth import principal_of, scoped
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.inspections.models import Inspection
 from portcullis.web.inspections.services import (
     InspectionError,
     NotAllowed,
@@ -43,8 +44,25 @@ class InspectionOut(Schema):
     seizure: bool
     inspected_at: datetime | None
     notes: str
+    source: str  # "officer", or "imported" with a historical declaration
     recorded_at: datetime
     recorded_by: str | None
+
+
+def inspection_out(inspection: Inspection) -> InspectionOut:
+    return InspectionOut(
+        declaration_id=inspection.declaration.declaration_id,
+        finding=inspection.finding,
+        finding_type=inspection.finding_type or None,
+        critical=inspection.critical,
+        additional_duties=inspection.additional_duties,
+        seizure=inspection.seizure,
+        inspected_at=inspection.inspected_at,
+        notes=inspection.notes,
+        source=inspection.source,
+        recorded_at=inspection.recorded_at,
+        recorded_by=inspection.recorded_by.get_username() if inspection.recorded_by else None,
+    )
 
 
 @router.post(
@@ -74,18 +92,4 @@ def record(
         raise problems.conflict(str(error)) from None
     except InspectionError as error:
         raise problems.invalid([{"field": "", "message": str(error)}], str(error)) from None
-    return Status(
-        201,
-        InspectionOut(
-            declaration_id=declaration.declaration_id,
-            finding=inspection.finding,
-            finding_type=inspection.finding_type or None,
-            critical=inspection.critical,
-            additional_duties=inspection.additional_duties,
-            seizure=inspection.seizure,
-            inspected_at=inspection.inspected_at,
-            notes=inspection.notes,
-            recorded_at=inspection.recorded_at,
-            recorded_by=user.get_username(),
-        ),
-    )
+    return Status(201, inspection_out(inspection))
