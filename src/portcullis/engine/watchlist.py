@@ -69,6 +69,11 @@ class WatchlistEntry:
                     f"watchlist entry {self.code}: a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"
                 )
 
+    def in_force(self, at: datetime) -> bool:
+        """Whether it applies to a declaration lodged at ``at`` (as ``hits`` decides)."""
+        started = self.valid_from is None or self.valid_from <= at
+        return started and (self.expires_at is None or at < self.expires_at)
+
 
 def _match_keys(kind: WatchKind, prefix_lengths: set[int]) -> list[pl.Expr]:
     """Expressions giving, per item, the value(s) an entry of ``kind`` must equal."""

@@ -53,30 +53,14 @@ class EntryOut(Schema):
     created_at: datetime
     created_by: str | None
     revoked_at: datetime | None
-    replaced_by: str | None = None
 
+    @staticmethod
+    def resolve_in_force(entry: WatchlistEntry) -> bool:
+        return entry.revoked_at is None and services.engine_entry(entry).in_force(timezone.now())
 
-def _out(entry: WatchlistEntry, replaced_by: str | None = None) -> EntryOut:
-    now = timezone.now()
-    in_force = (
-        entry.revoked_at is None
-        and (entry.valid_from is None or entry.valid_from <= now)
-        and (entry.expires_at is None or entry.expires_at > now)
-    )
-    return EntryOut(
-        code=entry.code,
-        kind=entry.kind,
-        value=entry.value,
-        reason=entry.reason,
-        weight=entry.weight,
-        valid_from=entry.valid_from,
-        expires_at=entry.expires_at,
-        in_force=in_force,
-        created_at=entry.created_at,
-        created_by=entry.created_by.get_username() if entry.created_by else None,
-        revoked_at=entry.revoked_at,
-        replaced_by=replaced_by,
-    )
+    @staticmethod
+    def resolve_created_by(entry: WatchlistEntry) -> str | None:
+        return entry.created_by.get_username() if entry.created_by else None
 
 
 def _entry(code: str) -> WatchlistEntry:
@@ -107,25 +91,25 @@ def _add(payload: EntryIn, request: HttpRequest) -> WatchlistEntry:
     response={200: list[EntryOut], 401: ProblemOut, 403: ProblemOut},
     summary="Watchlist entries (by default only those not revoked)",
 )
-def list_entries(request: HttpRequest, include_revoked: bool = False) -> list[EntryOut]:
+def list_entries(request: HttpRequest, include_revoked: bool = False) -> list[WatchlistEntry]:
     entries = WatchlistEntry.objects.select_related("created_by").order_by("code")
     if not include_revoked:
         entries = entries.filter(revoked_at__isnull=True)
-    return [_out(e) for e in entries]
+    return list(entries)
 
 
 @router.post(
     "", auth=scoped(Scope.PROFILES), response={201: EntryOut, **_ERRORS}, summary="Add an entry"
 )
-def add(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
-    return Status(201, _out(_add(payload, request)))
+def add(request: HttpRequest, payload: EntryIn) -> Status[WatchlistEntry]:
+    return Status(201, _add(payload, request))
 
 
 @router.get(
     "/{code}", auth=scoped(Scope.READ), response={200: EntryOut, **_ERRORS}, summary="One entry"
 )
-def read(request: HttpRequest, code: str) -> EntryOut:
-    return _out(_entry(code))
+def read(request: HttpRequest, code: str) -> WatchlistEntry:
+    return _entry(code)
 
 
 @router.put(
@@ -134,14 +118,14 @@ def read(request: HttpRequest, code: str) -> EntryOut:
     response={201: EntryOut, 409: ProblemOut, **_ERRORS},
     summary="Change an entry: it is revoked and the new entry returned",
 )
-def change(request: HttpRequest, code: str, payload: EntryIn) -> Status[EntryOut]:
+def change(request: HttpRequest, code: str, payload: EntryIn) -> Status[WatchlistEntry]:
     with transaction.atomic():
         old = _entry(code)
         if old.revoked_at is not None:
             raise problems.conflict(f"{code} was revoked; add a new entry instead")
         new = _add(payload, request)
         services.revoke(old, principal_of(request).user, f"replaced by {new.code}")
-    return Status(201, _out(new))
+    return Status(201, new)
 
 
 @router.post(
@@ -150,6 +134,6 @@ def change(request: HttpRequest, code: str, payload: EntryIn) -> Status[EntryOut
     response={200: EntryOut, **_ERRORS},
     summary="Revoke an entry (it stays on record)",
 )
-def revoke(request: HttpRequest, code: str, payload: RevokeIn) -> EntryOut:
+def revoke(request: HttpRequest, code: str, payload: RevokeIn) -> WatchlistEntry:
     entry = services.revoke(_entry(code), principal_of(request).user, payload.reason)
-    return _out(entry)
+    return entry

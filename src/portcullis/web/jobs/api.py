@@ -46,6 +46,18 @@ class JobOut(Schema):
     started_at: datetime | None
     finished_at: datetime | None
 
+    @staticmethod
+    def resolve_percent(job: Job) -> float | None:
+        return round(100 * job.done / job.total, 1) if job.total else None
+
+    @staticmethod
+    def resolve_parameters(job: Job) -> dict[str, Any]:
+        return {k: v for k, v in job.parameters.items() if k != "file"}  # a server path
+
+    @staticmethod
+    def resolve_created_by(job: Job) -> str | None:
+        return job.created_by.get_username() if job.created_by else None
+
 
 class TrainingIn(Schema):
     activate: bool = Field(False, description="make it the active model and recalibrate the policy")
@@ -58,36 +70,15 @@ class BacktestIn(Schema):
     seeds: int = Field(1, ge=1, le=5)
 
 
-def _out(job: Job) -> JobOut:
-    percent = round(100 * job.done / job.total, 1) if job.total else None
-    return JobOut(
-        id=job.pk,
-        kind=job.kind,
-        status=job.status,
-        stage=job.stage,
-        done=job.done,
-        total=job.total,
-        unit=job.unit,
-        percent=percent,
-        parameters={k: v for k, v in job.parameters.items() if k != "file"},
-        result=job.result,
-        message=job.message,
-        created_at=job.created_at,
-        created_by=job.created_by.get_username() if job.created_by else None,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
-
-
 @router.post(
     "/training",
     auth=scoped(Scope.ADMIN),
     response={202: JobOut, **_ERRORS},
     summary="Train a model",
 )
-def start_training(request: HttpRequest, payload: TrainingIn) -> Status[JobOut]:
+def start_training(request: HttpRequest, payload: TrainingIn) -> Status[Job]:
     job = services.start(Job.Kind.TRAINING, payload.dict(), principal_of(request).user)
-    return Status(202, _out(job))
+    return Status(202, job)
 
 
 @router.post(
@@ -96,7 +87,7 @@ def start_training(request: HttpRequest, payload: TrainingIn) -> Status[JobOut]:
     response={202: JobOut, **_ERRORS},
     summary="Backtest: train on stored history before a day, measure on what follows",
 )
-def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[JobOut]:
+def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[Job]:
     if payload.until is not None and payload.until <= payload.split:
         raise problems.invalid([{"field": "until", "message": "must come after split"}])
     parameters = {
@@ -104,9 +95,7 @@ def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[JobOut]:
         "until": payload.until.isoformat() if payload.until else None,
         "seeds": payload.seeds,
     }
-    return Status(
-        202, _out(services.start(Job.Kind.BACKTEST, parameters, principal_of(request).user))
-    )
+    return Status(202, services.start(Job.Kind.BACKTEST, parameters, principal_of(request).user))
 
 
 @router.post(
@@ -117,7 +106,7 @@ def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[JobOut]:
 )
 def start_import(
     request: HttpRequest, file: File[UploadedFile], format: Form[str | None] = None
-) -> Status[JobOut]:
+) -> Status[Job]:
     name = file.name or "upload"
     layout = format or guess_format(Path(name))
     if layout not in FORMATS:
@@ -129,9 +118,12 @@ def start_import(
             413, "too-large", "Too large", f"files up to {MAX_UPLOAD_BYTES:,} bytes"
         )
     job = services.start(
-        Job.Kind.IMPORT, {"format": layout}, principal_of(request).user, upload=(name, file.read())
+        Job.Kind.IMPORT,
+        {"format": layout},
+        principal_of(request).user,
+        upload=(name, file.chunks()),
     )
-    return Status(202, _out(job))
+    return Status(202, job)
 
 
 def _visible(request: HttpRequest) -> set[str]:
@@ -145,10 +137,10 @@ def _visible(request: HttpRequest) -> set[str]:
     response={200: list[JobOut], 401: ProblemOut, 403: ProblemOut},
     summary="Recent jobs of the kinds the caller may start",
 )
-def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[JobOut]:
+def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[Job]:
     limit = min(max(limit, 1), 500)
     jobs = Job.objects.select_related("created_by").filter(kind__in=_visible(request))
-    return [_out(job) for job in jobs[:limit]]
+    return list(jobs[:limit])
 
 
 @router.get(
@@ -157,7 +149,7 @@ def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[JobOut]:
     response={200: JobOut, 404: ProblemOut, 401: ProblemOut, 403: ProblemOut},
     summary="A job's status and progress",
 )
-def read(request: HttpRequest, job_id: int) -> JobOut:
+def read(request: HttpRequest, job_id: int) -> Job:
     job = (
         Job.objects.select_related("created_by")
         .filter(pk=job_id, kind__in=_visible(request))
@@ -165,4 +157,4 @@ def read(request: HttpRequest, job_id: int) -> JobOut:
     )
     if job is None:
         raise problems.not_found(f"job {job_id}")
-    return _out(job)
+    return job

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time as clock
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -47,14 +47,16 @@ def start(
     kind: Job.Kind,
     parameters: dict[str, Any],
     user: AbstractBaseUser | None,
-    upload: tuple[str, bytes] | None = None,
+    upload: tuple[str, Iterable[bytes]] | None = None,
 ) -> Job:
-    """Queue a job (it runs once this transaction commits). ``upload``: (name, content) of
-    the file an import reads."""
+    """Queue a job (it runs once this transaction commits). ``upload``: (name, chunks of
+    its content) of the file an import reads, written to disk as it comes."""
     if upload is not None:
-        name, content = upload
+        name, chunks = upload
         path = uploads_dir() / f"{uuid.uuid4().hex[:12]}-{get_valid_filename(name)[-100:]}"
-        path.write_bytes(content)
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
         parameters = {**parameters, "file": path.name, "name": name}
     with transaction.atomic():
         job = Job.objects.create(kind=kind, parameters=parameters, created_by=user)
