@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from portcullis.engine.validation import FieldProblem
@@ -16,13 +15,18 @@ from portcullis.web.api import bodies, problems
 from portcullis.web.api.auth import principal_of, scoped
 from portcullis.web.api.problems import FieldError, ProblemOut
 from portcullis.web.api.schemas import DecisionOut, decision_out
-from portcullis.web.declarations.models import Declaration, ImportBatch
+from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.services.stored import stored_declaration
 from portcullis.web.inspections.api import InspectionOut, inspection_out
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.services.amending import NotStored, amend
-from portcullis.web.scoring.services.submitting import MAX_BATCH, Submitted, submit
+from portcullis.web.scoring.services.submitting import (
+    MAX_BATCH,
+    Submitted,
+    submit,
+    submit_batch,
+)
 from portcullis.web.scoring.services.submitting import Status as Outcome
 
 router = Router(tags=["declarations"])
@@ -136,7 +140,7 @@ def submit_one(request: HttpRequest) -> Status[SubmissionOut]:
     ),
     summary=f"Submit up to {MAX_BATCH:,} declarations; a result for each",
 )
-def submit_batch(request: HttpRequest) -> BatchOut:
+def submit_many(request: HttpRequest) -> BatchOut:
     """Each record is validated on its own: an invalid one is rejected with its field paths
     and never stops the others. Results come in the order sent."""
     data = bodies.json_body(request)
@@ -155,26 +159,14 @@ def submit_batch(request: HttpRequest) -> BatchOut:
             ]
         )
     principal = principal_of(request)
-    batch = ImportBatch.objects.create(
-        source_name=f"api: {principal.name}"[:500],
-        format="json",
-        records=len(records),
-        created_by=principal.user,
-    )
-    results = submit(records, principal.user, batch=batch)
-    counts = {status: sum(r.status is status for r in results) for status in Outcome}
-    batch.status, batch.stored = ImportBatch.Status.COMPLETED, counts[Outcome.ASSESSED]
-    batch.unchanged, batch.conflicts = counts[Outcome.UNCHANGED], counts[Outcome.CONFLICT]
-    batch.rejected = counts[Outcome.REJECTED]
-    batch.finished_at = timezone.now()
-    batch.save()
+    batch, results = submit_batch(records, principal.user, f"api: {principal.name}")
     return BatchOut(
         batch_id=batch.pk,
-        received=len(records),
-        assessed=counts[Outcome.ASSESSED],
-        unchanged=counts[Outcome.UNCHANGED],
-        conflicts=counts[Outcome.CONFLICT],
-        rejected=counts[Outcome.REJECTED],
+        received=batch.records,
+        assessed=batch.stored,
+        unchanged=batch.unchanged,
+        conflicts=batch.conflicts,
+        rejected=batch.rejected,
         results=[_batch_result(r) for r in results],
     )
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
+from django.utils import timezone
 
 from portcullis.engine.items import item_frame
 from portcullis.engine.validation import (
@@ -195,6 +196,33 @@ def submit(
         then=assess_stored,
     )
     return results
+
+
+def submit_batch(
+    raws: Sequence[Any], actor: AbstractBaseUser | None, source_name: str
+) -> tuple[ImportBatch, list[Submitted]]:
+    """``submit``, kept as an import batch with its counts (failed, with the reason, if the
+    submission fails)."""
+    batch = ImportBatch.objects.create(
+        source_name=source_name[:500],
+        format="json",
+        records=len(raws),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        results = submit(raws, actor, batch=batch)
+    except Exception as error:
+        batch.status, batch.message = ImportBatch.Status.FAILED, type(error).__name__
+        batch.finished_at = timezone.now()
+        batch.save()
+        raise
+    counts = {status: sum(r.status is status for r in results) for status in Status}
+    batch.status, batch.stored = ImportBatch.Status.COMPLETED, counts[Status.ASSESSED]
+    batch.unchanged, batch.conflicts = counts[Status.UNCHANGED], counts[Status.CONFLICT]
+    batch.rejected = counts[Status.REJECTED]
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch, results
 
 
 def _audit(
