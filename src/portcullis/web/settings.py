@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portcullis.web.database import database_settings
@@ -28,6 +30,10 @@ except (ZoneInfoNotFoundError, ValueError):
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en"
+# The pages are in English and French; a user picks one (kept in a cookie) or the browser's
+# Accept-Language decides.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 
 DATABASES = {"default": database_settings(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -39,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "portcullis.web.reference",
     "portcullis.web.traders",
     "portcullis.web.declarations",
@@ -51,6 +58,9 @@ INSTALLED_APPS = [
     "portcullis.web.jobs",
     "portcullis.web.api",
     "portcullis.web.demo",
+    "portcullis.web.monitoring",
+    "portcullis.web.pages",
+    "axes",  # login throttling
     "ninja",  # its API docs page, served with its own (local) assets
     "django_tasks",
     "django_tasks_db",
@@ -66,12 +76,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portcullis.web.pages.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "portcullis.web.urls"
@@ -87,10 +100,35 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portcullis.web.pages.navigation.navigation",
             ],
         },
     },
 ]
+
+# Argon2 (memory-hard) for new passwords; the others only to read hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+# Five wrong passwords for one user from one address lock that pair out for 15 minutes; a
+# right password resets the count. Someone guessing from many addresses is still slowed
+# per address, and a user is never locked out from everywhere by somebody else.
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTCULLIS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no banner on every command; lockouts are still logged
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -111,6 +149,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A working day; closing the browser ends the session (shared terminals at the border).
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = flag("HTTPS")

@@ -1,16 +1,53 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
 from django.views.generic import RedirectView
 
+from portcullis.web.accounts import views as accounts
 from portcullis.web.api import problems
 from portcullis.web.api.app import api
 from portcullis.web.api.problems import Problem
+from portcullis.web.audit import views as audit
+from portcullis.web.declarations import views as declarations
+from portcullis.web.inspections import views as inspections
+from portcullis.web.intelligence import views as intelligence
+from portcullis.web.monitoring import views as monitoring
+from portcullis.web.profiles import views as profiles
+from portcullis.web.scoring import views as scoring
+from portcullis.web.traders import views as traders
+
+# Declaration ids are the clearance system's (letters, digits, dashes): no slashes.
+DECLARATION = "declarations/<str:declaration_id>/"
+PROFILE = "profiles/<str:code>/"
 
 urlpatterns = [
-    # Until the application's own pages exist, the administration site is the way in.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
+    path("login/", accounts.SignIn.as_view(), name="login"),
+    path("logout/", accounts.SignOut.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dashboard/", monitoring.dashboard, name="dashboard"),
+    path("worklist/", inspections.worklist_page, name="worklist"),
+    path(DECLARATION, declarations.detail, name="declaration"),
+    path(DECLARATION + "assign/", inspections.assign, name="worklist_assign"),
+    path(DECLARATION + "inspection/", inspections.record, name="inspection_record"),
+    path("decisions/<int:pk>/replay/", scoring.replay_decision, name="decision_replay"),
+    path("decisions/<int:pk>/override/", scoring.override_decision, name="decision_override"),
+    path("profiles/", profiles.index, name="profiles"),
+    path("profiles/new/", profiles.create, name="profile_create"),
+    path("profiles/check/", profiles.check, name="profile_check"),
+    path("profiles/preview/", profiles.preview, name="profile_preview"),
+    path(PROFILE, profiles.detail, name="profile"),
+    path(PROFILE + "draft/", profiles.edit, name="profile_edit"),
+    path(PROFILE + "<int:number>/<str:step>/", profiles.step, name="profile_step"),
+    path("watchlist/", intelligence.index, name="watchlist"),
+    path("watchlist/<str:code>/revoke/", intelligence.revoke_entry, name="watchlist_revoke"),
+    path("traders/<str:role>/<str:code>/", traders.detail, name="trader"),
+    path("models/", scoring.models, name="models"),
+    path("models/train/", scoring.train, name="models_train"),
+    path("models/<str:version>/activate/", scoring.activate, name="models_activate"),
+    path("jobs/<int:pk>/progress/", scoring.job_progress, name="job_progress"),
+    path("audit/", audit.trail, name="audit"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

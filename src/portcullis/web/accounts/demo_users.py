@@ -29,7 +29,9 @@ class DemoUser:
 _USERS = (
     ("admin", "administrator (all rights)", None),
     ("analyst", "risk analyst", Role.ANALYST),
+    ("supervisor", "supervisor (approves profiles)", Role.SUPERVISOR),
     ("officer", "frontline officer", Role.OFFICER),
+    ("auditor", "auditor (reads everything)", Role.AUDITOR),
 )
 
 
@@ -58,8 +60,8 @@ def ensure_demo_users(data_dir: Path) -> list[DemoUser]:
         password = passwords.get(username) or secrets.token_urlsafe(9)
         passwords[username] = password
         user, _ = user_model.objects.get_or_create(username=username)
-        user.is_staff = True  # the administration site is their way in until the app's pages
-        user.is_superuser = role is None
+        # Only the administrator uses Django's administration site; everyone else the pages.
+        user.is_staff = user.is_superuser = role is None
         user.set_password(password)
         user.save()
         if role is not None:

@@ -1,7 +1,24 @@
-"""API tokens: how a client system (a clearance system, a single window) authenticates."""
+"""Accounts: the offices a person is posted to, and API tokens (how a client system, such as
+a clearance system or a single window, authenticates)."""
 
 from django.conf import settings
 from django.db import models
+
+from portcullis.web.reference.models import Office
+
+
+class Account(models.Model):
+    """What Portcullis keeps about a person beyond Django's user: where they work."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    offices = models.ManyToManyField(
+        Office, blank=True, related_name="+", help_text="an officer sees these offices only"
+    )
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class ApiToken(models.Model):

@@ -84,6 +84,7 @@ class Declaration(models.Model):
 
     class Meta:
         ordering = ["-lodged_at", "declaration_id"]
+        permissions = [("view_all_offices", "Can see the declarations of every office")]
         constraints = [
             models.UniqueConstraint(fields=["declaration_id"], name="declaration_id_unique")
         ]

@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max, Q
 
+from portcullis.engine.channels import Channel
+from portcullis.web.accounts.models import Account
+from portcullis.web.audit.services import record
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Country, HsCode, Office
 from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.queries import latest_decisions
+from portcullis.web.scoring.services.state import engine_changed
 from portcullis.web.traders.models import Trader
 
 BUNDLED_KCS = ("declarations-2020.csv.gz", "declarations-2021q1.csv.gz")
@@ -78,3 +86,51 @@ def contents() -> Contents:
         hs_codes=HsCode.objects.count(),
         countries=Country.objects.count(),
     )
+
+
+WORKLIST_DAYS = 7
+
+
+def leave_latest_selections_open(days: int = WORKLIST_DAYS) -> int:
+    """The KCS file carries every outcome; a live system would not know yet what the
+    officers will find in the declarations selected over the last ``days``. Their outcomes
+    are held back, so that the officers' worklist has work in it. Returns how many."""
+    latest = Declaration.objects.aggregate(latest=Max("lodged_at"))["latest"]
+    if latest is None:
+        return 0
+    selected = (
+        latest_decisions()
+        .filter(declaration__lodged_at__gt=latest - timedelta(days=days))
+        .exclude(effective=Channel.GREEN.value)
+        .values("declaration_id")
+    )
+    held = Inspection.objects.filter(source=Inspection.Source.IMPORTED, declaration_id__in=selected)
+    with transaction.atomic():
+        count = held.count()
+        if count:
+            held.delete()
+            record(
+                None,
+                "demo.open_worklist",
+                "worklist",
+                f"held back the imported outcomes of {count} declarations selected in the "
+                f"last {days} days, for the officers' worklist",
+            )
+            engine_changed("outcomes")
+    return count
+
+
+def post_officer(username: str, offices: int = 2) -> list[str]:
+    """Post the demo officer to the offices with the most work waiting."""
+    busiest = list(
+        latest_decisions()
+        .exclude(effective=Channel.GREEN.value)
+        .filter(declaration__inspection__isnull=True)
+        .values_list("declaration__office__code", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:offices]
+    )
+    user = get_user_model().objects.get(username=username)
+    account, _ = Account.objects.get_or_create(user=user)
+    account.offices.set(Office.objects.filter(code__in=busiest))
+    return busiest

@@ -32,5 +32,23 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
 
+    class Meta:
+        permissions = [("view_worklist", "Can see the worklist of selected declarations")]
+
     def __str__(self) -> str:
         return f"{self.declaration_id}: {'finding' if self.finding else 'compliant'}"
+
+
+class Assignment(models.Model):
+    """An officer taking a selected declaration from the worklist ("assign to me")."""
+
+    declaration = models.OneToOneField(
+        Declaration, on_delete=models.CASCADE, related_name="assignment"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} -> {self.officer_id}"

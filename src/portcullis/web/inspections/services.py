@@ -15,8 +15,8 @@ from portcullis.engine.channels import Channel
 from portcullis.engine.schema import FindingType, InspectionOutcome
 from portcullis.web.audit.services import record
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.inspections.models import Inspection
-from portcullis.web.scoring.models import Decision
+from portcullis.web.inspections.models import Assignment, Inspection
+from portcullis.web.scoring.models import Decision, effective_channel
 from portcullis.web.scoring.services.state import engine_changed
 
 
@@ -48,9 +48,12 @@ def record_outcome(
         first = error.errors(include_url=False)[0]
         raise InspectionError(str(first["msg"]).removeprefix("Value error, ")) from None
     latest = (
-        Decision.objects.filter(declaration=declaration).order_by("-assessed_at", "-id").first()
+        Decision.objects.filter(declaration=declaration)
+        .select_related("override")
+        .order_by("-assessed_at", "-id")
+        .first()
     )
-    if latest is None or latest.channel == Channel.GREEN:
+    if latest is None or effective_channel(latest) == Channel.GREEN:
         raise NotAllowed(
             f"{declaration.declaration_id} was not selected for control "
             f"({'no decision yet' if latest is None else 'released green'})"
@@ -89,3 +92,20 @@ def record_outcome(
             f"an inspection outcome is already recorded for {declaration.declaration_id}"
         ) from None
     return inspection
+
+
+def assign(declaration: Declaration, officer: AbstractBaseUser) -> Assignment:
+    """``officer`` takes the declaration from the worklist (taking it over from whoever had
+    it: the audit trail says from whom)."""
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().filter(declaration=declaration).first()
+        before = current.officer.get_username() if current else None
+        if current is not None and current.officer_id == officer.pk:
+            return current
+        assignment, _ = Assignment.objects.update_or_create(
+            declaration=declaration,
+            defaults={"officer": officer, "assigned_at": timezone.now()},
+        )
+        summary = f"{declaration.declaration_id} assigned to {officer.get_username()}"
+        record(officer, "inspection.assign", declaration, summary, previous=before)
+    return assignment

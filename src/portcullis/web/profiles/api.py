@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -16,7 +15,7 @@ from portcullis.web.api.auth import principal_of, scoped
 from portcullis.web.api.problems import Problem, ProblemOut
 from portcullis.web.profiles import services
 from portcullis.web.profiles.models import Profile, ProfileVersion
-from portcullis.web.scoring.models import ProfileHit
+from portcullis.web.profiles.statistics import NO_HITS, HitStatistics, hit_statistics
 
 router = Router(tags=["profiles"])
 _ERRORS: dict[int, Any] = {
@@ -110,42 +109,18 @@ def _version_out(version: ProfileVersion) -> VersionOut:
     )
 
 
-def statistics(profile_ids: list[int]) -> dict[int, StatisticsOut]:
-    """Hit statistics per profile, from the decisions its versions hit."""
-    rows = (
-        ProfileHit.objects.filter(profile_version__profile_id__in=profile_ids)
-        .values("profile_version__profile_id")
-        .annotate(
-            hits=Count("decision", distinct=True),
-            inspected=Count(
-                "decision",
-                filter=Q(decision__declaration__inspection__isnull=False),
-                distinct=True,
-            ),
-            findings=Count(
-                "decision", filter=Q(decision__declaration__inspection__finding=True), distinct=True
-            ),
-            last_hit=Max("decision__assessed_at"),
-        )
+def _statistics_out(figures: HitStatistics) -> StatisticsOut:
+    return StatisticsOut(
+        hits=figures.hits,
+        inspected=figures.inspected,
+        findings=figures.findings,
+        finding_rate=figures.finding_rate,
+        last_hit=figures.last_hit,
     )
-    found = {}
-    for row in rows:
-        inspected = row["inspected"]
-        found[row["profile_version__profile_id"]] = StatisticsOut(
-            hits=row["hits"],
-            inspected=inspected,
-            findings=row["findings"],
-            finding_rate=row["findings"] / inspected if inspected else None,
-            last_hit=row["last_hit"],
-        )
-    return found
-
-
-_NO_HITS = StatisticsOut(hits=0, inspected=0, findings=0, finding_rate=None, last_hit=None)
 
 
 def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
-    stats = statistics([p.pk for p in profiles])
+    stats = hit_statistics([p.pk for p in profiles])
     out = []
     for profile in profiles:
         versions = sorted(profile.versions.all(), key=lambda v: -v.number)
@@ -155,7 +130,7 @@ def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
                 code=profile.code,
                 name=profile.name,
                 active_version=active,
-                statistics=stats.get(profile.pk, _NO_HITS),
+                statistics=_statistics_out(stats.get(profile.pk, NO_HITS)),
                 versions=[_version_out(v) for v in versions],
             )
         )

@@ -77,6 +77,7 @@ class ProfileVersion(models.Model):
 
     class Meta:
         ordering = ["profile", "-number"]
+        permissions = [("approve_profileversion", "Can approve or reject profile versions")]
         constraints = [
             models.UniqueConstraint(fields=["profile", "number"], name="profile_version_unique"),
             # One live version per profile, whatever happens concurrently.

@@ -101,10 +101,34 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
+        permissions = [("override_decision", "Can override a decision's channel")]
         indexes = [models.Index(fields=["declaration", "-assessed_at"], name="decision_latest")]
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {self.channel} ({self.reason})"
+
+
+class Override(models.Model):
+    """A person changing the channel a decision gave, with their justification. The decision
+    itself stays as the engine made it (it can still be replayed); this row says what
+    applies instead, and who answers for it."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="override")
+    channel = models.CharField(
+        max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
+    )
+    justification = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.decision.channel} -> {self.channel}"
+
+
+def effective_channel(decision: Decision) -> str:
+    """The channel that applies: an override's, else the decision's own."""
+    override = getattr(decision, "override", None) if decision.pk else None
+    return override.channel if override is not None else decision.channel
 
 
 class ProfileHit(models.Model):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from portcullis.engine.features import FeatureContext, build_features
 from portcullis.engine.features.compliance import ComplianceHistory
@@ -84,3 +85,11 @@ def recalibrate(
     policy = calibrate(current, scores.drop_nulls())
     note = f"thresholds recalibrated on {scores.height:,} declarations up to {end:%Y-%m-%d}"
     return save_policy(policy, user, note)
+
+
+@transaction.atomic
+def promote(version: ModelVersion, user: AbstractBaseUser | None) -> PolicyVersion:
+    """Make a trained candidate the active model, with thresholds recalibrated on its scores
+    (the old model's thresholds would select a different share)."""
+    registry.activate(version, user, why="promoted from the model registry")
+    return recalibrate(user, stored_items().drop("_pk"), None)

@@ -16,7 +16,15 @@ from portcullis.web.accounts.demo_users import ensure_demo_token, ensure_demo_us
 from portcullis.web.commandline import fail_politely, progress_bar, write_above_bar
 from portcullis.web.declarations.services.importing import ImportResult, import_file
 from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
-from portcullis.web.demo.services import BUNDLED_KCS, bundled_file, contents, decided_in
+from portcullis.web.demo.services import (
+    BUNDLED_KCS,
+    WORKLIST_DAYS,
+    bundled_file,
+    contents,
+    decided_in,
+    leave_latest_selections_open,
+    post_officer,
+)
 from portcullis.web.reference.services import load_reference
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.services.assessing import assess_and_store
@@ -43,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="where to serve")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.addr = options["addr"]
         with fail_politely("the demo set-up", options["traceback"]):
             self._set_up()
         if not options["no_serve"]:
@@ -104,13 +113,23 @@ class Command(BaseCommand):
             self.stdout.write("Every declaration was already assessed.")
         for line in outcome_table(decided_in(streamed.declaration_ids)):
             self.stdout.write(line)
+        opened = leave_latest_selections_open()
+        offices = post_officer("officer")
+        self.stdout.write(
+            f"\nWorklist: the outcomes of {opened} declarations selected in the last "
+            f"{WORKLIST_DAYS} days are held back for the officers; the demo officer works "
+            f"offices {', '.join(offices) or '(none)'}"
+        )
 
         self.stdout.write("\nLoaded:")
         for line in contents().lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write("\nDemo users (passwords are kept in the data directory):")
+        self.stdout.write(
+            "\nDemo users (passwords are kept in the data directory); sign in at "
+            f"http://{self.addr}/ :"
+        )
         for user in users:
-            self.stdout.write(f"  {user.username:<8} {user.password:<14} {user.role}")
+            self.stdout.write(f"  {user.username:<10} {user.password:<14} {user.role}")
         token = ensure_demo_token(settings.DATA_DIR)
         self.stdout.write(
             "\nAPI token of the demo clearance system (docs/api.md shows how to use it):\n"

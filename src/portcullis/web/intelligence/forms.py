@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portcullis.engine.watchlist import WatchKind
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(k.value, k.value.capitalize()) for k in WatchKind]
+    )
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=35,
+        help_text=_(
+            "A trader id, an HS code prefix, a country code, or DEPARTURE>OFFICE (* for any)."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.FloatField(label=_("Weight (0 to 1)"), min_value=0, max_value=1, initial=0.5)
+    valid_from = forms.DateTimeField(
+        label=_("Valid from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

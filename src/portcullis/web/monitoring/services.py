@@ -1,0 +1,230 @@
+"""The dashboard's figures: the flow, the selection, and what inspections found.
+
+Everything is counted "as of" the day of the latest declaration the user may see (in live
+use, today; on the demo's 2021 data, 31 March 2021), so the page is never an empty today."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Substr, TruncWeek
+from django.utils import timezone
+
+from portcullis.engine.channels import Channel, Reason
+from portcullis.engine.reference import nomenclature
+from portcullis.web.declarations.models import Declaration, Item
+from portcullis.web.reference.names import section_name
+from portcullis.web.scoring.queries import latest_decisions
+
+WINDOW_DAYS = 30
+TREND_WEEKS = 12
+HEAT_ORIGINS = 10
+HEAT_EDITION = "HS2017"  # sections by chapter are the same in every edition we bundle
+SELECTED = (Channel.RED.value, Channel.YELLOW.value)
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    inspected: int
+    findings: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.findings / self.inspected if self.inspected else None
+
+
+@dataclass
+class Dashboard:
+    as_of: date | None
+    today: int = 0
+    week: int = 0
+    window: int = 0
+    decided: int = 0
+    channels: dict[str, int] = field(default_factory=dict)
+    selected: int = 0
+    by_channel: list[Rate] = field(default_factory=list)
+    by_reason: list[Rate] = field(default_factory=list)
+    revenue: Decimal = Decimal(0)
+    findings: int = 0
+    trend: dict[str, Any] = field(default_factory=dict)
+    heat_origins: list[str] = field(default_factory=list)
+    heat_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def inspection_rate(self) -> float | None:
+        return self.selected / self.decided if self.decided else None
+
+    @property
+    def window_start(self) -> date | None:
+        return self.as_of - timedelta(days=WINDOW_DAYS - 1) if self.as_of else None
+
+
+def _start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _in_offices(offices: list[str] | None, prefix: str = "") -> Q:
+    return Q() if offices is None else Q(**{f"{prefix}office__code__in": offices})
+
+
+def dashboard(offices: list[str] | None) -> Dashboard:
+    """The figures over the declarations of ``offices`` (None: every office)."""
+    declarations = Declaration.objects.filter(_in_offices(offices))
+    latest = declarations.aggregate(latest=Max("lodged_at"))["latest"]
+    if latest is None:
+        return Dashboard(as_of=None)
+    as_of = timezone.localtime(latest).date()
+    end, start = _start(as_of + timedelta(days=1)), _start(as_of - timedelta(days=WINDOW_DAYS - 1))
+    figures = Dashboard(as_of=as_of)
+    counts = declarations.filter(lodged_at__gte=start, lodged_at__lt=end).aggregate(
+        today=Count("pk", filter=Q(lodged_at__gte=_start(as_of))),
+        week=Count("pk", filter=Q(lodged_at__gte=_start(as_of - timedelta(days=6)))),
+        window=Count("pk"),
+    )
+    figures.today, figures.week, figures.window = counts["today"], counts["week"], counts["window"]
+    decisions = latest_decisions().filter(
+        _in_offices(offices, "declaration__"),
+        declaration__lodged_at__gte=start,
+        declaration__lodged_at__lt=end,
+    )
+    _selection(figures, decisions)
+    trend_start = _start(as_of - timedelta(weeks=TREND_WEEKS))
+    _trend(
+        figures,
+        latest_decisions().filter(
+            _in_offices(offices, "declaration__"),
+            declaration__lodged_at__gte=trend_start,
+            declaration__lodged_at__lt=end,
+        ),
+    )
+    _heat(
+        figures,
+        Item.objects.filter(
+            _in_offices(offices, "declaration__"),
+            declaration__lodged_at__gte=start,
+            declaration__lodged_at__lt=end,
+            declaration__inspection__isnull=False,
+        ),
+    )
+    return figures
+
+
+def _selection(figures: Dashboard, decisions: Any) -> None:
+    rows = decisions.values("effective", "reason").annotate(
+        n=Count("pk"),
+        inspected=Count("declaration__inspection"),
+        findings=Count("pk", filter=Q(declaration__inspection__finding=True)),
+        revenue=Sum(
+            "declaration__inspection__additional_duties",
+            filter=Q(declaration__inspection__finding=True),
+        ),
+    )
+    channels: dict[str, int] = defaultdict(int)
+    by_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_reason: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        channels[row["effective"]] += row["n"]
+        figures.decided += row["n"]
+        figures.selected += row["n"] if row["effective"] in SELECTED else 0
+        figures.findings += row["findings"]
+        figures.revenue += row["revenue"] or Decimal(0)
+        for table, key in ((by_channel, row["effective"]), (by_reason, row["reason"])):
+            table[key][0] += row["inspected"]
+            table[key][1] += row["findings"]
+    figures.channels = {c.value: channels.get(c.value, 0) for c in Channel}
+    figures.by_channel = [
+        Rate(c.value, *by_channel[c.value]) for c in Channel if c.value in by_channel
+    ]
+    figures.by_reason = [Rate(r.value, *by_reason[r.value]) for r in Reason if r.value in by_reason]
+
+
+def _trend(figures: Dashboard, decisions: Any) -> None:
+    rows = (
+        decisions.annotate(week=TruncWeek("declaration__lodged_at"))
+        .values("week")
+        .annotate(
+            n=Count("pk"),
+            selected=Count("pk", filter=Q(effective__in=SELECTED)),
+            inspected=Count("declaration__inspection"),
+            findings=Count("pk", filter=Q(declaration__inspection__finding=True)),
+        )
+        .order_by("week")
+    )
+    labels, declared, selected, finding_rate = [], [], [], []
+    for row in rows:
+        labels.append(row["week"].date().isoformat() if row["week"] else "")
+        declared.append(row["n"])
+        selected.append(row["selected"])
+        rate = row["findings"] / row["inspected"] * 100 if row["inspected"] else None
+        finding_rate.append(round(rate, 1) if rate is not None else None)
+    figures.trend = {
+        "labels": labels,
+        "declared": declared,
+        "selected": selected,
+        "finding_rate": finding_rate,
+    }
+
+
+def _heat(figures: Dashboard, items: Any) -> None:
+    """Finding rates of inspected items by HS section × origin (the busiest origins)."""
+    rows = (
+        items.annotate(chapter=Substr("hs_code", 1, 2))
+        .values("chapter", "origin_country")
+        .annotate(
+            n=Count("pk"), findings=Count("pk", filter=Q(declaration__inspection__finding=True))
+        )
+    )
+    cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    per_origin: dict[str, int] = defaultdict(int)
+    for row in rows:
+        section = _section_of(row["chapter"])
+        cells[(section, row["origin_country"])][0] += row["n"]
+        cells[(section, row["origin_country"])][1] += row["findings"]
+        per_origin[row["origin_country"]] += row["n"]
+    origins = sorted(per_origin, key=lambda o: (-per_origin[o], o))[:HEAT_ORIGINS]
+    sections = sorted({s for s, _ in cells}, key=_roman)
+    figures.heat_origins = origins
+    figures.heat_rows = [
+        {
+            "section": section,
+            "name": section_name(section, HEAT_EDITION),
+            "cells": [_cell(*cells.get((section, origin), (0, 0))) for origin in origins],
+        }
+        for section in sections
+        if any((section, origin) in cells for origin in origins)
+    ]
+
+
+def _cell(inspected: int, findings: int) -> dict[str, Any]:
+    rate = findings / inspected if inspected else None
+    # Seven shades; fewer than 5 inspections are too few to colour at all.
+    level = 0 if rate is None or inspected < 5 else 1 + min(5, int(rate * 10))
+    return {"inspected": inspected, "findings": findings, "rate": rate, "level": level}
+
+
+@functools.cache
+def _chapter_sections() -> dict[str, str]:
+    entries = nomenclature().edition(HEAT_EDITION).entries
+    return {code: entry.section for code, entry in entries.items() if entry.level == 2}
+
+
+def _section_of(chapter: str) -> str:
+    return _chapter_sections().get(chapter, "?")
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for symbol, following in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN.get(symbol, 0)
+        total += -value if following and _ROMAN.get(following, 0) > value else value
+    return total

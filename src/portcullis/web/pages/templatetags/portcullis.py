@@ -1,0 +1,82 @@
+"""Template helpers for showing risk data the same way on every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portcullis.engine.channels import Channel, Reason
+from portcullis.web.reference.names import country_name
+
+register = template.Library()
+
+_CHANNEL_NAMES = {
+    Channel.GREEN: "green",
+    Channel.YELLOW: "yellow",
+    Channel.RED: "red",
+    Channel.BLUE: "blue",
+}
+
+
+@register.inclusion_tag("pages/channel.html")
+def channel(value: str) -> dict[str, Any]:
+    """A channel as a badge: colour and its name in words, never colour alone."""
+    try:
+        known = Channel(value)
+    except ValueError:
+        return {"css": "unknown", "name": value}
+    names = {
+        Channel.GREEN: _("green: release"),
+        Channel.YELLOW: _("yellow: documents"),
+        Channel.RED: _("red: physical"),
+        Channel.BLUE: _("blue: audit"),
+    }
+    return {"css": _CHANNEL_NAMES[known], "name": names[known]}
+
+
+@register.filter
+def reason_text(value: str) -> str:
+    try:
+        return _(Reason(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def country(code: str) -> str:
+    return f"{country_name(code)} ({code})" if code else ""
+
+
+@register.filter
+def percent(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value * 100:.{digits}f} %"
+
+
+@register.filter
+def waiting(since: datetime | None) -> str:
+    """How long something has waited, in the largest unit that says it."""
+    if since is None:
+        return ""
+    minutes = max(0, int((timezone.now() - since).total_seconds() // 60))
+    if minutes < 60:
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    days = hours // 24
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+
+
+@register.filter
+def bar_width(value: float | None, largest: float | None) -> str:
+    """A share of the largest, in percent, for SVG bars (a CSP forbids style attributes)."""
+    if not value or not largest:
+        return "0"
+    return f"{max(1.0, min(100.0, abs(value) / abs(largest) * 100)):.1f}"

@@ -1,0 +1,114 @@
+"""Pages about decisions and models: replay, override, the model registry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portcullis.engine.channels import Channel
+from portcullis.engine.model.artifact import ArtifactError
+from portcullis.web.jobs.models import Job
+from portcullis.web.jobs.services import start
+from portcullis.web.pages.access import may_see, requires
+from portcullis.web.scoring.forms import OverrideForm
+from portcullis.web.scoring.models import Decision, ModelVersion
+from portcullis.web.scoring.services.overriding import OverrideError, override
+from portcullis.web.scoring.services.replaying import ReplayError, replay
+from portcullis.web.scoring.services.training import promote
+
+
+def _visible_decision(request: HttpRequest, pk: int) -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related("declaration__office", "model_version"), pk=pk
+    )
+    if not may_see(request.user, decision.declaration):
+        raise Http404
+    return decision
+
+
+@require_POST
+@requires("scoring.view_decision")
+def replay_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _visible_decision(request, pk)
+    try:
+        result, problem = replay(decision), None
+    except ReplayError as error:
+        result, problem = None, str(error)
+    return render(
+        request,
+        "scoring/replayed.html",
+        {"decision": decision, "result": result, "problem": problem},
+    )
+
+
+@require_POST
+@requires("scoring.override_decision")
+def override_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _visible_decision(request, pk)
+    form = OverrideForm(request.POST, current=decision.channel)
+    if form.is_valid():
+        try:
+            override(
+                decision,
+                Channel(form.cleaned_data["channel"]),
+                form.cleaned_data["justification"],
+                request.user,
+            )
+        except OverrideError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The channel is overridden; the audit trail has your reason.")
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("declaration", decision.declaration.declaration_id)
+
+
+@requires("scoring.view_modelversion")
+def models(request: HttpRequest) -> HttpResponse:
+    versions = ModelVersion.objects.select_related("created_by").order_by("-created_at")
+    jobs = Job.objects.filter(kind=Job.Kind.TRAINING).order_by("-created_at")[:5]
+    context = {
+        "versions": versions,
+        "jobs": jobs,
+        "may_train": request.user.has_perm("scoring.add_modelversion"),
+        "may_activate": request.user.has_perm("scoring.change_modelversion"),
+    }
+    return render(request, "scoring/models.html", context)
+
+
+@require_POST
+@requires("scoring.add_modelversion")
+def train(request: HttpRequest) -> HttpResponse:
+    job = start(Job.Kind.TRAINING, {"activate": False}, request.user)
+    messages.success(
+        request,
+        _("Training started as job %(id)s; the new version arrives as a candidate.")
+        % {"id": job.pk},
+    )
+    return redirect("models")
+
+
+@require_POST
+@requires("scoring.change_modelversion")
+def activate(request: HttpRequest, version: str) -> HttpResponse:
+    chosen = get_object_or_404(ModelVersion, version=version)
+    try:
+        promote(chosen, request.user)
+    except (ValueError, ArtifactError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(version)s is now the active model.") % {"version": version})
+    return redirect("models")
+
+
+@requires("scoring.view_modelversion")
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.TRAINING)
+    return render(request, "scoring/job.html", {"job": job})
