@@ -168,6 +168,8 @@ LOGGING = {
     "loggers": {
         # SQL with parameters would put declaration data (and anything secret) in the log.
         "django.db.backends": {"level": "WARNING"},
+        # Every successful sign-in at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,105 @@
+"""Page tests: one standing user per role, and a site with decisions, a profile and work
+waiting in the worklist of office 30 (the officer's) and office 99 (not theirs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from portcullis.web.accounts.models import Account
+from portcullis.web.accounts.roles import Role, ensure_role_groups
+from portcullis.web.profiles import services as profiles
+from portcullis.web.reference.models import Office
+from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.services import live
+from portcullis.web.scoring.services.assessing import assess_and_store
+from portcullis.web.scoring.services.engine import build_engine
+from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.reports import undecided
+from portcullis.web.scoring.services.submitting import submit
+from tests.builders import declaration
+
+PASSWORD = "correct horse battery staple 7"
+ROLES = {
+    "admin": None,
+    "analyst": Role.ANALYST,
+    "supervisor": Role.SUPERVISOR,
+    "officer": Role.OFFICER,
+    "auditor": Role.AUDITOR,
+}
+OFFICER_OFFICE, OTHER_OFFICE = "30", "99"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_engine(settings):
+    # Argon2 is configured (tests/web/pages/test_security.py checks it); here it would only
+    # make every user created slower.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    live.forget()
+    yield
+    live.forget()
+
+
+@pytest.fixture
+def people(db, django_user_model):
+    groups = ensure_role_groups()
+    made = {}
+    for name, role in ROLES.items():
+        user = django_user_model.objects.create_user(name, password=PASSWORD)
+        if role is None:
+            user.is_superuser = user.is_staff = True
+            user.save()
+        else:
+            user.groups.set([groups[role]])
+        made[name] = user
+    office, _ = Office.objects.get_or_create(code=OFFICER_OFFICE)
+    Account.objects.create(user=made["officer"]).offices.set([office])
+    return made
+
+
+@pytest.fixture
+def as_user(people):
+    """as_user("officer"): a client signed in as that role's standing user."""
+
+    def sign_in(name: str) -> Client:
+        client = Client()
+        client.force_login(people[name])
+        return client
+
+    return sign_in
+
+
+@dataclass
+class Site:
+    mine: str  # selected, waiting, in the officer's office
+    theirs: str  # selected, waiting, in another office
+    profile: str  # the active profile's code
+
+
+@pytest.fixture
+def site(trained, run_import, kcs_slice, people) -> Site:
+    """History with a model, later declarations assessed, an active mandatory profile that
+    sends cars red, and two cars waiting for control."""
+    later = run_import(kcs_slice[1])
+    assess_and_store(
+        stored_items(undecided(later.result.declaration_ids)), build_engine(), Decision.Source.FILE
+    )
+    version = profiles.create_profile(
+        "Cars from China",
+        people["analyst"],
+        criteria='hs_code == "870323" and origin_country == "CN"',
+        rationale="Cars from China were undervalued last year.",
+        mandatory=True,
+        channel="red",
+    )
+    profiles.submit(version, people["analyst"])
+    profiles.approve(version, people["supervisor"])
+    results = submit(
+        [declaration("W-30", office=OFFICER_OFFICE), declaration("W-99", office=OTHER_OFFICE)],
+        None,
+    )
+    assert [r.decision.channel for r in results] == ["red", "red"]
+    return Site(mine="W-30", theirs="W-99", profile=version.profile.code)

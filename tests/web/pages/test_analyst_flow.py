@@ -1,0 +1,81 @@
+"""The analyst's work: a profile written with a typo, checked, previewed, fixed, submitted,
+approved by a supervisor (never its author), then hitting declarations."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.scoring.models import ProfileHit
+from portcullis.web.scoring.services.submitting import submit
+from tests.builders import declaration
+
+pytestmark = pytest.mark.django_db
+
+TYPO = 'hs_cod == "870323"'
+FIXED = 'hs_code == "870323"'
+SETTINGS = {"risk_category": "valuation", "channel": "yellow", "weight": "0.5", "selection_pct": "100"}
+
+
+def test_the_check_names_the_mistake_as_you_type(site, as_user):
+    client = as_user("analyst")
+    wrong = client.post(reverse("profile_check"), {"criteria": TYPO}).content.decode()
+    assert "hs_cod" in wrong and "hs_code" in wrong  # the unknown name and the suggestion
+    right = client.post(reverse("profile_check"), {"criteria": FIXED}).content.decode()
+    assert "The criteria compile." in right
+
+
+def test_the_preview_counts_the_last_30_days(site, as_user):
+    response = as_user("analyst").post(reverse("profile_preview"), {"criteria": FIXED})
+    text = response.content.decode()
+    assert "Would have hit <strong>2</strong> of the" in text  # the two cars
+
+
+def test_a_profile_from_typo_to_hits(site, as_user, people):
+    analyst = as_user("analyst")
+    form = {"name": "Cars, any origin", "criteria": TYPO, "rationale": "Test.", **SETTINGS}
+    refused = analyst.post(reverse("profile_create"), form)
+    assert refused.status_code == 200 and "hs_code" in refused.content.decode()
+    assert not Profile.objects.filter(name="Cars, any origin").exists()
+
+    created = analyst.post(reverse("profile_create"), {**form, "criteria": FIXED})
+    assert created.status_code == 302
+    profile = Profile.objects.get(name="Cars, any origin")
+    analyst.post(reverse("profile_step", args=[profile.code, 1, "submit"]))
+    assert ProfileVersion.objects.get(profile=profile).status == "pending_approval"
+
+    # The analyst may not approve; the supervisor may, unless they wrote it.
+    assert analyst.post(reverse("profile_step", args=[profile.code, 1, "approve"])).status_code == 403
+    as_user("supervisor").post(reverse("profile_step", args=[profile.code, 1, "approve"]))
+    version = ProfileVersion.objects.get(profile=profile)
+    assert (version.status, version.approver) == ("active", people["supervisor"])
+
+    submit([declaration("H-1", office="30")], None)
+    assert ProfileHit.objects.filter(profile_version=version).count() == 1
+    listing = analyst.get(reverse("profiles")).content.decode()
+    assert profile.code in listing
+
+
+def test_an_author_cannot_approve_their_own_version(site, as_user, people):
+    admin = as_user("admin")  # holds every permission, approving included
+    admin.post(reverse("profile_create"), {"name": "Own", "criteria": FIXED, **SETTINGS})
+    profile = Profile.objects.get(name="Own")
+    admin.post(reverse("profile_step", args=[profile.code, 1, "submit"]))
+    response = admin.post(reverse("profile_step", args=[profile.code, 1, "approve"]), follow=True)
+    assert "cannot approve" in response.content.decode()
+    assert ProfileVersion.objects.get(profile=profile).status == "pending_approval"
+
+
+def test_versions_show_their_differences_and_can_be_suspended(site, as_user):
+    analyst = as_user("analyst")
+    analyst.post(reverse("profile_step", args=[site.profile, 1, "new"]))
+    edit = reverse("profile_edit", args=[site.profile])
+    assert analyst.get(edit).status_code == 200
+    changed = {"criteria": 'hs_code == "870324" and origin_country == "CN"', "rationale": "Wider.", **SETTINGS}
+    assert analyst.post(edit, changed).status_code == 302
+    page = analyst.get(reverse("profile", args=[site.profile])).content.decode()
+    assert "<del>hs_code == &quot;870323&quot;</del>" in page or '<del>"870323"</del>' in page.replace("&quot;", '"')
+    assert "<ins>" in page
+    analyst.post(reverse("profile_step", args=[site.profile, 1, "suspend"]))
+    assert ProfileVersion.objects.get(profile__code=site.profile, number=1).status == "suspended"
