@@ -1,0 +1,28 @@
+"""A screenshot of every page, each opened by a role that may see it, with no console
+error: the watchlist, the trader view, the model registry, the audit trail, sign-in."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_every_other_page_renders_cleanly(site, visit):
+    visit.go("/login/")
+    visit.screenshot("login")
+    visit.sign_in("admin")
+    for name, path in [
+        ("watchlist", "/watchlist/"),
+        ("trader", "/traders/importer/IMP0001/"),
+        ("models", "/models/"),
+        ("audit", "/audit/"),
+    ]:
+        response = visit.go(path)
+        assert response.status == 200, path
+        visit.page.wait_for_load_state("networkidle")
+        visit.screenshot(name)
+    visit.go("/models/")
+    visit.page.get_by_role("button", name="Train a new version on the stored outcomes").click()
+    visit.page.get_by_role("progressbar", name="Training progress").wait_for()  # the job's bar
+    visit.screenshot("models-training")
