@@ -39,7 +39,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set PORTCULLIS_CHROMIUM)")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: apt-get install chromium (or set PORTCULLIS_CHROMIUM)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - it is a test dependency
@@ -69,7 +71,8 @@ class Visit:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.failed: list[str] = []  # responses >= 400, to name what a console error was about
         self.page.on(
-            "response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            "response",
+            lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
 
     def go(self, path: str) -> object:

@@ -15,7 +15,12 @@ SEES = {
     "officer": {"Dashboard", "Worklist"},
     "auditor": {"Dashboard", "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"},
 }
-DENIED = {"analyst": "/worklist/", "officer": "/profiles/", "supervisor": "/profiles/new/", "auditor": "/profiles/new/"}
+DENIED = {
+    "analyst": "/worklist/",
+    "officer": "/profiles/",
+    "supervisor": "/profiles/new/",
+    "auditor": "/profiles/new/",
+}
 
 
 @pytest.mark.parametrize("role", sorted(SEES))

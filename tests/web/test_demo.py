@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from portcullis.web.accounts.models import Account
-
 from portcullis.web.declarations.models import Declaration, ImportBatch
 from portcullis.web.inspections.models import Inspection
 

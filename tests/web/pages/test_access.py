@@ -105,7 +105,9 @@ def _page_patterns() -> list[URLPattern]:
 
 @pytest.mark.parametrize("pattern", _page_patterns(), ids=lambda p: p.name)
 def test_every_page_sends_anonymous_visitors_to_sign_in(client, pattern):
-    arguments = {name: "1" if name in ("pk", "number") else "X" for name in pattern.pattern.converters}
+    arguments = {
+        name: "1" if name in ("pk", "number") else "X" for name in pattern.pattern.converters
+    }
     url = reverse(pattern.name, kwargs=arguments)
     for send in (client.get, client.post):
         response = send(url)

@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 TYPO = 'hs_cod == "870323"'
 FIXED = 'hs_code == "870323"'
-SETTINGS = {"risk_category": "valuation", "channel": "yellow", "weight": "0.5", "selection_pct": "100"}
+SETTINGS = {
+    "risk_category": "valuation",
+    "channel": "yellow",
+    "weight": "0.5",
+    "selection_pct": "100",
+}
 
 
 def test_the_check_names_the_mistake_as_you_type(site, as_user):
@@ -46,7 +51,9 @@ def test_a_profile_from_typo_to_hits(site, as_user, people):
     assert ProfileVersion.objects.get(profile=profile).status == "pending_approval"
 
     # The analyst may not approve; the supervisor may, unless they wrote it.
-    assert analyst.post(reverse("profile_step", args=[profile.code, 1, "approve"])).status_code == 403
+    assert (
+        analyst.post(reverse("profile_step", args=[profile.code, 1, "approve"])).status_code == 403
+    )
     as_user("supervisor").post(reverse("profile_step", args=[profile.code, 1, "approve"]))
     version = ProfileVersion.objects.get(profile=profile)
     assert (version.status, version.approver) == ("active", people["supervisor"])
@@ -72,10 +79,17 @@ def test_versions_show_their_differences_and_can_be_suspended(site, as_user):
     analyst.post(reverse("profile_step", args=[site.profile, 1, "new"]))
     edit = reverse("profile_edit", args=[site.profile])
     assert analyst.get(edit).status_code == 200
-    changed = {"criteria": 'hs_code == "870324" and origin_country == "CN"', "rationale": "Wider.", **SETTINGS}
+    changed = {
+        "criteria": 'hs_code == "870324" and origin_country == "CN"',
+        "rationale": "Wider.",
+        **SETTINGS,
+    }
     assert analyst.post(edit, changed).status_code == 302
     page = analyst.get(reverse("profile", args=[site.profile])).content.decode()
-    assert "<del>hs_code == &quot;870323&quot;</del>" in page or '<del>"870323"</del>' in page.replace("&quot;", '"')
+    assert (
+        "<del>hs_code == &quot;870323&quot;</del>" in page
+        or '<del>"870323"</del>' in page.replace("&quot;", '"')
+    )
     assert "<ins>" in page
     analyst.post(reverse("profile_step", args=[site.profile, 1, "suspend"]))
     assert ProfileVersion.objects.get(profile__code=site.profile, number=1).status == "suspended"

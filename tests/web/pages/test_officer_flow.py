@@ -30,9 +30,13 @@ def test_the_worklist_filters_and_sorts(site, as_user):
 
 def test_assign_to_me(site, as_user, people):
     client = as_user("officer")
-    response = client.post(reverse("worklist_assign", args=[site.mine]), headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("worklist_assign", args=[site.mine]), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and response.content.decode().strip() == "officer"
-    assert Assignment.objects.get(declaration__declaration_id=site.mine).officer == people["officer"]
+    assert (
+        Assignment.objects.get(declaration__declaration_id=site.mine).officer == people["officer"]
+    )
     mine = client.get(reverse("worklist"), {"mine": "1"}).content.decode()
     assert site.mine in mine
     assert AuditEvent.objects.filter(action="inspection.assign").exists()
@@ -54,15 +58,23 @@ def test_recording_a_result_goes_back_to_the_worklist(site, as_user, people):
     refused = client.post(url, {"finding": "yes", "additional_duties": "100"})
     assert refused.status_code == 200
     assert "Choose the type of what was found." in refused.content.decode()
-    assert not Inspection.objects.exists() or not Inspection.objects.filter(
-        declaration__declaration_id=site.mine
-    ).exists()
-    negative = client.post(url, {"finding": "yes", "finding_type": "undervaluation", "additional_duties": "-5"})
+    assert (
+        not Inspection.objects.exists()
+        or not Inspection.objects.filter(declaration__declaration_id=site.mine).exists()
+    )
+    negative = client.post(
+        url, {"finding": "yes", "finding_type": "undervaluation", "additional_duties": "-5"}
+    )
     assert "greater than or equal to 0" in negative.content.decode()
 
     saved = client.post(
         url,
-        {"finding": "yes", "finding_type": "undervaluation", "additional_duties": "1250.50", "notes": "invoice <b>forged</b>"},
+        {
+            "finding": "yes",
+            "finding_type": "undervaluation",
+            "additional_duties": "1250.50",
+            "notes": "invoice <b>forged</b>",
+        },
     )
     assert saved.status_code == 302 and saved["Location"] == reverse("worklist")
     inspection = Inspection.objects.get(declaration__declaration_id=site.mine)

@@ -17,7 +17,9 @@ def test_an_override_needs_a_justification_and_is_audited(site, as_user, people)
     url = reverse("decision_override", args=[decision.pk])
     client.post(url, {"channel": "green", "justification": "ok"})
     assert not Override.objects.exists()
-    client.post(url, {"channel": "green", "justification": "Cleared at origin under a bilateral programme."})
+    client.post(
+        url, {"channel": "green", "justification": "Cleared at origin under a bilateral programme."}
+    )
     override = Override.objects.get()
     assert (override.channel, override.by) == ("green", people["supervisor"])
     event = AuditEvent.objects.get(action="decision.override")

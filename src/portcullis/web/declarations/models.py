@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.reference.models import Office
 from portcullis.web.traders.models import Trader
@@ -42,8 +43,8 @@ class ImportBatch(models.Model):
 
 class Declaration(models.Model):
     class Source(models.TextChoices):
-        FILE = "file", "File import"
-        API = "api", "API"
+        FILE = "file", _("File import")
+        API = "api", _("API")
 
     # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second
     # (pattern) index that no query uses and every insert pays for.

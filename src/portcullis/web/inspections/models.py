@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.schema import FindingType
 from portcullis.web.declarations.models import Declaration
@@ -9,8 +10,8 @@ from portcullis.web.declarations.models import Declaration
 
 class Inspection(models.Model):
     class Source(models.TextChoices):
-        IMPORTED = "imported", "Imported with the declaration"
-        OFFICER = "officer", "Recorded by an officer"
+        IMPORTED = "imported", _("Imported with the declaration")
+        OFFICER = "officer", _("Recorded by an officer")
 
     declaration = models.OneToOneField(
         Declaration, on_delete=models.CASCADE, related_name="inspection"

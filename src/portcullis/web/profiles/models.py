@@ -7,6 +7,7 @@ Published versions never change: a decision names the versions it was assessed a
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.channels import Channel
 
@@ -28,12 +29,12 @@ class Profile(models.Model):
 
 class ProfileVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending_approval", "Pending approval"
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        SUPERSEDED = "superseded", "Superseded"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending_approval", _("Pending approval")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        SUPERSEDED = "superseded", _("Superseded")
+        REJECTED = "rejected", _("Rejected")
 
     class RiskCategory(models.TextChoices):
         VALUATION = "valuation", "Valuation"

@@ -7,6 +7,7 @@ were), the random draws, and the versions of the model, the profile set and the 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.channels import Channel, Reason
 from portcullis.web.declarations.models import Declaration
@@ -15,9 +16,9 @@ from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
 
 class ModelVersion(models.Model):
     class Status(models.TextChoices):
-        CANDIDATE = "candidate", "Candidate"
-        ACTIVE = "active", "Active"
-        RETIRED = "retired", "Retired"
+        CANDIDATE = "candidate", _("Candidate")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
 
     version = models.CharField(max_length=20, unique=True)  # m-<hash>, from the artifact
     folder = models.CharField(max_length=200)  # under PORTCULLIS_MODELS_DIR

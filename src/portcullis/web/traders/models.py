@@ -4,22 +4,23 @@ Each role has its own register in a clearance system (importers by tax number, d
 by licence, foreign sellers as declared), so the same code under two roles is two traders."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.schema import TraderRole
 
 
 class Trader(models.Model):
     class Role(models.TextChoices):
-        IMPORTER = TraderRole.IMPORTER.value, "Importer"
-        DECLARANT = TraderRole.DECLARANT.value, "Declarant"
-        SELLER = TraderRole.SELLER.value, "Seller"
-        COURIER = TraderRole.COURIER.value, "Courier"
+        IMPORTER = TraderRole.IMPORTER.value, _("Importer")
+        DECLARANT = TraderRole.DECLARANT.value, _("Declarant")
+        SELLER = TraderRole.SELLER.value, _("Seller")
+        COURIER = TraderRole.COURIER.value, _("Courier")
 
     class AeoStatus(models.TextChoices):
-        NONE = "none", "Not authorised"
-        AEO_C = "aeo_c", "AEO customs simplifications"
-        AEO_S = "aeo_s", "AEO security and safety"
-        AEO_F = "aeo_f", "AEO full"
+        NONE = "none", _("Not authorised")
+        AEO_C = "aeo_c", _("AEO customs simplifications")
+        AEO_S = "aeo_s", _("AEO security and safety")
+        AEO_F = "aeo_f", _("AEO full")
 
     role = models.CharField(max_length=10, choices=Role.choices)
     code = models.CharField(max_length=35)

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from portcullis.engine.channels import Channel, Reason
 from portcullis.web.reference.names import country_name
@@ -39,11 +39,26 @@ def channel(value: str) -> dict[str, Any]:
     return {"css": _CHANNEL_NAMES[known], "name": names[known]}
 
 
+# The engine's reason labels, marked here for translation (the engine knows no Django).
+REASON_TEXT = {
+    Reason.MANDATORY_PROFILE: gettext_lazy("mandatory targeting profile"),
+    Reason.RISK: gettext_lazy("risk score above the office threshold"),
+    Reason.RANDOM: gettext_lazy("random compliance sample"),
+    Reason.EXPLORATION: gettext_lazy("exploration of an uncertain case"),
+    Reason.AEO_FACILITATION: gettext_lazy(
+        "AEO facilitation: audit after release instead of a stop"
+    ),
+    Reason.AUDIT_BAND: gettext_lazy("risk score in the post-clearance audit band"),
+    Reason.LOW_RISK: gettext_lazy("low risk"),
+    Reason.SIGNAL_FAILURE: gettext_lazy("a risk signal failed: held for a documentary check"),
+}
+
+
 @register.filter
 def reason_text(value: str) -> str:
     try:
-        return _(Reason(value).label)
-    except ValueError:
+        return str(REASON_TEXT[Reason(value)])
+    except (ValueError, KeyError):
         return value
 
 
