@@ -40,7 +40,8 @@ def test_the_officer_records_a_result_from_the_worklist(site, visit):
     page.get_by_text(f"The result for {site.mine} is recorded.").wait_for()
     assert page.get_by_role("link", name=site.mine).count() == 0
     inspection = Inspection.objects.get(declaration__declaration_id=site.mine)
-    assert inspection.finding and inspection.finding_type == "undervaluation"
+    assert inspection.finding
+    assert inspection.finding_type == "undervaluation"
 
 
 def test_the_pages_fit_a_phone(site, visit):

@@ -17,17 +17,20 @@ def test_passwords_are_hashed_with_argon2():
     assert configured.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     hasher = Argon2PasswordHasher()  # argon2-cffi is installed and works
     hashed = hasher.encode("s3cret-enough", hasher.salt())
-    assert hashed.startswith("argon2$") and hasher.verify("s3cret-enough", hashed)
+    assert hashed.startswith("argon2$")
+    assert hasher.verify("s3cret-enough", hashed)
 
 
 def test_signing_in_through_the_page(people):
     client = Client()
     page = client.get(reverse("login"))
-    assert page.status_code == 200 and 'autocomplete="current-password"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'autocomplete="current-password"' in page.content.decode()
     wrong = client.post(reverse("login"), {"username": "officer", "password": "nope"})
     assert "The username or password is wrong" in wrong.content.decode()
     right = client.post(reverse("login"), {"username": "officer", "password": PASSWORD})
-    assert right.status_code == 302 and right["Location"] == reverse("dashboard")
+    assert right.status_code == 302
+    assert right["Location"] == reverse("dashboard")
     assert client.get(reverse("worklist")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("worklist")).status_code == 302
@@ -48,7 +51,8 @@ def test_repeated_wrong_passwords_lock_the_username_out(people, settings):
 def test_pages_carry_a_content_security_policy_without_inline_scripts(site, as_user):
     response = as_user("admin").get(reverse("dashboard"))
     policy = response["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     html = response.content.decode()
     assert "<script>" not in html  # only <script src=...> and JSON data blocks
@@ -67,5 +71,6 @@ def test_imported_text_is_shown_as_text(site, as_user):
 
 
 def test_session_cookies_are_http_only_and_end_with_the_browser():
-    assert configured.SESSION_COOKIE_HTTPONLY and configured.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert configured.SESSION_COOKIE_HTTPONLY
+    assert configured.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert configured.CSRF_COOKIE_SAMESITE == "Lax"

@@ -28,7 +28,8 @@ def test_a_french_speaker_gets_the_pages_in_french(site, as_user):
     client = as_user("officer")
     client.post(reverse("set_language"), {"language": "fr", "next": "/worklist/"})
     worklist = client.get(reverse("worklist")).content.decode()
-    assert "Liste de travail" in worklist and "Me l'attribuer" in worklist
+    assert "Liste de travail" in worklist
+    assert "Me l'attribuer" in worklist
     declaration = client.get(reverse("declaration", args=[site.mine])).content.decode()
     assert "profil de ciblage obligatoire" in declaration.lower()  # the reason
     assert "Chine (CN)" in declaration  # country names too
