@@ -20,7 +20,7 @@ from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Country, HsCode, Office
 from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.queries import latest_decisions
+from portcullis.web.scoring.queries import current_decisions
 from portcullis.web.scoring.services.state import engine_changed
 from portcullis.web.traders.models import Trader
 
@@ -99,9 +99,9 @@ def leave_latest_selections_open(days: int = WORKLIST_DAYS) -> int:
     if latest is None:
         return 0
     selected = (
-        latest_decisions()
-        .filter(declaration__lodged_at__gt=latest - timedelta(days=days))
-        .exclude(effective=Channel.GREEN.value)
+        current_decisions()
+        .filter(lodged_at__gt=latest - timedelta(days=days))
+        .exclude(channel=Channel.GREEN.value)
         .values("declaration_id")
     )
     held = Inspection.objects.filter(source=Inspection.Source.IMPORTED, declaration_id__in=selected)
@@ -123,10 +123,10 @@ def leave_latest_selections_open(days: int = WORKLIST_DAYS) -> int:
 def post_officer(username: str, offices: int = 2) -> list[str]:
     """Post the demo officer to the offices with the most work waiting."""
     busiest = list(
-        latest_decisions()
-        .exclude(effective=Channel.GREEN.value)
+        current_decisions()
+        .exclude(channel=Channel.GREEN.value)
         .filter(declaration__inspection__isnull=True)
-        .values_list("declaration__office__code", flat=True)
+        .values_list("office__code", flat=True)
         .annotate(n=Count("pk"))
         .order_by("-n")[:offices]
     )

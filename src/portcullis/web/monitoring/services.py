@@ -12,15 +12,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Substr, TruncWeek
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from portcullis.engine.channels import Channel, Reason
 from portcullis.engine.reference import nomenclature
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.reference.names import section_name
-from portcullis.web.scoring.queries import latest_decisions
+from portcullis.web.scoring.models import CurrentDecision
+from portcullis.web.scoring.queries import current_decisions
 
 WINDOW_DAYS = 30
 TREND_WEEKS = 12
@@ -89,21 +90,9 @@ def dashboard(offices: list[str] | None) -> Dashboard:
         window=Count("pk"),
     )
     figures.today, figures.week, figures.window = counts["today"], counts["week"], counts["window"]
-    decisions = latest_decisions().filter(
-        _in_offices(offices, "declaration__"),
-        declaration__lodged_at__gte=start,
-        declaration__lodged_at__lt=end,
-    )
-    _selection(figures, decisions)
-    trend_start = _start(as_of - timedelta(weeks=TREND_WEEKS))
-    _trend(
-        figures,
-        latest_decisions().filter(
-            _in_offices(offices, "declaration__"),
-            declaration__lodged_at__gte=trend_start,
-            declaration__lodged_at__lt=end,
-        ),
-    )
+    current = current_decisions(offices)
+    _selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
+    _trend(figures, current, as_of)
     _heat(
         figures,
         Item.objects.filter(
@@ -116,26 +105,27 @@ def dashboard(offices: list[str] | None) -> Dashboard:
     return figures
 
 
-def _selection(figures: Dashboard, decisions: Any) -> None:
-    rows = decisions.values("effective", "reason").annotate(
+_INSPECTED = Q(declaration__inspection__isnull=False)
+_FOUND = Q(declaration__inspection__finding=True)
+
+
+def _selection(figures: Dashboard, current: QuerySet[CurrentDecision]) -> None:
+    rows = current.values("channel", "reason").annotate(
         n=Count("pk"),
-        inspected=Count("declaration__inspection"),
-        findings=Count("pk", filter=Q(declaration__inspection__finding=True)),
-        revenue=Sum(
-            "declaration__inspection__additional_duties",
-            filter=Q(declaration__inspection__finding=True),
-        ),
+        inspected=Count("pk", filter=_INSPECTED),
+        findings=Count("pk", filter=_FOUND),
+        revenue=Sum("declaration__inspection__additional_duties", filter=_FOUND),
     )
     channels: dict[str, int] = defaultdict(int)
     by_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_reason: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
-        channels[row["effective"]] += row["n"]
+        channels[row["channel"]] += row["n"]
         figures.decided += row["n"]
-        figures.selected += row["n"] if row["effective"] in SELECTED else 0
+        figures.selected += row["n"] if row["channel"] in SELECTED else 0
         figures.findings += row["findings"]
         figures.revenue += row["revenue"] or Decimal(0)
-        for table, key in ((by_channel, row["effective"]), (by_reason, row["reason"])):
+        for table, key in ((by_channel, row["channel"]), (by_reason, row["reason"])):
             table[key][0] += row["inspected"]
             table[key][1] += row["findings"]
     figures.channels = {c.value: channels.get(c.value, 0) for c in Channel}
@@ -145,30 +135,30 @@ def _selection(figures: Dashboard, decisions: Any) -> None:
     figures.by_reason = [Rate(r.value, *by_reason[r.value]) for r in Reason if r.value in by_reason]
 
 
-def _trend(figures: Dashboard, decisions: Any) -> None:
-    rows = (
-        decisions.annotate(week=TruncWeek("declaration__lodged_at"))
-        .values("week")
-        .annotate(
-            n=Count("pk"),
-            selected=Count("pk", filter=Q(effective__in=SELECTED)),
-            inspected=Count("declaration__inspection"),
-            findings=Count("pk", filter=Q(declaration__inspection__finding=True)),
-        )
-        .order_by("week")
-    )
-    labels, declared, selected, finding_rate = [], [], [], []
-    for row in rows:
-        labels.append(row["week"].date().isoformat() if row["week"] else "")
-        declared.append(row["n"])
-        selected.append(row["selected"])
-        rate = row["findings"] / row["inspected"] * 100 if row["inspected"] else None
-        finding_rate.append(round(rate, 1) if rate is not None else None)
+def _trend(figures: Dashboard, current: QuerySet[CurrentDecision], as_of: date) -> None:
+    """Weekly counts, Monday to Sunday, as plain range conditions in one query (a date
+    function per row would cost more than the counting)."""
+    this_monday = as_of - timedelta(days=as_of.weekday())
+    mondays = [this_monday - timedelta(weeks=k) for k in range(TREND_WEEKS - 1, -1, -1)]
+    aggregates = {}
+    for k, monday in enumerate(mondays):
+        week = Q(lodged_at__gte=_start(monday), lodged_at__lt=_start(monday + timedelta(days=7)))
+        aggregates[f"n{k}"] = Count("pk", filter=week)
+        aggregates[f"s{k}"] = Count("pk", filter=week & Q(channel__in=SELECTED))
+        aggregates[f"i{k}"] = Count("pk", filter=week & _INSPECTED)
+        aggregates[f"f{k}"] = Count("pk", filter=week & _FOUND)
+    counts = current.filter(
+        lodged_at__gte=_start(mondays[0]), lodged_at__lt=_start(as_of + timedelta(days=1))
+    ).aggregate(**aggregates)
+    rates = [
+        round(counts[f"f{k}"] / counts[f"i{k}"] * 100, 1) if counts[f"i{k}"] else None
+        for k in range(TREND_WEEKS)
+    ]
     figures.trend = {
-        "labels": labels,
-        "declared": declared,
-        "selected": selected,
-        "finding_rate": finding_rate,
+        "labels": [monday.isoformat() for monday in mondays],
+        "declared": [counts[f"n{k}"] for k in range(TREND_WEEKS)],
+        "selected": [counts[f"s{k}"] for k in range(TREND_WEEKS)],
+        "finding_rate": rates,
     }
 
 

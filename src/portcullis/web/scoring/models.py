@@ -126,6 +126,36 @@ class Override(models.Model):
         return f"{self.decision_id}: {self.decision.channel} -> {self.channel}"
 
 
+class CurrentDecision(models.Model):
+    """Where each declaration stands now: its latest decision, with the channel that applies
+    (an override's, else the decision's). One narrow row per declaration, written with every
+    decision and override, so that the worklist and the dashboard read it instead of
+    searching the decisions (wide rows) for the latest of each declaration."""
+
+    declaration = models.OneToOneField(
+        Declaration, primary_key=True, on_delete=models.CASCADE, related_name="current"
+    )
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10)  # effective
+    reason = models.CharField(max_length=20)
+    risk_score = models.FloatField(null=True, blank=True)
+    assessed_at = models.DateTimeField()
+    # Copied from the declaration (they never change for a decision): the pages filter by them.
+    office = models.ForeignKey(
+        "reference.Office", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    lodged_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["lodged_at"], name="current_lodged"),
+            models.Index(fields=["channel", "office", "assessed_at"], name="current_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id}: {self.channel}"
+
+
 def effective_channel(decision: Decision) -> str:
     """The channel that applies: an override's, else the decision's own."""
     override = getattr(decision, "override", None) if decision.pk else None

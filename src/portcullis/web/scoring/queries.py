@@ -1,20 +1,14 @@
-"""Queries over decisions that several pages share."""
+"""Queries over where declarations stand that several pages share."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
-from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.models import CurrentDecision
 
 
-def latest_decisions() -> QuerySet[Decision]:
-    """Each declaration's latest decision (an amendment's reassessment replaces the first),
-    with ``effective`` the channel that applies once any override is taken into account."""
-    later = Decision.objects.filter(declaration=OuterRef("declaration")).filter(
-        Q(assessed_at__gt=OuterRef("assessed_at"))
-        | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk"))
-    )
-    return Decision.objects.filter(~Exists(later)).annotate(
-        effective=Coalesce("override__channel", "channel")
-    )
+def current_decisions(offices: list[str] | None = None) -> QuerySet[CurrentDecision]:
+    """Each declaration's latest decision, with the channel that applies, in ``offices``
+    (None: every office)."""
+    rows = CurrentDecision.objects.all()
+    return rows if offices is None else rows.filter(office__code__in=offices)

@@ -21,7 +21,8 @@ from django.utils import timezone
 from portcullis.engine.assessment import Assessment
 from portcullis.engine.items import declaration_starts
 from portcullis.web.bulk import bulk_insert, reserve_ids
-from portcullis.web.scoring.models import Decision, ProfileHit
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
 from portcullis.web.scoring.services.engine import LiveEngine
 
 CHUNK_ITEMS = 20_000
@@ -149,6 +150,7 @@ def store_decisions(
     # Written with COPY (bulk_insert): Django's bulk_create spent most of a batch's time
     # preparing these JSON columns.
     bulk_insert(Decision, [_row(d, _DECISION_COLUMNS) for d in decisions])
+    _make_current(decisions)
     by_declaration = {d.declaration_id: d for d in decisions}
     hits = [
         ProfileHit(
@@ -169,6 +171,34 @@ def store_decisions(
     for hit in hits:
         hit.decision.hits.append(hit)  # type: ignore[attr-defined]
     return decisions
+
+
+def _make_current(decisions: list[Decision]) -> None:
+    """Each declaration's row in CurrentDecision now names its new decision."""
+    pks = [d.declaration_id for d in decisions]
+    CurrentDecision.objects.filter(declaration_id__in=pks).delete()
+    declared = {
+        pk: (office, lodged)
+        for pk, office, lodged in Declaration.objects.filter(pk__in=pks).values_list(
+            "pk", "office_id", "lodged_at"
+        )
+    }
+    bulk_insert(
+        CurrentDecision,
+        [
+            {
+                "declaration_id": d.declaration_id,
+                "decision_id": d.pk,
+                "channel": d.channel,
+                "reason": d.reason,
+                "risk_score": d.risk_score,
+                "assessed_at": d.assessed_at,
+                "office_id": declared[d.declaration_id][0],
+                "lodged_at": declared[d.declaration_id][1],
+            }
+            for d in decisions
+        ],
+    )
 
 
 _DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from portcullis.engine.channels import Channel
 from portcullis.web.audit.services import record
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.scoring.models import Decision, Override
+from portcullis.web.scoring.models import CurrentDecision, Decision, Override
 from portcullis.web.scoring.services.submitting import latest_decisions
 
 MIN_JUSTIFICATION = 15  # characters: a reason a court could read, not "ok"
@@ -48,6 +48,7 @@ def override(
                 )
         except IntegrityError:
             raise OverrideError("this decision has already been overridden") from None
+        CurrentDecision.objects.filter(decision=decision).update(channel=channel.value)
         record(
             user,
             "decision.override",
