@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -136,29 +136,42 @@ def _selection(figures: Dashboard, current: QuerySet[CurrentDecision]) -> None:
 
 
 def _trend(figures: Dashboard, current: QuerySet[CurrentDecision], as_of: date) -> None:
-    """Weekly counts, Monday to Sunday, as plain range conditions in one query (a date
-    function per row would cost more than the counting)."""
+    """Weekly counts, Monday to Sunday. The week of each row is a CASE over plain range
+    conditions: a date function per row (a Python function on SQLite) costs more than the
+    counting."""
     this_monday = as_of - timedelta(days=as_of.weekday())
     mondays = [this_monday - timedelta(weeks=k) for k in range(TREND_WEEKS - 1, -1, -1)]
-    aggregates = {}
-    for k, monday in enumerate(mondays):
-        week = Q(lodged_at__gte=_start(monday), lodged_at__lt=_start(monday + timedelta(days=7)))
-        aggregates[f"n{k}"] = Count("pk", filter=week)
-        aggregates[f"s{k}"] = Count("pk", filter=week & Q(channel__in=SELECTED))
-        aggregates[f"i{k}"] = Count("pk", filter=week & _INSPECTED)
-        aggregates[f"f{k}"] = Count("pk", filter=week & _FOUND)
-    counts = current.filter(
-        lodged_at__gte=_start(mondays[0]), lodged_at__lt=_start(as_of + timedelta(days=1))
-    ).aggregate(**aggregates)
-    rates = [
-        round(counts[f"f{k}"] / counts[f"i{k}"] * 100, 1) if counts[f"i{k}"] else None
-        for k in range(TREND_WEEKS)
-    ]
+    week = Case(
+        *(
+            When(lodged_at__lt=_start(monday + timedelta(days=7)), then=Value(k))
+            for k, monday in enumerate(mondays)
+        ),
+        output_field=IntegerField(),
+    )
+    rows = (
+        current.filter(
+            lodged_at__gte=_start(mondays[0]), lodged_at__lt=_start(as_of + timedelta(days=1))
+        )
+        .annotate(week=week)
+        .values("week")
+        .annotate(
+            n=Count("pk"),
+            selected=Count("pk", filter=Q(channel__in=SELECTED)),
+            inspected=Count("pk", filter=_INSPECTED),
+            findings=Count("pk", filter=_FOUND),
+        )
+    )
+    weeks = {row["week"]: row for row in rows}
+    empty = {"n": 0, "selected": 0, "inspected": 0, "findings": 0}
+    counted = [weeks.get(k, empty) for k in range(TREND_WEEKS)]
     figures.trend = {
         "labels": [monday.isoformat() for monday in mondays],
-        "declared": [counts[f"n{k}"] for k in range(TREND_WEEKS)],
-        "selected": [counts[f"s{k}"] for k in range(TREND_WEEKS)],
-        "finding_rate": rates,
+        "declared": [w["n"] for w in counted],
+        "selected": [w["selected"] for w in counted],
+        "finding_rate": [
+            round(w["findings"] / w["inspected"] * 100, 1) if w["inspected"] else None
+            for w in counted
+        ],
     }
 
 
