@@ -50,6 +50,7 @@ benchmark: install
 	$(BIN)/python benchmarks/assess_batch.py
 	$(BIN)/python benchmarks/assess_single.py
 	$(BIN)/python benchmarks/load_api.py
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
