@@ -50,10 +50,11 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     import polars as pl
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
     from portcullis.engine.synthetic import SyntheticSettings, generate
     from portcullis.web.accounts.models import Account
-    from portcullis.web.accounts.roles import Role, ensure_role_groups
+    from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
     from portcullis.web.commandline import progress_bar
     from portcullis.web.declarations.services.importing import import_file
     from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
@@ -71,13 +72,8 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     groups = ensure_role_groups()
     model = get_user_model()
     for name, role in [("admin", None), *((r.name.lower(), r) for r in Role)]:
-        user = model.objects.create_user(name)  # signed in with force_login: no password
-        if role is None:
-            user.is_superuser = user.is_staff = True
-            user.save()
-        else:
-            user.groups.set([groups[role]])
-        users[name] = user
+        users[name] = model.objects.create_user(name)  # force_login later: no password
+        give_role(users[name], role, groups)
 
     flow = generate(
         SyntheticSettings(
@@ -115,6 +111,11 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
         assess_and_store(stored_items(), build_engine(), Decision.Source.FILE, bar)
     offices = list(Office.objects.order_by("code").values_list("pk", flat=True)[:2])
     Account.objects.create(user=users["officer"]).offices.set(offices)
+    if connection.vendor == "postgresql":
+        # Planner statistics, as autovacuum keeps them on a server in use (right after a
+        # bulk load they still describe empty tables, and plans are wrong).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {"rows": pl.scan_parquet(path).select(pl.len()).collect().item()}
 
 

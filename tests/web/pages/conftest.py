@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from portcullis.web.accounts.models import Account
-from portcullis.web.accounts.roles import Role, ensure_role_groups
+from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
 from portcullis.web.profiles import services as profiles
 from portcullis.web.reference.models import Office
 from portcullis.web.scoring.models import Decision
@@ -48,13 +48,8 @@ def people(db, django_user_model):
     groups = ensure_role_groups()
     made = {}
     for name, role in ROLES.items():
-        user = django_user_model.objects.create_user(name, password=PASSWORD)
-        if role is None:
-            user.is_superuser = user.is_staff = True
-            user.save()
-        else:
-            user.groups.set([groups[role]])
-        made[name] = user
+        made[name] = django_user_model.objects.create_user(name, password=PASSWORD)
+        give_role(made[name], role, groups)
     office, _ = Office.objects.get_or_create(code=OFFICER_OFFICE)
     Account.objects.create(user=made["officer"]).offices.set([office])
     return made

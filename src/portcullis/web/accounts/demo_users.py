@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from portcullis.web.accounts import tokens
-from portcullis.web.accounts.roles import Role, ensure_role_groups
+from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
 from portcullis.web.accounts.scopes import Scope
 
 
@@ -60,12 +60,8 @@ def ensure_demo_users(data_dir: Path) -> list[DemoUser]:
         password = passwords.get(username) or secrets.token_urlsafe(9)
         passwords[username] = password
         user, _ = user_model.objects.get_or_create(username=username)
-        # Only the administrator uses Django's administration site; everyone else the pages.
-        user.is_staff = user.is_superuser = role is None
         user.set_password(password)
-        user.save()
-        if role is not None:
-            user.groups.set([groups[role]])
+        give_role(user, role, groups)  # the administrator alone uses Django's admin site
         users.append(DemoUser(username, password, description))
     _save(path, passwords)
     return users

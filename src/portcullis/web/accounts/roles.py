@@ -92,3 +92,10 @@ def role_label(user: AbstractBaseUser | AnonymousUser) -> str:
         return str(ADMINISTRATOR_LABEL)
     names = {group.name for group in user.groups.all()} if user.is_authenticated else set()
     return ", ".join(role.label for role in Role if role.value in names)
+
+
+def give_role(user: AbstractBaseUser, role: Role | None, groups: dict[Role, Group]) -> None:
+    """Make ``user`` hold ``role`` alone (None: the administrator, every permission)."""
+    user.is_superuser = user.is_staff = role is None  # type: ignore[attr-defined]
+    user.save()
+    user.groups.set([] if role is None else [groups[role]])  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 from portcullis.web.declarations.models import Declaration
@@ -58,10 +58,6 @@ def office_filter(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q
     queried model to the declaration, e.g. "declaration__")."""
     codes = office_codes(user)
     return Q() if codes is None else Q(**{f"{prefix}office__code__in": codes})
-
-
-def visible_declarations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Declaration]:
-    return Declaration.objects.filter(office_filter(user))
 
 
 def may_see(user: AbstractBaseUser | AnonymousUser, declaration: Declaration) -> bool:
