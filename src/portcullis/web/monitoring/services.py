@@ -46,7 +46,6 @@ class Dashboard:
     as_of: date | None
     today: int = 0
     week: int = 0
-    window: int = 0
     decided: int = 0
     channels: dict[str, int] = field(default_factory=dict)
     selected: int = 0
@@ -87,9 +86,8 @@ def dashboard(offices: list[str] | None) -> Dashboard:
     counts = declarations.filter(lodged_at__gte=start, lodged_at__lt=end).aggregate(
         today=Count("pk", filter=Q(lodged_at__gte=_start(as_of))),
         week=Count("pk", filter=Q(lodged_at__gte=_start(as_of - timedelta(days=6)))),
-        window=Count("pk"),
     )
-    figures.today, figures.week, figures.window = counts["today"], counts["week"], counts["window"]
+    figures.today, figures.week = counts["today"], counts["week"]
     current = current_decisions(offices)
     _selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
     _trend(figures, current, as_of)
