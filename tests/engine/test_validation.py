@@ -62,6 +62,18 @@ def test_a_date_alone_is_read_in_the_configured_time_zone():
     assert result.declaration.lodged_at == datetime(2021, 2, 2, 15, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("lodged_at", "message"),
+    [
+        ("2021-02-03T10:00:00-22:10", "has a UTC offset beyond ±14:00"),
+        ("0001-01-01T00:00:00+01:00", "is out of range"),
+    ],
+)
+def test_moments_a_database_cannot_hold_are_refused(lodged_at, message):
+    found = problems(declaration(lodged_at=lodged_at))
+    assert found["lodged_at"].message == message
+
+
 def test_it_validates_hs_codes_against_the_edition_in_force_on_the_day():
     # 040310 (yogurt) was split in HS 2022; 040320 only exists from HS 2022.
     assert (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -159,7 +159,14 @@ def _datetime(value: Any, info: ValidationInfo) -> datetime:
     if moment.tzinfo is None:
         zone: tzinfo = (info.context or {}).get("tz") or UTC
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+    offset = moment.utcoffset()
+    # Real offsets lie within ±14 hours; databases refuse larger ones (Python allows ±24).
+    if offset is not None and abs(offset) > timedelta(hours=14):
+        raise _fail("datetime", "has a UTC offset beyond ±14:00")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # the first or last day of year 1 or 9999, moved past the edge
+        raise _fail("datetime", "is out of range") from None
 
 
 def _or_none(validate: Validate) -> Validate:

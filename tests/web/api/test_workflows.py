@@ -203,3 +203,25 @@ def test_not_ready_without_a_model(anonymous):
     reply = anonymous.get("/ready")
     assert reply.status_code == 503
     assert reply.json()["model"] is False
+
+
+def test_text_and_moments_a_database_cannot_store_are_refused_with_422(trained, api_as):
+    # Found by schemathesis on PostgreSQL: a NUL in a profile name and a -22:10 offset
+    # reached the database and failed there (500).
+    api = api_as("analyst", Scope.PROFILES, Scope.READ)
+    nul = api.post("/profiles", {"name": "Cars\u0000", "criteria": 'hs_code == "870323"'})
+    assert nul.status_code == 422
+    assert "control characters" in nul.content.decode()
+    offset = api.post(
+        "/watchlist",
+        {
+            "kind": "origin",
+            "value": "CN",
+            "reason": "test",
+            "valid_from": "2021-01-01T00:00:00-22:10",
+        },
+    )
+    assert offset.status_code == 422
+    assert offset.json()["errors"] == [
+        {"field": "valid_from", "message": "has a UTC offset beyond ±14:00"}
+    ]

@@ -12,6 +12,7 @@ from portcullis.engine.schema import FindingType
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.api import problems
 from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.fields import Text
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.models import Inspection
@@ -32,7 +33,7 @@ class InspectionIn(Schema):
     additional_duties: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     seizure: bool = False
     inspected_at: datetime | None = Field(None, description="default: when it is recorded")
-    notes: str | None = Field(None, max_length=5000)
+    notes: Text | None = Field(None, max_length=5000)
 
 
 class InspectionOut(Schema):

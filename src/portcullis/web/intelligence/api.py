@@ -17,6 +17,7 @@ from portcullis.engine.watchlist import WatchKind, WatchlistError
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.api import problems
 from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.fields import Moment, Text
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.intelligence import services
 from portcullis.web.intelligence.models import WatchlistEntry
@@ -28,17 +29,17 @@ Kind = Literal[tuple(k.value for k in WatchKind)]  # type: ignore[valid-type]
 
 class EntryIn(Schema):
     kind: Kind
-    value: str = Field(
+    value: Text = Field(
         min_length=1, max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500)
     weight: float = Field(0.5, ge=0, le=1)
-    valid_from: datetime | None = None
-    expires_at: datetime | None = None
+    valid_from: Moment = None
+    expires_at: Moment = None
 
 
 class RevokeIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: Text = Field("", max_length=500)
 
 
 class EntryOut(Schema):

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.api import problems
 from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.fields import Moment, Text
 from portcullis.web.api.problems import Problem, ProblemOut
 from portcullis.web.profiles import services
 from portcullis.web.profiles.models import Profile, ProfileVersion
@@ -27,28 +28,28 @@ TargetChannel = Literal["yellow", "red", "blue"]
 
 
 class SettingsIn(Schema):
-    criteria: str | None = Field(None, max_length=10_000, description="see docs/profiles.md")
-    rationale: str | None = Field(None, max_length=5_000)
+    criteria: Text | None = Field(None, max_length=10_000, description="see docs/profiles.md")
+    rationale: Text | None = Field(None, max_length=5_000)
     risk_category: Category | None = None
     channel: TargetChannel | None = None
     weight: float | None = Field(None, ge=0, le=1)
     selection_pct: float | None = Field(None, ge=0, le=100)
     mandatory: bool | None = None
-    offices: list[str] | None = Field(None, max_length=500)
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    offices: list[Text] | None = Field(None, max_length=500)
+    valid_from: Moment = None
+    valid_to: Moment = None
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.dict(exclude_unset=True).items() if v is not None}
 
 
 class ProfileIn(SettingsIn):
-    name: str = Field(min_length=1, max_length=200)
-    criteria: str = Field(min_length=1, max_length=10_000)  # type: ignore[assignment]
+    name: Text = Field(min_length=1, max_length=200)
+    criteria: Text = Field(min_length=1, max_length=10_000)  # type: ignore[assignment]
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: Text = Field("", max_length=500)
 
 
 class VersionOut(Schema):
