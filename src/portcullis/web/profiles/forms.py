@@ -36,7 +36,7 @@ class ProfileVersionForm(forms.ModelForm):  # type: ignore[type-arg]
             "valid_to": _("Valid to"),
         }
         # The labels say it; the models' help texts are for the admin site, in English.
-        help_texts = {name: "" for name in ("rationale", "weight", "selection_pct", "mandatory")}
+        help_texts = dict.fromkeys(("rationale", "weight", "selection_pct", "mandatory"), "")
         widgets = {
             "criteria": forms.Textarea(attrs={"class": "code", "rows": 4, "spellcheck": "false"}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
