@@ -27,6 +27,7 @@ urlpatterns = [
     path("logout/", accounts.SignOut.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", monitoring.dashboard, name="dashboard"),
+    path("dashboard/compliance.csv", monitoring.compliance_csv, name="dashboard_compliance"),
     path("worklist/", inspections.worklist_page, name="worklist"),
     path(DECLARATION, declarations.detail, name="declaration"),
     path(DECLARATION + "assign/", inspections.assign, name="worklist_assign"),

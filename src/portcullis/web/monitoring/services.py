@@ -5,7 +5,6 @@ use, today; on the demo's 2021 data, 31 March 2021), so the page is never an emp
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,8 +16,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from portcullis.engine.channels import Channel, Reason
-from portcullis.engine.reference import nomenclature
 from portcullis.web.declarations.models import Declaration, Item
+from portcullis.web.monitoring.compliance import RISK_REASONS, Compliance, compliance
+from portcullis.web.monitoring.sections import HEAT_EDITION, section_of
 from portcullis.web.reference.names import section_name
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.queries import current_decisions
@@ -26,7 +26,6 @@ from portcullis.web.scoring.queries import current_decisions
 WINDOW_DAYS = 30
 TREND_WEEKS = 12
 HEAT_ORIGINS = 10
-HEAT_EDITION = "HS2017"  # sections by chapter are the same in every edition we bundle
 SELECTED = (Channel.RED.value, Channel.YELLOW.value)
 
 
@@ -56,6 +55,7 @@ class Dashboard:
     trend: dict[str, Any] = field(default_factory=dict)
     heat_origins: list[str] = field(default_factory=list)
     heat_rows: list[dict[str, Any]] = field(default_factory=list)
+    compliance: Compliance | None = None
 
     @property
     def inspection_rate(self) -> float | None:
@@ -90,6 +90,8 @@ def dashboard(offices: list[str] | None) -> Dashboard:
     figures.today, figures.week = counts["today"], counts["week"]
     current = current_decisions(offices)
     _selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
+    caught = sum(rate.findings for rate in figures.by_reason if rate.key in RISK_REASONS)
+    figures.compliance = compliance(offices, start, end, caught)
     _trend(figures, current, as_of)
     _heat(
         figures,
@@ -185,7 +187,7 @@ def _heat(figures: Dashboard, items: Any) -> None:
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     per_origin: dict[str, int] = defaultdict(int)
     for row in rows:
-        section = _section_of(row["chapter"])
+        section = section_of(row["chapter"])
         cells[(section, row["origin_country"])][0] += row["n"]
         cells[(section, row["origin_country"])][1] += row["findings"]
         per_origin[row["origin_country"]] += row["n"]
@@ -208,16 +210,6 @@ def _cell(inspected: int, findings: int) -> dict[str, Any]:
     # Seven shades; fewer than 5 inspections are too few to colour at all.
     level = 0 if rate is None or inspected < 5 else 1 + min(5, int(rate * 10))
     return {"inspected": inspected, "findings": findings, "rate": rate, "level": level}
-
-
-@functools.cache
-def _chapter_sections() -> dict[str, str]:
-    entries = nomenclature().edition(HEAT_EDITION).entries
-    return {code: entry.section for code, entry in entries.items() if entry.level == 2}
-
-
-def _section_of(chapter: str) -> str:
-    return _chapter_sections().get(chapter, "?")
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}

@@ -1,3 +1,4 @@
+import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = figures(office_codes(request.user))
     context = {"figures": data, "trend_chart": _trend_chart(data), "mix_chart": _mix_chart(data)}
     return render(request, "monitoring/dashboard.html", context)
+
+
+@requires("scoring.view_decision")
+def compliance_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's compliance estimates, every group, as CSV."""
+    data = figures(office_codes(request.user))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    day = data.as_of.isoformat() if data.as_of else "empty"
+    response["Content-Disposition"] = f'attachment; filename="compliance-{day}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["dimension", "group", "declarations", "sampled", "findings", "rate", "rate_low",
+         "rate_high", "revenue_gap", "revenue_gap_low", "revenue_gap_high"]
+    )  # fmt: skip
+    if data.compliance is not None:
+        rows = [("all", data.compliance.whole)] + [
+            (dimension, estimate)
+            for dimension, estimates in data.compliance.groups.items()
+            for estimate in estimates
+        ]
+        for dimension, estimate in rows:
+            revenue = estimate.revenue_interval
+            writer.writerow(
+                [
+                    dimension, _safe(estimate.group), estimate.flow, estimate.sampled,
+                    estimate.findings, _number(estimate.rate), _number(estimate.interval.low),
+                    _number(estimate.interval.high), _number(estimate.revenue_gap),
+                    _number(revenue.low if revenue else None),
+                    _number(revenue.high if revenue else None),
+                ]
+            )  # fmt: skip
+    return response
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6g}"
+
+
+def _safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _trend_chart(data: Dashboard) -> dict[str, Any]:

@@ -145,6 +145,9 @@ class CurrentDecision(models.Model):
         "reference.Office", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     lodged_at = models.DateTimeField()
+    # Drawn for the random compliance sample (its draw fell below the policy's random rate),
+    # whatever step decided its channel: the sample the compliance figures are estimated from.
+    sampled = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

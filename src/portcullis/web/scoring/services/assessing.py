@@ -150,7 +150,7 @@ def store_decisions(
     # Written with COPY (bulk_insert): Django's bulk_create spent most of a batch's time
     # preparing these JSON columns.
     bulk_insert(Decision, [_row(d, _DECISION_COLUMNS) for d in decisions])
-    _make_current(decisions)
+    _make_current(decisions, float(live.policy_version.data.get("random_rate", 0.0)))
     by_declaration = {d.declaration_id: d for d in decisions}
     hits = [
         ProfileHit(
@@ -173,7 +173,7 @@ def store_decisions(
     return decisions
 
 
-def _make_current(decisions: list[Decision]) -> None:
+def _make_current(decisions: list[Decision], random_rate: float) -> None:
     """Each declaration's row in CurrentDecision now names its new decision."""
     pks = [d.declaration_id for d in decisions]
     CurrentDecision.objects.filter(declaration_id__in=pks).delete()
@@ -195,10 +195,15 @@ def _make_current(decisions: list[Decision]) -> None:
                 "assessed_at": d.assessed_at,
                 "office_id": declared[d.declaration_id][0],
                 "lodged_at": declared[d.declaration_id][1],
+                "sampled": _drawn(d.draws.get("random"), random_rate),
             }
             for d in decisions
         ],
     )
+
+
+def _drawn(draw: float | None, random_rate: float) -> bool:
+    return draw is not None and not math.isnan(draw) and draw < random_rate
 
 
 _DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]

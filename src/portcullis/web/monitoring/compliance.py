@@ -1,0 +1,98 @@
+"""Compliance of the whole flow, estimated from the random compliance sample of a period
+(portcullis.engine.measurement says why only that sample will do).
+
+A declaration is grouped by its first item (HS section and origin) and by its office. Its
+outcome counts once recorded; sampled declarations still waiting for one are reported as
+pending, not guessed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from portcullis.engine.channels import Reason
+from portcullis.engine.measurement import Estimate, Interval, estimate, share_caught
+from portcullis.web.declarations.models import Item
+from portcullis.web.monitoring.sections import section_of
+
+# The selections made on risk grounds: what "the risk selection catches" counts.
+RISK_REASONS = (
+    Reason.RISK.value,
+    Reason.MANDATORY_PROFILE.value,
+    Reason.AUDIT_BAND.value,
+    Reason.AEO_FACILITATION.value,
+)
+DIMENSIONS = ("section", "origin", "office")
+
+
+@dataclass
+class Compliance:
+    whole: Estimate
+    groups: dict[str, list[Estimate]] = field(default_factory=dict)  # by dimension
+    pending: int = 0  # sampled, outcome not yet recorded
+    caught: int = 0  # findings among risk selections
+    share: float | None = None
+    share_interval: Interval | None = None
+
+
+def compliance(
+    offices: list[str] | None, start: datetime, end: datetime, caught: int
+) -> Compliance:
+    """Estimates over the declarations lodged in [start, end) of ``offices`` (None: all);
+    ``caught``: findings among the period's risk selections."""
+    first_items = Item.objects.filter(
+        line_no=1, declaration__lodged_at__gte=start, declaration__lodged_at__lt=end
+    )
+    if offices is not None:
+        first_items = first_items.filter(declaration__office__code__in=offices)
+    flows = (
+        first_items.annotate(chapter=Substr("hs_code", 1, 2))
+        .values("chapter", "origin_country", "declaration__office__code")
+        .annotate(n=Count("pk"))
+    )
+    flow: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
+    total = 0
+    for row in flows:
+        keys = _keys(row["chapter"], row["origin_country"], row["declaration__office__code"])
+        for dimension, key in keys.items():
+            flow[dimension][key] += row["n"]
+        total += row["n"]
+    sample = first_items.filter(declaration__current__sampled=True).values_list(
+        "hs_code",
+        "origin_country",
+        "declaration__office__code",
+        "declaration__inspection__finding",
+        "declaration__inspection__additional_duties",
+    )
+    outcomes: dict[str, dict[str, list[tuple[bool, float]]]] = {
+        d: defaultdict(list) for d in DIMENSIONS
+    }
+    everything: list[tuple[bool, float]] = []
+    pending = 0
+    for hs_code, origin, office, finding, duties in sample:
+        if finding is None:
+            pending += 1
+            continue
+        outcome = (bool(finding), float(duties or Decimal(0)))
+        everything.append(outcome)
+        for dimension, key in _keys(hs_code[:2], origin, office).items():
+            outcomes[dimension][key].append(outcome)
+    whole = estimate("all", total, everything)
+    share, interval = share_caught(caught, whole)
+    result = Compliance(whole, pending=pending, caught=caught, share=share, share_interval=interval)
+    for dimension in DIMENSIONS:
+        estimates = [
+            estimate(key, count, outcomes[dimension].get(key, []))
+            for key, count in flow[dimension].items()
+        ]
+        result.groups[dimension] = sorted(estimates, key=lambda e: (-e.sampled, -e.flow, e.group))
+    return result
+
+
+def _keys(chapter: str, origin: str, office: str) -> dict[str, str]:
+    return {"section": section_of(chapter), "origin": origin, "office": office}
