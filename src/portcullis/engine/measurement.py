@@ -28,6 +28,11 @@ class Interval:
         return self.low <= value <= self.high
 
 
+def share(part: int, whole: int) -> float | None:
+    """``part`` / ``whole``, or None when there is no whole (a rate of nothing is unknown)."""
+    return part / whole if whole else None
+
+
 def wilson(findings: int, sampled: int, z: float = Z_95) -> Interval:
     """The Wilson score interval of a proportion: sound for small samples and for rates
     near 0 or 1, where the plain normal interval is not."""

@@ -19,7 +19,8 @@ from portcullis.engine.channels import Reason
 from portcullis.engine.measurement import Estimate, Interval, estimate, share_caught
 from portcullis.web.declarations.models import Item
 from portcullis.web.monitoring.sections import section_of
-from portcullis.web.scoring.models import CurrentDecision
+from portcullis.web.pages.access import in_offices
+from portcullis.web.scoring.queries import current_decisions
 
 # The selections made on risk grounds: what "the risk selection catches" counts.
 RISK_REASONS = (
@@ -47,10 +48,11 @@ def compliance(
     """Estimates over the declarations lodged in [start, end) of ``offices`` (None: all);
     ``caught``: findings among the period's risk selections."""
     first_items = Item.objects.filter(
-        line_no=1, declaration__lodged_at__gte=start, declaration__lodged_at__lt=end
+        in_offices(offices, "declaration__"),
+        line_no=1,
+        declaration__lodged_at__gte=start,
+        declaration__lodged_at__lt=end,
     )
-    if offices is not None:
-        first_items = first_items.filter(declaration__office__code__in=offices)
     # Goods by chapter × origin, offices apart: grouped by all three at once, the rows ran to
     # the thousands (every chapter × origin × office seen) and cost more to read than count.
     flow: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
@@ -60,9 +62,7 @@ def compliance(
     for row in by_goods.annotate(n=Count("pk")):
         flow["section"][section_of(row["chapter"])] += row["n"]
         flow["origin"][row["origin_country"]] += row["n"]
-    in_period = CurrentDecision.objects.filter(lodged_at__gte=start, lodged_at__lt=end)
-    if offices is not None:
-        in_period = in_period.filter(office__code__in=offices)
+    in_period = current_decisions(offices).filter(lodged_at__gte=start, lodged_at__lt=end)
     for row in in_period.values("office__code").annotate(n=Count("pk")):
         flow["office"][row["office__code"]] += row["n"]
     total = sum(flow["origin"].values())  # every declaration lodged, decided yet or not

@@ -16,9 +16,11 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from portcullis.engine.channels import Channel, Reason
+from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.monitoring.compliance import RISK_REASONS, Compliance, compliance
 from portcullis.web.monitoring.sections import HEAT_EDITION, section_of
+from portcullis.web.pages.access import in_offices
 from portcullis.web.reference.names import section_name
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.queries import current_decisions
@@ -37,7 +39,7 @@ class Rate:
 
     @property
     def rate(self) -> float | None:
-        return self.findings / self.inspected if self.inspected else None
+        return share(self.findings, self.inspected)
 
 
 @dataclass
@@ -70,13 +72,9 @@ def _start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _in_offices(offices: list[str] | None, prefix: str = "") -> Q:
-    return Q() if offices is None else Q(**{f"{prefix}office__code__in": offices})
-
-
 def dashboard(offices: list[str] | None) -> Dashboard:
     """The figures over the declarations of ``offices`` (None: every office)."""
-    declarations = Declaration.objects.filter(_in_offices(offices))
+    declarations = Declaration.objects.filter(in_offices(offices))
     latest = declarations.aggregate(latest=Max("lodged_at"))["latest"]
     if latest is None:
         return Dashboard(as_of=None)
@@ -96,7 +94,7 @@ def dashboard(offices: list[str] | None) -> Dashboard:
     _heat(
         figures,
         Item.objects.filter(
-            _in_offices(offices, "declaration__"),
+            in_offices(offices, "declaration__"),
             declaration__lodged_at__gte=start,
             declaration__lodged_at__lt=end,
             declaration__inspection__isnull=False,
@@ -208,7 +206,7 @@ def _heat(figures: Dashboard, items: Any) -> None:
 
 
 def _cell(inspected: int, findings: int) -> dict[str, Any]:
-    rate = findings / inspected if inspected else None
+    rate = share(findings, inspected)
     # Seven shades; fewer than 5 inspections are too few to colour at all.
     level = 0 if rate is None or inspected < 5 else 1 + min(5, int(rate * 10))
     return {"inspected": inspected, "findings": findings, "rate": rate, "level": level}

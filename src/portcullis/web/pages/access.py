@@ -56,7 +56,12 @@ def office_codes(user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
 def office_filter(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
     """A filter keeping the rows of the offices ``user`` may see (``prefix`` leads from the
     queried model to the declaration, e.g. "declaration__")."""
-    codes = office_codes(user)
+    return in_offices(office_codes(user), prefix)
+
+
+def in_offices(codes: list[str] | None, prefix: str = "") -> Q:
+    """A filter keeping rows of the offices ``codes`` (None: every office); ``prefix`` leads
+    to the model holding ``office``."""
     return Q() if codes is None else Q(**{f"{prefix}office__code__in": codes})
 
 

@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 
 from portcullis.engine.assessment import RiskEngine
 from portcullis.engine.features import default_catalogue
+from portcullis.engine.measurement import share
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.rules.syntax import ProfileError
 from portcullis.web.declarations.models import Declaration
@@ -39,7 +40,7 @@ class Preview:
 
     @property
     def finding_rate(self) -> float | None:
-        return self.findings / self.inspected if self.inspected else None
+        return share(self.findings, self.inspected)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q
 
+from portcullis.engine.measurement import share
 from portcullis.web.scoring.models import ProfileHit
 
 
@@ -19,7 +20,7 @@ class HitStatistics:
 
     @property
     def finding_rate(self) -> float | None:
-        return self.findings / self.inspected if self.inspected else None
+        return share(self.findings, self.inspected)
 
 
 NO_HITS = HitStatistics(hits=0, inspected=0, findings=0, last_hit=None)

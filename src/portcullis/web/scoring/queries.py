@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from portcullis.web.pages.access import in_offices
 from portcullis.web.scoring.models import CurrentDecision
 
 
 def current_decisions(offices: list[str] | None = None) -> QuerySet[CurrentDecision]:
     """Each declaration's latest decision, with the channel that applies, in ``offices``
     (None: every office)."""
-    rows = CurrentDecision.objects.all()
-    return rows if offices is None else rows.filter(office__code__in=offices)
+    return CurrentDecision.objects.filter(in_offices(offices))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.traders.models import Trader
 
@@ -34,7 +35,7 @@ class TraderRecord:
 
     @property
     def finding_rate(self) -> float | None:
-        return self.findings / self.inspected if self.inspected else None
+        return share(self.findings, self.inspected)
 
 
 def trader_declarations(trader: Trader, scope: Q) -> QuerySet[Declaration]:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
 from portcullis.engine.channels import Channel
+from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.names import hs_description
@@ -25,7 +26,7 @@ class TraderHistory:
 
     @property
     def finding_rate(self) -> float | None:
-        return self.findings / self.inspected if self.inspected else None
+        return share(self.findings, self.inspected)
 
 
 @dataclass

@@ -15,13 +15,6 @@ from portcullis.web.reference.names import country_name
 
 register = template.Library()
 
-_CHANNEL_NAMES = {
-    Channel.GREEN: "green",
-    Channel.YELLOW: "yellow",
-    Channel.RED: "red",
-    Channel.BLUE: "blue",
-}
-
 
 @register.inclusion_tag("pages/channel.html")
 def channel(value: str) -> dict[str, Any]:
@@ -36,7 +29,7 @@ def channel(value: str) -> dict[str, Any]:
         Channel.RED: _("red: physical"),
         Channel.BLUE: _("blue: audit"),
     }
-    return {"css": _CHANNEL_NAMES[known], "name": names[known]}
+    return {"css": known.value, "name": names[known]}
 
 
 # The engine's reason labels, marked here for translation (the engine knows no Django).
