@@ -17,6 +17,7 @@ from portcullis.engine.channels import Channel
 from portcullis.web.accounts.models import Account
 from portcullis.web.audit.services import record
 from portcullis.web.declarations.models import Declaration, Item
+from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Country, HsCode, Office
 from portcullis.web.scoring.models import Decision
@@ -106,9 +107,11 @@ def leave_latest_selections_open(days: int = WORKLIST_DAYS) -> int:
     )
     held = Inspection.objects.filter(source=Inspection.Source.IMPORTED, declaration_id__in=selected)
     with transaction.atomic():
-        count = held.count()
+        pks = list(held.values_list("declaration_id", flat=True))
+        count = len(pks)
         if count:
             held.delete()
+            outcomes_changed(pks)
             record(
                 None,
                 "demo.open_worklist",

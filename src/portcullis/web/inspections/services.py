@@ -15,6 +15,7 @@ from portcullis.engine.channels import Channel
 from portcullis.engine.schema import FindingType, InspectionOutcome
 from portcullis.web.audit.services import record
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Assignment, Inspection
 from portcullis.web.scoring.models import Decision, effective_channel
 from portcullis.web.scoring.services.state import engine_changed
@@ -74,6 +75,7 @@ def record_outcome(
                 recorded_at=now,
                 recorded_by=actor if getattr(actor, "pk", None) else None,
             )
+            outcomes_changed([declaration.pk])
             engine_changed("outcomes")
             record(
                 actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -16,7 +17,7 @@ from portcullis.web.api.fields import Moment, Text
 from portcullis.web.api.problems import Problem, ProblemOut
 from portcullis.web.profiles import services
 from portcullis.web.profiles.models import Profile, ProfileVersion
-from portcullis.web.profiles.statistics import NO_HITS, HitStatistics, hit_statistics
+from portcullis.web.profiles.statistics import HitStatistics, history_as_of, statistics
 
 router = Router(tags=["profiles"])
 _ERRORS: dict[int, Any] = {
@@ -77,7 +78,10 @@ class StatisticsOut(Schema):
     inspected: int
     findings: int
     finding_rate: float | None  # findings / inspected
-    last_hit: datetime | None
+    revenue: Decimal  # additional duties assessed on the findings
+    last_hit: datetime | None  # lodging time of the latest declaration hit
+    last_finding: datetime | None  # lodging time of the latest declaration with a finding
+    needs_review: bool  # active, and no finding in PORTCULLIS_PROFILE_REVIEW_DAYS of history
 
 
 class ProfileOut(Schema):
@@ -116,12 +120,15 @@ def _statistics_out(figures: HitStatistics) -> StatisticsOut:
         inspected=figures.inspected,
         findings=figures.findings,
         finding_rate=figures.finding_rate,
+        revenue=figures.revenue,
         last_hit=figures.last_hit,
+        last_finding=figures.last_finding,
+        needs_review=figures.needs_review,
     )
 
 
 def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
-    stats = hit_statistics([p.pk for p in profiles])
+    as_of = history_as_of()
     out = []
     for profile in profiles:
         versions = sorted(profile.versions.all(), key=lambda v: -v.number)
@@ -131,7 +138,9 @@ def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
                 code=profile.code,
                 name=profile.name,
                 active_version=active,
-                statistics=_statistics_out(stats.get(profile.pk, NO_HITS)),
+                statistics=_statistics_out(
+                    statistics(profile, active=active is not None, as_of=as_of)
+                ),
                 versions=[_version_out(v) for v in versions],
             )
         )

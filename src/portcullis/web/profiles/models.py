@@ -19,6 +19,16 @@ class Profile(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Hit statistics over every version, kept current by every stored decision and every
+    # recorded outcome in their own transactions (profiles.figures). Times are the lodging
+    # times of the declarations hit, so they compare with the history, not the wall clock.
+    hits = models.PositiveIntegerField(default=0, help_text="declarations hit")
+    inspected = models.PositiveIntegerField(default=0)
+    findings = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    first_hit_lodged_at = models.DateTimeField(null=True, blank=True)
+    last_hit_lodged_at = models.DateTimeField(null=True, blank=True)
+    last_finding_lodged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -1,14 +1,19 @@
-"""Hit statistics of profiles, from the decisions their versions hit."""
+"""Hit statistics of profiles, as stored by profiles.figures, and the review flag: an active
+profile that has found nothing for ``PORTCULLIS_PROFILE_REVIEW_DAYS`` days of history is
+flagged for the analysts to review or let expire."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Max
 
 from portcullis.engine.measurement import share
-from portcullis.web.scoring.models import ProfileHit
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.profiles.models import Profile
 
 
 @dataclass(frozen=True)
@@ -16,36 +21,41 @@ class HitStatistics:
     hits: int  # declarations hit, every version
     inspected: int
     findings: int
-    last_hit: datetime | None
+    revenue: Decimal
+    last_hit: datetime | None  # lodging times of the declarations
+    last_finding: datetime | None
+    needs_review: bool = False
 
     @property
     def finding_rate(self) -> float | None:
         return share(self.findings, self.inspected)
 
 
-NO_HITS = HitStatistics(hits=0, inspected=0, findings=0, last_hit=None)
+def history_as_of() -> datetime | None:
+    """The latest lodging time: "N days without a finding" counts days of history, so a
+    replayed or demo history is judged by its own calendar."""
+    return Declaration.objects.aggregate(latest=Max("lodged_at"))["latest"]
 
 
-def hit_statistics(profile_ids: list[int]) -> dict[int, HitStatistics]:
-    rows = (
-        ProfileHit.objects.filter(profile_version__profile_id__in=profile_ids)
-        .values("profile_version__profile_id")
-        .annotate(
-            hits=Count("decision", distinct=True),
-            inspected=Count(
-                "decision",
-                filter=Q(decision__declaration__inspection__isnull=False),
-                distinct=True,
-            ),
-            findings=Count(
-                "decision", filter=Q(decision__declaration__inspection__finding=True), distinct=True
-            ),
-            last_hit=Max("decision__assessed_at"),
-        )
+def needs_review(profile: Profile, active: bool, as_of: datetime | None, days: int) -> bool:
+    """Active, hitting for at least ``days`` days, and no finding in the last ``days``."""
+    if not active or as_of is None or profile.first_hit_lodged_at is None:
+        return False
+    since = as_of - timedelta(days=days)
+    if profile.first_hit_lodged_at > since:
+        return False  # too young to judge
+    return profile.last_finding_lodged_at is None or profile.last_finding_lodged_at < since
+
+
+def statistics(
+    profile: Profile, *, active: bool = False, as_of: datetime | None = None
+) -> HitStatistics:
+    return HitStatistics(
+        hits=profile.hits,
+        inspected=profile.inspected,
+        findings=profile.findings,
+        revenue=profile.revenue,
+        last_hit=profile.last_hit_lodged_at,
+        last_finding=profile.last_finding_lodged_at,
+        needs_review=needs_review(profile, active, as_of, settings.PORTCULLIS_PROFILE_REVIEW_DAYS),
     )
-    return {
-        row["profile_version__profile_id"]: HitStatistics(
-            row["hits"], row["inspected"], row["findings"], row["last_hit"]
-        )
-        for row in rows
-    }

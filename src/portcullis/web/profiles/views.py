@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -20,7 +21,7 @@ from portcullis.web.profiles.forms import NewProfileForm, ProfileVersionForm
 from portcullis.web.profiles.history import version_diffs
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.profiles.preview import preview as preview_criteria
-from portcullis.web.profiles.statistics import NO_HITS, hit_statistics
+from portcullis.web.profiles.statistics import history_as_of, statistics
 
 Status = ProfileVersion.Status
 WRITE = "profiles.change_profile"
@@ -49,21 +50,25 @@ def index(request: HttpRequest) -> HttpResponse:
             Prefetch("versions", queryset=ProfileVersion.objects.order_by("-number"))
         )
     )
-    stats = hit_statistics([p.pk for p in profiles])
+    as_of = history_as_of()
     rows = []
     for profile in profiles:
         versions = list(profile.versions.all())
+        active = next((v for v in versions if v.status == Status.ACTIVE), None)
         rows.append(
             {
                 "profile": profile,
                 "latest": versions[0] if versions else None,
-                "active": next((v for v in versions if v.status == Status.ACTIVE), None),
-                "stats": stats.get(profile.pk, NO_HITS),
+                "active": active,
+                "stats": statistics(profile, active=active is not None, as_of=as_of),
             }
         )
-    return render(
-        request, "profiles/index.html", {"rows": rows, "may_write": holds(request.user, WRITE)}
-    )
+    context = {
+        "rows": rows,
+        "may_write": holds(request.user, WRITE),
+        "review_days": settings.PORTCULLIS_PROFILE_REVIEW_DAYS,
+    }
+    return render(request, "profiles/index.html", context)
 
 
 @requires("profiles.view_profile")
@@ -73,7 +78,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "profile": profile,
         "diffs": version_diffs(versions),
-        "stats": hit_statistics([profile.pk]).get(profile.pk, NO_HITS),
+        "stats": statistics(
+            profile,
+            active=any(v.status == Status.ACTIVE for v in versions),
+            as_of=history_as_of(),
+        ),
+        "review_days": settings.PORTCULLIS_PROFILE_REVIEW_DAYS,
         "may_write": holds(request.user, WRITE),
         "may_approve": holds(request.user, APPROVE),
         "has_draft": any(v.status == Status.DRAFT for v in versions),

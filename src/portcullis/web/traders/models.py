@@ -29,6 +29,13 @@ class Trader(models.Model):
         "AEO status", max_length=5, choices=AeoStatus.choices, default=AeoStatus.NONE
     )
     first_seen_at = models.DateTimeField(auto_now_add=True)
+    # Compliance figures over every declaration naming the trader in this role, kept current
+    # by every recorded or imported outcome in the outcome's own transaction (traders.figures).
+    # (Defaults in the database too: traders are created by bulk inserts naming no figures.)
+    inspected = models.PositiveIntegerField(default=0, db_default=0)
+    findings = models.PositiveIntegerField(default=0, db_default=0)
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=0, db_default=0)
+    last_finding_lodged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["role", "code"], name="trader_unique")]

@@ -44,12 +44,20 @@ def trader_declarations(trader: Trader, scope: Q) -> QuerySet[Declaration]:
 
 def trader_record(trader: Trader, scope: Q) -> TraderRecord:
     declarations = trader_declarations(trader, scope)
-    totals = declarations.aggregate(
-        declarations=Count("pk"),
-        inspected=Count("inspection"),
-        findings=Count("pk", filter=Q(inspection__finding=True)),
-        revenue=Sum("inspection__additional_duties", filter=Q(inspection__finding=True)),
-    )
+    if scope:  # some offices only: counted from their declarations
+        totals = declarations.aggregate(
+            declarations=Count("pk"),
+            inspected=Count("inspection"),
+            findings=Count("pk", filter=Q(inspection__finding=True)),
+            revenue=Sum("inspection__additional_duties", filter=Q(inspection__finding=True)),
+        )
+    else:  # the whole service: the stored figures every outcome keeps current
+        totals = {
+            "declarations": declarations.count(),
+            "inspected": trader.inspected,
+            "findings": trader.findings,
+            "revenue": trader.revenue,
+        }
     record = TraderRecord(
         trader,
         totals["declarations"],

@@ -28,8 +28,10 @@ from portcullis.web.declarations.services.stored import (
     ITEM_COLUMNS,
     stored_declaration,
 )
+from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Office
+from portcullis.web.traders.figures import traders_of
 from portcullis.web.traders.models import Trader
 
 
@@ -262,6 +264,7 @@ def _insert(
     bulk_insert(Declaration, rows)
     bulk_insert(Item, items)
     bulk_insert(Inspection, inspections)
+    outcomes_changed(row["declaration_id"] for row in inspections)
     return pks
 
 
@@ -310,6 +313,7 @@ def replace_content(
         replaced_by=received_by if getattr(received_by, "pk", None) else None,
     )
     (content,) = _content_columns([valid], PartyIds(), now)
+    former = traders_of([row.pk])
     version = row.version + 1
     Declaration.objects.filter(pk=row.pk).update(
         **content,
@@ -319,4 +323,6 @@ def replace_content(
     )
     Item.objects.filter(declaration_id=row.pk).delete()
     bulk_insert(Item, [_item(row.pk, item) for item in valid.declaration.items])
+    if Inspection.objects.filter(declaration_id=row.pk).exists():
+        outcomes_changed([row.pk], former_traders=former)
     return version

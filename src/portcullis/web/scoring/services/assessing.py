@@ -22,6 +22,8 @@ from portcullis.engine.assessment import Assessment
 from portcullis.engine.items import declaration_starts
 from portcullis.web.bulk import bulk_insert, reserve_ids
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.profiles.figures import refresh_profile_figures
+from portcullis.web.profiles.models import ProfileVersion
 from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
 from portcullis.web.scoring.services.engine import LiveEngine
 
@@ -166,6 +168,11 @@ def store_decisions(
     for hit, pk in zip(hits, reserve_ids(ProfileHit, len(hits)), strict=True):
         hit.pk = pk
     bulk_insert(ProfileHit, [_row(h, _HIT_COLUMNS) for h in hits])
+    if hits:  # the profiles hit now count these declarations (and outcomes already known)
+        versions = {hit.profile_version_id for hit in hits}
+        refresh_profile_figures(
+            ProfileVersion.objects.filter(pk__in=versions).values_list("profile_id", flat=True)
+        )
     for decision in decisions:
         decision.hits = []  # type: ignore[attr-defined]
     for hit in hits:

@@ -1,0 +1,185 @@
+"""Outcomes feed back: recording one changes the stored figures of the declaration's traders
+and of the profiles that hit it, in the same transaction, and concurrent officers lose no
+update (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from portcullis.web.inspections.models import Inspection
+from portcullis.web.inspections.services import OutcomeInput, record_outcome
+from portcullis.web.monitoring.compliance import compliance
+from portcullis.web.profiles import services as profiles
+from portcullis.web.profiles.figures import refresh_profile_figures
+from portcullis.web.profiles.models import Profile
+from portcullis.web.profiles.statistics import needs_review
+from portcullis.web.scoring.models import CurrentDecision
+from portcullis.web.scoring.services import live
+from portcullis.web.scoring.services.submitting import submit
+from portcullis.web.traders.figures import refresh_trader_figures
+from portcullis.web.traders.models import Trader
+from tests.builders import declaration
+
+pytestmark = pytest.mark.django_db
+FOUND = OutcomeInput(finding=True, finding_type="undervaluation", additional_duties=Decimal(250))
+
+
+@pytest.fixture
+def cars(trained, users, settings):
+    """An active mandatory profile sending cars from China red, and a helper lodging cars
+    by a fresh importer."""
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    live.forget()
+    version = profiles.create_profile(
+        "Cars from China",
+        users["analyst"],
+        criteria='hs_code == "870323" and origin_country == "CN"',
+        mandatory=True,
+        channel="red",
+    )
+    profiles.submit(version, users["analyst"])
+    profiles.approve(version, users["supervisor"])
+
+    def lodge(*ids: str, importer: str = "IMP-FEEDBACK") -> list:  # type: ignore[type-arg]
+        results = submit([declaration(i, importer=importer) for i in ids], None)
+        assert {r.decision.channel for r in results} == {"red"}
+        return [r.decision.declaration for r in results]
+
+    yield version.profile, lodge
+    live.forget()
+
+
+def _importer(code: str = "IMP-FEEDBACK") -> Trader:
+    return Trader.objects.get(role="importer", code=code)
+
+
+def test_an_outcome_updates_its_traders_and_the_profiles_that_hit_it(cars, users):
+    profile, lodge = cars
+    first, second = lodge("FB-1", "FB-2")
+    profile.refresh_from_db()
+    assert (profile.hits, profile.inspected, profile.findings) == (2, 0, 0)
+    assert _importer().inspected == 0
+
+    record_outcome(first, FOUND, users["officer"])
+    record_outcome(second, OutcomeInput(finding=False), users["officer"])
+
+    importer = _importer()
+    assert (importer.inspected, importer.findings, importer.revenue) == (2, 1, Decimal(250))
+    assert importer.last_finding_lodged_at == first.lodged_at
+    declarant = Trader.objects.get(role="declarant", code="DECL001")
+    assert declarant.findings >= 1
+    profile.refresh_from_db()
+    assert (profile.hits, profile.inspected, profile.findings) == (2, 2, 1)
+    assert profile.revenue == Decimal(250)
+    assert profile.last_finding_lodged_at == first.lodged_at
+
+
+def test_the_figures_and_the_outcome_are_one_transaction(cars, users):
+    profile, lodge = cars
+    (first,) = lodge("FB-ROLLBACK")
+
+    def fail_after_recording() -> None:
+        with transaction.atomic():
+            record_outcome(first, FOUND, users["officer"])
+            assert _importer().findings == 1  # seen inside the transaction
+            raise RuntimeError("the request failed after recording")
+
+    with pytest.raises(RuntimeError):
+        fail_after_recording()
+    assert not Inspection.objects.filter(declaration=first).exists()
+    assert _importer().findings == 0
+    profile.refresh_from_db()
+    assert profile.inspected == 0
+
+
+def test_stored_figures_equal_a_recount_from_scratch(cars, users):
+    """What imports, assessments and recorded outcomes kept current is what counting every
+    outcome again gives."""
+    _profile, lodge = cars
+    for number, found in enumerate([True, False, True]):
+        (row,) = lodge(f"FB-R{number}", importer=f"IMP-R{number % 2}")
+        record_outcome(row, FOUND if found else OutcomeInput(finding=False), users["officer"])
+    fields = ["pk", "inspected", "findings", "revenue", "last_finding_lodged_at"]
+    kept = list(Trader.objects.order_by("pk").values_list(*fields))
+    assert sum(row[1] for row in kept) > 0  # the imported history's outcomes count too
+    profile_fields = ["pk", "hits", "inspected", "findings", "revenue", "last_hit_lodged_at"]
+    kept_profiles = list(Profile.objects.order_by("pk").values_list(*profile_fields))
+
+    with transaction.atomic():
+        refresh_trader_figures()
+        refresh_profile_figures()
+    assert list(Trader.objects.order_by("pk").values_list(*fields)) == kept
+    assert list(Profile.objects.order_by("pk").values_list(*profile_fields)) == kept_profiles
+
+
+def test_a_finding_in_the_random_sample_counts_toward_the_compliance_estimate(cars, users):
+    _, lodge = cars
+    (row,) = lodge("FB-SAMPLE")
+    CurrentDecision.objects.filter(declaration=row).update(sampled=True)
+    day = timedelta(days=1)
+
+    def whole():  # type: ignore[no-untyped-def]
+        figures = compliance(None, row.lodged_at - day, row.lodged_at + day, caught=0)
+        return figures.whole, figures.pending
+
+    before, pending = whole()
+    assert pending == 1
+    record_outcome(row, FOUND, users["officer"])
+    after, pending = whole()
+    assert pending == 0
+    assert (after.sampled, after.findings) == (before.sampled + 1, before.findings + 1)
+    assert after.revenue_gap is not None
+    assert after.revenue_gap > 0
+
+
+def test_a_profile_finding_nothing_for_the_review_period_is_flagged(cars, users):
+    profile, lodge = cars
+    (row,) = lodge("FB-QUIET")
+    profile.refresh_from_db()
+    lodged = row.lodged_at
+    days = 90
+    young = needs_review(profile, True, lodged + timedelta(days=days - 1), days)
+    assert not young  # hitting for less than the period: too young to judge
+    assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
+    assert not needs_review(profile, False, lodged + timedelta(days=days + 1), days)
+    record_outcome(row, FOUND, users["officer"])
+    profile.refresh_from_db()
+    assert not needs_review(profile, True, lodged + timedelta(days=days - 1), days)
+    assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_outcomes_for_one_trader_and_profile_lose_no_update(cars, users):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are tested on PostgreSQL (SQLite serialises them)")
+    profile, lodge = cars
+    rows = lodge(*(f"FB-C{n}" for n in range(6)))
+    start = threading.Barrier(len(rows) + 1)  # six officers, and one recording twice
+    errors: list[BaseException] = []
+
+    def officer(row) -> None:  # type: ignore[no-untyped-def]
+        try:
+            start.wait()
+            record_outcome(row, FOUND, users["officer"])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=officer, args=(row,)) for row in [*rows, rows[0]]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [type(e).__name__ for e in errors] == ["NotAllowed"]  # the second of rows[0]
+    assert Inspection.objects.filter(declaration__in=rows).count() == len(rows)
+    importer = _importer()
+    assert (importer.inspected, importer.findings) == (len(rows), len(rows))
+    assert importer.revenue == Decimal(250) * len(rows)
+    profile.refresh_from_db()
+    assert (profile.inspected, profile.findings) == (len(rows), len(rows))
