@@ -183,6 +183,8 @@ PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "
 # How stale (in seconds) the compliance history of a serving process's in-memory engine may
 # grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
 # policies apply at once whatever this says.
+# `portcullis worker` queues a champion/challenger retraining this often (days; 0: never).
+PORTCULLIS_RETRAIN_DAYS = float(os.environ.get("PORTCULLIS_RETRAIN_DAYS", "7"))
 # An active profile with no finding for this many days of history is flagged for review.
 PORTCULLIS_PROFILE_REVIEW_DAYS = int(os.environ.get("PORTCULLIS_PROFILE_REVIEW_DAYS", "90"))
 PORTCULLIS_HISTORY_REFRESH_SECONDS = float(

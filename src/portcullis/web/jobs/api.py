@@ -23,6 +23,7 @@ _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 422: ProblemOut}
 # Who may start (and read) each kind of job.
 _SCOPE = {
     Job.Kind.TRAINING: Scope.ADMIN,
+    Job.Kind.RETRAINING: Scope.ADMIN,
     Job.Kind.BACKTEST: Scope.PROFILES,
     Job.Kind.IMPORT: Scope.SUBMIT,
 }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     class Kind(models.TextChoices):
         TRAINING = "training", "Train a model"
+        RETRAINING = "retraining", "Retrain: a challenger against the active model"
         BACKTEST = "backtest", "Backtest the model on stored history"
         IMPORT = "import", "Import a file of declarations"
 

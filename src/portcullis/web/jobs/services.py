@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from portcullis.engine.evaluate import EvaluationError, evaluate
+from portcullis.engine.model.challenge import ChallengeError
 from portcullis.engine.model.training import TrainingSettings
 from portcullis.web.audit.services import record
 from portcullis.web.declarations.services.importing import import_file
 from portcullis.web.jobs.models import Job
 from portcullis.web.jobs.tasks import run_job
 from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS, retrain
 from portcullis.web.scoring.services.training import train_from_history
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def run(job_id: int) -> None:
     reporter = _Reporter(job)
     try:
         result = _RUNNERS[job.kind](job, reporter)
-    except (JobError, EvaluationError, ValueError) as error:
+    except (JobError, EvaluationError, ChallengeError, ValueError) as error:
         _finish(job, Job.Status.FAILED, message=str(error))
     except Exception as error:
         logger.exception("job %s failed", job.pk)
@@ -133,6 +135,21 @@ def _training(job: Job, reporter: _Reporter) -> dict[str, Any]:
         "items": trained.items,
         "findings": trained.findings,
         "validation": trained.model.metadata.get("validation", {}),
+    }
+
+
+def _retraining(job: Job, reporter: _Reporter) -> dict[str, Any]:
+    reporter.stage("training a challenger and comparing it with the active model")
+    rounds = job.parameters.get("max_rounds")
+    result = retrain(
+        job.created_by,
+        holdout_days=int(job.parameters.get("holdout_days", HOLDOUT_DAYS)),
+        settings=TrainingSettings(max_rounds=int(rounds)) if rounds else None,
+    )
+    return {
+        "model_version": result.challenger.version,
+        "promoted": result.promoted,
+        "verdict": result.verdict.to_dict(),
     }
 
 
@@ -188,6 +205,7 @@ def _import(job: Job, reporter: _Reporter) -> dict[str, Any]:
 
 _RUNNERS: dict[str, Callable[[Job, _Reporter], dict[str, Any]]] = {
     Job.Kind.TRAINING: _training,
+    Job.Kind.RETRAINING: _retraining,
     Job.Kind.BACKTEST: _backtest,
     Job.Kind.IMPORT: _import,
 }

@@ -17,7 +17,10 @@ from portcullis.web.scoring.forms import OverrideForm
 from portcullis.web.scoring.models import Decision, ModelVersion
 from portcullis.web.scoring.services.overriding import OverrideError, override
 from portcullis.web.scoring.services.replaying import ReplayError, replay
+from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS
 from portcullis.web.scoring.services.training import promote
+
+MODEL_JOBS = (Job.Kind.TRAINING, Job.Kind.RETRAINING)
 
 
 def _visible_decision(request: HttpRequest, pk: int) -> Decision:
@@ -73,12 +76,13 @@ def override_decision(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("scoring.view_modelversion")
 def models(request: HttpRequest) -> HttpResponse:
     versions = ModelVersion.objects.select_related("created_by").order_by("-created_at")
-    jobs = Job.objects.filter(kind=Job.Kind.TRAINING).order_by("-created_at")[:5]
+    jobs = Job.objects.filter(kind__in=MODEL_JOBS).order_by("-created_at")[:5]
     context = {
         "versions": versions,
         "jobs": jobs,
         "may_train": request.user.has_perm("scoring.add_modelversion"),
         "may_activate": request.user.has_perm("scoring.change_modelversion"),
+        "holdout_days": HOLDOUT_DAYS,
     }
     return render(request, "scoring/models.html", context)
 
@@ -86,11 +90,14 @@ def models(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires("scoring.add_modelversion")
 def train(request: HttpRequest) -> HttpResponse:
-    job = start(Job.Kind.TRAINING, {"activate": False}, request.user)
+    job = start(Job.Kind.RETRAINING, {}, request.user)
     messages.success(
         request,
-        _("Training started as job %(id)s; the new version arrives as a candidate.")
-        % {"id": job.pk},
+        _(
+            "Retraining started as job %(id)s: the new version is promoted only if it beats "
+            "the active model on the latest %(days)s days."
+        )
+        % {"id": job.pk, "days": HOLDOUT_DAYS},
     )
     return redirect("models")
 
@@ -110,5 +117,5 @@ def activate(request: HttpRequest, version: str) -> HttpResponse:
 
 @requires("scoring.view_modelversion")
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.TRAINING)
+    job = get_object_or_404(Job, pk=pk, kind__in=MODEL_JOBS)
     return render(request, "scoring/job.html", {"job": job})

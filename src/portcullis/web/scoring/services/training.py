@@ -88,8 +88,12 @@ def recalibrate(
 
 
 @transaction.atomic
-def promote(version: ModelVersion, user: AbstractBaseUser | None) -> PolicyVersion:
+def promote(
+    version: ModelVersion,
+    user: AbstractBaseUser | None,
+    why: str = "promoted from the model registry",
+) -> PolicyVersion:
     """Make a trained candidate the active model, with thresholds recalibrated on its scores
     (the old model's thresholds would select a different share)."""
-    registry.activate(version, user, why="promoted from the model registry")
+    registry.activate(version, user, why=why)
     return recalibrate(user, stored_items().drop("_pk"), None)
