@@ -23,6 +23,6 @@ def test_every_other_page_renders_cleanly(site, visit):
         visit.page.wait_for_load_state("networkidle")
         visit.screenshot(name)
     visit.go("/models/")
-    visit.page.get_by_role("button", name="Train a new version on the stored outcomes").click()
+    visit.page.get_by_role("button", name="Retrain: a challenger against the active model").click()
     visit.page.get_by_role("progressbar", name="Training progress").wait_for()  # the job's bar
     visit.screenshot("models-training")
