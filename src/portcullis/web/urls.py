@@ -38,6 +38,7 @@ urlpatterns = [
     path("profiles/new/", profiles.create, name="profile_create"),
     path("profiles/check/", profiles.check, name="profile_check"),
     path("profiles/preview/", profiles.preview, name="profile_preview"),
+    path("profiles/backtest/", profiles.backtest, name="profile_backtest"),
     path(PROFILE, profiles.detail, name="profile"),
     path(PROFILE + "draft/", profiles.edit, name="profile_edit"),
     path(PROFILE + "<int:number>/<str:step>/", profiles.step, name="profile_step"),

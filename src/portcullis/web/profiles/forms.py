@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings as django_settings
 from django.utils.translation import gettext_lazy as _
 
+from portcullis.web.profiles.backtesting import history_span
 from portcullis.web.profiles.models import ProfileVersion
 from portcullis.web.profiles.services import check_criteria
 
@@ -82,3 +86,34 @@ class NewProfileForm(ProfileVersionForm):
     name = forms.CharField(label=_("Name"), max_length=200)
 
     field_order = ["name"]
+
+
+class BacktestForm(forms.Form):
+    """The editor's backtest: the criteria as typed, and a period (default: the last 90 days
+    of stored history)."""
+
+    DEFAULT_DAYS = 90
+
+    criteria = forms.CharField(label=_("Criteria"))
+    selection_pct = forms.FloatField(required=False, min_value=0, max_value=100)
+    bt_from = forms.DateField(label=_("From"), required=False)
+    bt_to = forms.DateField(label=_("Until"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("bt_from") and data.get("bt_to") and data["bt_from"] >= data["bt_to"]:
+            raise forms.ValidationError(_("The period must end after it starts."))
+        return data
+
+    def period(self) -> tuple[datetime, datetime]:
+        zone = ZoneInfo(django_settings.TIME_ZONE)
+        start, end = self.cleaned_data.get("bt_from"), self.cleaned_data.get("bt_to")
+        if end is None:
+            _, last = history_span()
+            end = (last.astimezone(zone).date() if last else date.today()) + timedelta(days=1)
+        if start is None:
+            start = end - timedelta(days=self.DEFAULT_DAYS)
+        return (
+            datetime.combine(start, time(), zone),
+            datetime.combine(end, time(), zone),
+        )

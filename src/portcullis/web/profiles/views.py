@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from portcullis.web.pages.access import holds, requires
 from portcullis.web.profiles import services
-from portcullis.web.profiles.forms import NewProfileForm, ProfileVersionForm
+from portcullis.web.profiles.backtesting import BacktestError, backtest_profiles, draft
+from portcullis.web.profiles.forms import BacktestForm, NewProfileForm, ProfileVersionForm
 from portcullis.web.profiles.history import version_diffs
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.profiles.preview import preview as preview_criteria
@@ -166,6 +167,26 @@ def step(request: HttpRequest, code: str, number: int, step: str) -> HttpRespons
 def check(request: HttpRequest) -> HttpResponse:
     problems = services.check_criteria(request.POST.get("criteria", ""))
     return render(request, "profiles/checked.html", {"problems": problems})
+
+
+@require_POST
+@requires(WRITE)
+def backtest(request: HttpRequest) -> HttpResponse:
+    form = BacktestForm(request.POST)
+    context: dict[str, object] = {"form": form}
+    if form.is_valid():
+        criteria = form.cleaned_data["criteria"]
+        problems = services.check_criteria(criteria)
+        if problems:
+            form.add_error("criteria", _("Correct the criteria first."))
+        else:
+            start, end = form.period()
+            try:
+                proposal = draft(criteria, form.cleaned_data["selection_pct"] or 100.0)
+                context["result"] = backtest_profiles(proposal, start, end)
+            except BacktestError as error:
+                form.add_error(None, str(error))
+    return render(request, "profiles/backtested.html", context)
 
 
 @require_POST
