@@ -51,6 +51,7 @@ benchmark: install
 	$(BIN)/python benchmarks/assess_single.py
 	$(BIN)/python benchmarks/load_api.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/backtest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

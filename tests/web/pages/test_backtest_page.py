@@ -32,5 +32,5 @@ def test_wrong_criteria_or_period_get_a_message(site, as_user):
 
 @pytest.mark.parametrize("role", ["officer", "auditor"])
 def test_other_roles_may_not_backtest(site, as_user, role):
-    reply = as_user(role).post(reverse("profile_backtest"), {"criteria": "office == \"30\""})
+    reply = as_user(role).post(reverse("profile_backtest"), {"criteria": 'office == "30"'})
     assert reply.status_code == 403

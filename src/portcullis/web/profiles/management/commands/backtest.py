@@ -88,7 +88,7 @@ class Command(BaseCommand):
         for row in result.workload_by_office().iter_rows(named=True):
             self.stdout.write(
                 f"{row['office']:<6} {row['hit']:>5,} {row['selected']:>9,.1f} "
-                f"{row['per_day']:>8,.1f} {row['busiest_day']:>12,.1f}"
+                f"{row['per_day']:>8,.2f} {row['busiest_day']:>12,.1f}"
             )
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), default=str))
