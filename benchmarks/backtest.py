@@ -24,7 +24,8 @@ from portcullis.engine.synthetic import SyntheticSettings, generate
 
 PROFILES = {
     "declared fields": 'hs_code startswith "8703" and origin_country in ["CN", "VN"]',
-    "valuation (context)": 'hs_code startswith "61" and valuation_z < -2',
+    "valuation (context)": 'hs_code startswith "8703" and valuation_z < -2',
+    "importer history": 'hs_code startswith "8703" and importer_finding_rate > 0.2',
 }
 
 

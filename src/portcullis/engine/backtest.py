@@ -108,26 +108,35 @@ class BacktestResult:
         }
 
 
-def needs_context(profiles: ProfileSet, catalogue: Catalogue) -> bool:
-    """Whether any criterion reads a field beyond the declaration and what derives from it."""
-    return any(
-        catalogue.fields[name].group not in DECLARED_GROUPS
+def context_groups(profiles: ProfileSet, catalogue: Catalogue) -> set[str]:
+    """The groups of context fields the criteria read (none: declared and derived only)."""
+    return {
+        catalogue.fields[name].group
         for name in profiles.fields()
-        if name in catalogue.fields
-    )
+        if name in catalogue.fields and catalogue.fields[name].group not in DECLARED_GROUPS
+    }
+
+
+def needs_context(profiles: ProfileSet, catalogue: Catalogue) -> bool:
+    return bool(context_groups(profiles, catalogue))
 
 
 def period_features(
-    history: pl.DataFrame, start: datetime, end: datetime, with_context: bool
+    history: pl.DataFrame, start: datetime, end: datetime, groups: set[str]
 ) -> tuple[pl.DataFrame, Features]:
     """The items lodged in [start, end) and their features (``history``: an item frame,
-    declarations' items together, covering at least the period)."""
+    declarations' items together, covering at least the period). Only the context the
+    criteria read is built: trader history over a million declarations is most of the time."""
     period = history.filter(pl.col("lodged_at").is_between(start, end, closed="left"))
-    if not with_context:
+    if not groups:
         return period, Features(add_derived(period))
-    before = add_derived(history.filter(pl.col("lodged_at") < end))
-    prices = ReferencePrices.fit(before.filter(pl.col("lodged_at") < start))
-    return period, build_features(period, FeatureContext(prices, ComplianceHistory(before)))
+    before = add_derived(history.filter(pl.col("lodged_at") < start))
+    prices = ReferencePrices.fit(before)
+    if groups == {"valuation"}:
+        frame = add_derived(period)
+        return period, Features(frame, prices.fields(frame))
+    known = add_derived(history.filter(pl.col("lodged_at") < end))
+    return period, build_features(period, FeatureContext(prices, ComplianceHistory(known)))
 
 
 def backtest(
@@ -215,10 +224,10 @@ def run_backtest(
     """Backtest ``proposal`` over [start, end) of ``history``; ``existing``: the active
     profiles, for the overlap."""
     clock = time.perf_counter()
-    context = needs_context(proposal, catalogue) or (
-        existing is not None and needs_context(existing, catalogue)
-    )
-    period, features = period_features(history, start, end, context)
+    groups = context_groups(proposal, catalogue)
+    if existing is not None:
+        groups |= context_groups(existing, catalogue)
+    period, features = period_features(history, start, end, groups)
     built = time.perf_counter()
     profiles, total, workload = backtest(period, features, proposal, existing)
     done = time.perf_counter()
