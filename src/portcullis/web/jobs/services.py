@@ -120,13 +120,17 @@ def _finish(
     job.save(update_fields=["status", "message", "result", "finished_at", "stage"])
 
 
+def _training_settings(job: Job) -> TrainingSettings | None:
+    rounds = job.parameters.get("max_rounds")
+    return TrainingSettings(max_rounds=int(rounds)) if rounds else None
+
+
 def _training(job: Job, reporter: _Reporter) -> dict[str, Any]:
     reporter.stage("reading the history and training")
-    rounds = job.parameters.get("max_rounds")
     trained = train_from_history(
         job.created_by,
         activate=bool(job.parameters.get("activate", False)),
-        settings=TrainingSettings(max_rounds=int(rounds)) if rounds else None,
+        settings=_training_settings(job),
     )
     return {
         "model_version": trained.model.version,
@@ -140,11 +144,10 @@ def _training(job: Job, reporter: _Reporter) -> dict[str, Any]:
 
 def _retraining(job: Job, reporter: _Reporter) -> dict[str, Any]:
     reporter.stage("training a challenger and comparing it with the active model")
-    rounds = job.parameters.get("max_rounds")
     result = retrain(
         job.created_by,
         holdout_days=int(job.parameters.get("holdout_days", HOLDOUT_DAYS)),
-        settings=TrainingSettings(max_rounds=int(rounds)) if rounds else None,
+        settings=_training_settings(job),
     )
     return {
         "model_version": result.challenger.version,
