@@ -180,13 +180,16 @@ PORTCULLIS_MODELS_DIR = DATA_DIR / "models"
 # The secret behind random selections: without it nobody can tell which declarations the
 # random compliance sample will take; with it every selection can be replayed.
 PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "selection_seed")
-# How stale (in seconds) the compliance history of a serving process's in-memory engine may
-# grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
-# policies apply at once whatever this says.
-# `portcullis worker` queues a champion/challenger retraining this often (days; 0: never).
+# `portcullis worker` queues a champion/challenger retraining this often (days; 0: never),
+# each followed by a drift check of the active model.
 PORTCULLIS_RETRAIN_DAYS = float(os.environ.get("PORTCULLIS_RETRAIN_DAYS", "7"))
 # An active profile with no finding for this many days of history is flagged for review.
 PORTCULLIS_PROFILE_REVIEW_DAYS = int(os.environ.get("PORTCULLIS_PROFILE_REVIEW_DAYS", "90"))
+# A drift check compares this many latest days of declarations with the training window.
+PORTCULLIS_DRIFT_DAYS = int(os.environ.get("PORTCULLIS_DRIFT_DAYS", "30"))
+# How stale (in seconds) the compliance history of a serving process's in-memory engine may
+# grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
+# policies apply at once whatever this says.
 PORTCULLIS_HISTORY_REFRESH_SECONDS = float(
     os.environ.get("PORTCULLIS_HISTORY_REFRESH_SECONDS", "60")
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.models import Decision, ModelVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ PAGES = {
     "watchlist": {"admin", "analyst", "supervisor", "auditor"},
     "trader": ALL,
     "models": {"admin", "analyst", "supervisor", "auditor"},
+    "model": {"admin", "analyst", "supervisor", "auditor"},
     "audit": {"admin", "supervisor", "auditor"},
 }
 
@@ -40,6 +41,7 @@ def _url(page: str, site) -> str:  # type: ignore[no-untyped-def]
         "watchlist": reverse("watchlist"),
         "trader": reverse("trader", args=["importer", "IMP0001"]),
         "models": reverse("models"),
+        "model": reverse("model", args=[ModelVersion.objects.get(status="active").version]),
         "audit": reverse("audit"),
     }[page]
 
@@ -65,6 +67,7 @@ def _post_url(action: str, site) -> str:  # type: ignore[no-untyped-def]
         "suspend": reverse("profile_step", args=[site.profile, 1, "suspend"]),
         "watchlist add": reverse("watchlist"),
         "train": reverse("models_train"),
+        "drift": reverse("models_drift"),
         "check criteria": reverse("profile_check"),
     }[action]
 
@@ -79,6 +82,7 @@ ACTIONS = {
     "suspend": {"admin", "analyst", "supervisor"},
     "watchlist add": {"admin", "analyst"},
     "train": {"admin"},
+    "drift": {"admin"},
     "check criteria": {"admin", "analyst"},
 }
 

@@ -19,13 +19,14 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
-from portcullis.engine import metrics
+from portcullis.engine import drift, metrics
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.features import FeatureSpec
 
 MIN_TRAINING_ITEMS = 200
 MIN_REVENUE_FINDINGS = 50  # findings with duties needed before a revenue model is attempted
+REFERENCE_ITEMS = 200_000  # items of the training window its drift references are counted on
 
 
 class TrainingError(ValueError):
@@ -179,6 +180,10 @@ def train_model(
     revenue = _revenue_model(spec, settings, data)
 
     model_text = booster.model_to_string()
+    window = frame if frame.height <= REFERENCE_ITEMS else frame.sample(REFERENCE_ITEMS, seed=0)
+    window_matrix = spec.matrix(window)
+    window_scores = np.asarray(booster.predict(window_matrix), dtype=np.float64)
+    reference = drift.references(window_matrix, spec.names, set(spec.categorical), window_scores)
     lodged = data.get_column("lodged_at")
     metadata: dict[str, Any] = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -193,6 +198,8 @@ def train_model(
         "validation": validation,
         "revenue_model": revenue is not None,
         "lightgbm": lgb.__version__,
+        # Every item of the window (inspected or not): live scoring sees the whole flow.
+        "reference": reference,
         **(notes or {}),
     }
     digest = hashlib.sha256(model_text.encode())

@@ -9,6 +9,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         TRAINING = "training", "Train a model"
         RETRAINING = "retraining", "Retrain: a challenger against the active model"
+        DRIFT = "drift", "Check the active model for drift"
         BACKTEST = "backtest", "Backtest the model on stored history"
         IMPORT = "import", "Import a file of declarations"
 

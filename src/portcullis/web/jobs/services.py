@@ -27,6 +27,7 @@ from portcullis.web.audit.services import record
 from portcullis.web.declarations.services.importing import import_file
 from portcullis.web.jobs.models import Job
 from portcullis.web.jobs.tasks import run_job
+from portcullis.web.scoring.services.drift import DriftError, check_drift
 from portcullis.web.scoring.services.history import stored_items
 from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS, retrain
 from portcullis.web.scoring.services.training import train_from_history
@@ -149,11 +150,23 @@ def _retraining(job: Job, reporter: _Reporter) -> dict[str, Any]:
         holdout_days=int(job.parameters.get("holdout_days", HOLDOUT_DAYS)),
         settings=_training_settings(job),
     )
+    reporter.stage("checking the active model for drift")
+    try:
+        drift = check_drift(job.created_by).report
+    except DriftError as error:  # the retraining stands; the check says why it could not run
+        drift = {"not_checked": str(error)}
     return {
         "model_version": result.challenger.version,
         "promoted": result.promoted,
         "verdict": result.verdict.to_dict(),
+        "drift": drift,
     }
+
+
+def _drift(job: Job, reporter: _Reporter) -> dict[str, Any]:
+    reporter.stage("building the latest declarations' features and comparing")
+    check = check_drift(job.created_by, days=job.parameters.get("days"))
+    return {"check": check.pk, "model_version": check.model_version.version, **check.report}
 
 
 def _backtest(job: Job, reporter: _Reporter) -> dict[str, Any]:
@@ -209,6 +222,7 @@ def _import(job: Job, reporter: _Reporter) -> dict[str, Any]:
 _RUNNERS: dict[str, Callable[[Job, _Reporter], dict[str, Any]]] = {
     Job.Kind.TRAINING: _training,
     Job.Kind.RETRAINING: _retraining,
+    Job.Kind.DRIFT: _drift,
     Job.Kind.BACKTEST: _backtest,
     Job.Kind.IMPORT: _import,
 }

@@ -8,12 +8,21 @@ from django.utils.translation import gettext as _
 from portcullis.web.monitoring.services import Dashboard
 from portcullis.web.monitoring.services import dashboard as figures
 from portcullis.web.pages.access import office_codes, requires
+from portcullis.web.scoring.services import registry
+from portcullis.web.scoring.services.drift import latest_check
 
 
 @requires("scoring.view_decision")
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = figures(office_codes(request.user))
-    context = {"figures": data, "trend_chart": _trend_chart(data), "mix_chart": _mix_chart(data)}
+    context = {
+        "figures": data,
+        "trend_chart": _trend_chart(data),
+        "mix_chart": _mix_chart(data),
+        "drift": latest_check(registry.active())
+        if request.user.has_perm("scoring.view_modelversion")
+        else None,
+    }
     return render(request, "monitoring/dashboard.html", context)
 
 

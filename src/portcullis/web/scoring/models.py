@@ -42,6 +42,31 @@ class ModelVersion(models.Model):
         return f"{self.version} ({self.get_status_display()})"
 
 
+class DriftCheck(models.Model):
+    """The population stability of a model's inputs and score over a recent window against
+    its training window (portcullis.engine.drift)."""
+
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="drift_checks"
+    )
+    window_from = models.DateTimeField()
+    window_to = models.DateTimeField()
+    items = models.PositiveIntegerField()
+    score_psi = models.FloatField()
+    alert = models.BooleanField()  # the score or some input shifted beyond the alert level
+    report = models.JSONField()  # DriftReport.to_dict(): every input's PSI and level
+    checked_at = models.DateTimeField(auto_now_add=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"drift of {self.model_version.version} at {self.checked_at:%Y-%m-%d}"
+
+
 class PolicyVersion(models.Model):
     """The selectivity policy as data (portcullis.engine.selectivity.Policy), frozen."""
 

@@ -12,15 +12,18 @@ from portcullis.engine.channels import Channel
 from portcullis.engine.model.artifact import ArtifactError
 from portcullis.web.jobs.models import Job
 from portcullis.web.jobs.services import start
-from portcullis.web.pages.access import may_see, requires
+from portcullis.web.pages.access import may_see, office_codes, requires
 from portcullis.web.scoring.forms import OverrideForm
 from portcullis.web.scoring.models import Decision, ModelVersion
+from portcullis.web.scoring.services import registry
+from portcullis.web.scoring.services.drift import drift_days, latest_check
 from portcullis.web.scoring.services.overriding import OverrideError, override
+from portcullis.web.scoring.services.performance import Performance, performance
 from portcullis.web.scoring.services.replaying import ReplayError, replay
 from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS
 from portcullis.web.scoring.services.training import promote
 
-MODEL_JOBS = (Job.Kind.TRAINING, Job.Kind.RETRAINING)
+MODEL_JOBS = (Job.Kind.TRAINING, Job.Kind.RETRAINING, Job.Kind.DRIFT)
 
 
 def _visible_decision(request: HttpRequest, pk: int) -> Decision:
@@ -79,6 +82,7 @@ def models(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.filter(kind__in=MODEL_JOBS).order_by("-created_at")[:5]
     context = {
         "versions": versions,
+        "drift": latest_check(registry.active()),
         "jobs": jobs,
         "may_train": request.user.has_perm("scoring.add_modelversion"),
         "may_activate": request.user.has_perm("scoring.change_modelversion"),
@@ -100,6 +104,60 @@ def train(request: HttpRequest) -> HttpResponse:
         % {"id": job.pk, "days": HOLDOUT_DAYS},
     )
     return redirect("models")
+
+
+@requires("scoring.view_modelversion")
+def model_detail(request: HttpRequest, version: str) -> HttpResponse:
+    """A version's performance in use, week by week, and its latest drift check."""
+    model = get_object_or_404(ModelVersion, version=version)
+    figures = performance(model, office_codes(request.user))
+    context = {
+        "model": model,
+        "figures": figures,
+        "chart": _performance_chart(figures),
+        "drift": latest_check(model),
+        "drift_days": drift_days(),
+        "may_check": request.user.has_perm("scoring.add_modelversion")
+        and model.status == ModelVersion.Status.ACTIVE,
+        "jobs": Job.objects.filter(kind=Job.Kind.DRIFT).order_by("-created_at")[:1],
+    }
+    return render(request, "scoring/model.html", context)
+
+
+@require_POST
+@requires("scoring.add_modelversion")
+def check_drift(request: HttpRequest) -> HttpResponse:
+    job = start(Job.Kind.DRIFT, {}, request.user)
+    messages.success(request, _("Drift check started as job %(id)s.") % {"id": job.pk})
+    active = registry.active()
+    return redirect("model", active.version) if active else redirect("models")
+
+
+def _performance_chart(figures: Performance) -> dict[str, object]:
+    def percent(value: float | None) -> float | None:
+        return None if value is None else round(value * 100, 1)
+
+    return {
+        "type": "line",
+        "labels": [week.monday.isoformat() for week in figures.weeks],
+        "series": [
+            {
+                "key": "red",
+                "label": _("finding rate of risk selections (%)"),
+                "values": [percent(week.selected_precision) for week in figures.weeks],
+            },
+            {
+                "key": "blue",
+                "label": _("precision at the target rate, random sample (%)"),
+                "values": [percent(week.random_precision) for week in figures.weeks],
+            },
+            {
+                "key": "green",
+                "label": _("finding rate of the random sample (%)"),
+                "values": [percent(week.base_rate) for week in figures.weeks],
+            },
+        ],
+    }
 
 
 @require_POST

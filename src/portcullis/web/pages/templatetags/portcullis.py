@@ -88,3 +88,18 @@ def bar_width(value: float | None, largest: float | None) -> str:
     if not value or not largest:
         return "0"
     return f"{max(1.0, min(100.0, abs(value) / abs(largest) * 100)):.1f}"
+
+
+PSI_LEVELS = {
+    "stable": gettext_lazy("stable"),
+    "watch": gettext_lazy("worth watching"),
+    "alert": gettext_lazy("alert"),
+    "history": gettext_lazy("grows with the history: never alerted"),
+    "unknown": gettext_lazy("unknown"),
+}
+
+
+@register.simple_tag
+def psi_level(level: str) -> str:
+    """The reading of a population stability index (portcullis.engine.drift.level) in words."""
+    return str(PSI_LEVELS.get(level, level))

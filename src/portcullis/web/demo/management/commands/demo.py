@@ -28,6 +28,7 @@ from portcullis.web.demo.services import (
 from portcullis.web.reference.services import load_reference
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.services.assessing import assess_and_store
+from portcullis.web.scoring.services.drift import DriftError, check_drift
 from portcullis.web.scoring.services.engine import build_engine
 from portcullis.web.scoring.services.history import stored_items
 from portcullis.web.scoring.services.reports import outcome_table, summary_lines, undecided
@@ -70,6 +71,18 @@ class Command(BaseCommand):
             raise CommandError(f"{name}: {result.batch.message}")
         self.stdout.write(result.summary())
         return result
+
+    def _check_drift(self) -> None:
+        try:
+            check = check_drift(None)
+        except DriftError as error:
+            self.stdout.write(f"\nDrift check: not run, {error}")
+            return
+        alerts = ", ".join(check.report["alerts"]) or "none"
+        self.stdout.write(
+            f"\nDrift of the active model over the latest {check.items:,} items: score PSI "
+            f"{check.score_psi:.3f}; inputs beyond the alert level: {alerts}"
+        )
 
     def _set_up(self) -> None:
         where = connection.settings_dict["NAME"]
@@ -114,6 +127,7 @@ class Command(BaseCommand):
         for line in outcome_table(decided_in(streamed.declaration_ids)):
             self.stdout.write(line)
         opened = leave_latest_selections_open()
+        self._check_drift()
         offices = post_officer("officer")
         self.stdout.write(
             f"\nWorklist: the outcomes of {opened} declarations selected in the last "

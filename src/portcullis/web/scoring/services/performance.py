@@ -1,0 +1,56 @@
+"""A model version's performance in use (portcullis.engine.performance says how it is read):
+the declarations whose current decision it scored, week by week, at the active policy's
+target rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+from django.utils import timezone
+
+from portcullis.engine.performance import COLUMNS, Week, overall, weekly
+from portcullis.web.scoring.models import ModelVersion
+from portcullis.web.scoring.queries import current_decisions
+from portcullis.web.scoring.services.retraining import target_rate
+
+_FIELDS = (
+    "lodged_at",
+    "decision__model_score",
+    "reason",
+    "sampled",
+    "declaration__inspection__finding",
+    "declaration__inspection__additional_duties",
+)
+
+
+@dataclass
+class Performance:
+    rate: float  # percent
+    weeks: list[Week]
+    total: Week | None
+
+
+def performance(version: ModelVersion, offices: list[str] | None) -> Performance:
+    """Weekly figures over the declarations of ``offices`` (None: every office)."""
+    rows = (
+        current_decisions(offices)
+        .filter(decision__model_version=version)
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=20_000)
+    )
+    frame = pl.DataFrame(
+        [(_local(at), score, reason, sampled, finding, None if duties is None else float(duties))
+         for at, score, reason, sampled, finding, duties in rows],
+        schema=COLUMNS,
+        orient="row",
+    )  # fmt: skip
+    rate = target_rate()
+    weeks = weekly(frame, rate)
+    return Performance(rate, weeks, overall(weeks))
+
+
+def _local(moment: datetime) -> datetime:
+    """Weeks run Monday to Sunday in the installation's time zone."""
+    return timezone.localtime(moment).replace(tzinfo=None)
