@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from portcullis.web.monitoring.services import Dashboard
 from portcullis.web.monitoring.services import dashboard as figures
 from portcullis.web.pages.access import office_codes, requires
-from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.drift import latest_check
+from portcullis.web.scoring.services.drift import active_model_check
 
 
 @requires("scoring.view_decision")
@@ -19,7 +18,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figures": data,
         "trend_chart": _trend_chart(data),
         "mix_chart": _mix_chart(data),
-        "drift": latest_check(registry.active())
+        "drift": active_model_check()
         if request.user.has_perm("scoring.view_modelversion")
         else None,
     }

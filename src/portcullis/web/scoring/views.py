@@ -16,7 +16,7 @@ from portcullis.web.pages.access import may_see, office_codes, requires
 from portcullis.web.scoring.forms import OverrideForm
 from portcullis.web.scoring.models import Decision, ModelVersion
 from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.drift import drift_days, latest_check
+from portcullis.web.scoring.services.drift import active_model_check, drift_days, latest_check
 from portcullis.web.scoring.services.overriding import OverrideError, override
 from portcullis.web.scoring.services.performance import Performance, performance
 from portcullis.web.scoring.services.replaying import ReplayError, replay
@@ -82,7 +82,7 @@ def models(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.filter(kind__in=MODEL_JOBS).order_by("-created_at")[:5]
     context = {
         "versions": versions,
-        "drift": latest_check(registry.active()),
+        "drift": active_model_check(),
         "jobs": jobs,
         "may_train": request.user.has_perm("scoring.add_modelversion"),
         "may_activate": request.user.has_perm("scoring.change_modelversion"),

@@ -82,3 +82,12 @@ def latest_check(model: ModelVersion | None) -> DriftCheck | None:
     if model is None:
         return None
     return model.drift_checks.first()  # type: ignore[attr-defined,no-any-return]
+
+
+def active_model_check() -> DriftCheck | None:
+    """The active model's latest drift check (one query: the dashboard shows its alert)."""
+    return (
+        DriftCheck.objects.filter(model_version__status=ModelVersion.Status.ACTIVE)
+        .select_related("model_version")
+        .first()
+    )
