@@ -170,6 +170,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Every successful sign-in at INFO; failures and lockouts are warnings.
         "axes": {"level": "WARNING"},
+        # Subsetting the PDF report's font logs every glyph at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

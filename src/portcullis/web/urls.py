@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", monitoring.dashboard, name="dashboard"),
     path("dashboard/compliance.csv", monitoring.compliance_csv, name="dashboard_compliance"),
+    path("reports/monthly.xlsx", monitoring.monthly_report_file, {"kind": "xlsx"}, "report_xlsx"),
+    path("reports/monthly.pdf", monitoring.monthly_report_file, {"kind": "pdf"}, "report_pdf"),
     path("worklist/", inspections.worklist_page, name="worklist"),
     path(DECLARATION, declarations.detail, name="declaration"),
     path(DECLARATION + "assign/", inspections.assign, name="worklist_assign"),

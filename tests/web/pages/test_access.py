@@ -13,6 +13,7 @@ ALL = {"admin", "analyst", "supervisor", "officer", "auditor"}
 # page -> the roles that may open it; every other role gets 403 (or 404, noted)
 PAGES = {
     "dashboard": ALL,
+    "monthly report": ALL,
     "worklist": {"admin", "supervisor", "officer", "auditor"},
     "declaration mine": ALL,
     "declaration theirs": ALL - {"officer"},  # the officer is posted elsewhere: 404
@@ -31,6 +32,7 @@ PAGES = {
 def _url(page: str, site) -> str:  # type: ignore[no-untyped-def]
     return {
         "dashboard": reverse("dashboard"),
+        "monthly report": reverse("report_xlsx"),
         "worklist": reverse("worklist"),
         "declaration mine": reverse("declaration", args=[site.mine]),
         "declaration theirs": reverse("declaration", args=[site.theirs]),

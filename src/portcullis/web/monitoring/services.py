@@ -87,7 +87,7 @@ def dashboard(offices: list[str] | None) -> Dashboard:
     )
     figures.today, figures.week = counts["today"], counts["week"]
     current = current_decisions(offices)
-    _selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
+    tally_selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
     caught = sum(rate.findings for rate in figures.by_reason if rate.key in RISK_REASONS)
     figures.compliance = compliance(offices, start, end, caught)
     _trend(figures, current, as_of)
@@ -107,7 +107,7 @@ _INSPECTED = Q(declaration__inspection__isnull=False)
 _FOUND = Q(declaration__inspection__finding=True)
 
 
-def _selection(figures: Dashboard, current: QuerySet[CurrentDecision]) -> None:
+def tally_selection(figures: Dashboard, current: QuerySet[CurrentDecision]) -> None:
     rows = current.values("channel", "reason").annotate(
         n=Count("pk"),
         inspected=Count("pk", filter=_INSPECTED),

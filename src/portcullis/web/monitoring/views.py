@@ -5,10 +5,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portcullis.web.monitoring.report import (
+    ReportError,
+    latest_month,
+    monthly_report,
+    parse_month,
+)
+from portcullis.web.monitoring.report_files import to_pdf, to_xlsx
 from portcullis.web.monitoring.services import Dashboard
 from portcullis.web.monitoring.services import dashboard as figures
 from portcullis.web.pages.access import office_codes, requires
 from portcullis.web.scoring.services.drift import active_model_check
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @requires("scoring.view_decision")
@@ -23,6 +32,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+@requires("scoring.view_decision")
+def monthly_report_file(request: HttpRequest, kind: str) -> HttpResponse:
+    """The monthly performance report of ?month=YYYY-MM (default: the latest month with
+    declarations) as XLSX or PDF, over the offices the user sees."""
+    offices = office_codes(request.user)
+    try:
+        month = parse_month(request.GET["month"]) if request.GET.get("month") else None
+        month = month or latest_month(offices)
+        if month is None:
+            raise ReportError("no declarations are stored yet: there is no month to report")
+        report = monthly_report(month, offices)
+    except ReportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    content, mime = (
+        (to_xlsx(report), XLSX) if kind == "xlsx" else (to_pdf(report), "application/pdf")
+    )
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="portcullis-{month:%Y-%m}.{kind}"'
+    return response
 
 
 @requires("scoring.view_decision")
