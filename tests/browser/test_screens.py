@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from portcullis.web.scoring.models import ModelVersion
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
@@ -16,6 +18,7 @@ def test_every_other_page_renders_cleanly(site, visit):
         ("watchlist", "/watchlist/"),
         ("trader", "/traders/importer/IMP0001/"),
         ("models", "/models/"),
+        ("model", f"/models/{ModelVersion.objects.get(status='active').version}/"),
         ("audit", "/audit/"),
     ]:
         response = visit.go(path)

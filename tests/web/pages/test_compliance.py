@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -13,6 +10,7 @@ from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.services import OutcomeInput, record_outcome
 from portcullis.web.scoring.models import CurrentDecision, Decision
 from portcullis.web.scoring.services.policies import active_policy
+from tests.web.pages.downloads import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +40,7 @@ def test_the_dashboard_estimates_from_the_sample_alone(site, as_user, people):
 
 def test_the_estimates_export_as_csv(site, as_user, people):
     _sample_everything_and_find_one(site, people)
-    response = as_user("auditor").get(reverse("dashboard_compliance"))
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = csv_rows(as_user("auditor").get(reverse("dashboard_compliance")))
     whole = rows[0]
     assert whole["dimension"] == "all"
     assert (whole["declarations"], whole["sampled"], whole["findings"]) == ("2", "1", "1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -15,13 +16,14 @@ from portcullis.web.inspections import services
 from portcullis.web.inspections.forms import InspectionForm
 from portcullis.web.inspections.worklist import SORTS, WORK_CHANNELS, WorklistFilter, worklist
 from portcullis.web.pages.access import may_see, office_codes, requires
+from portcullis.web.pages.exports import csv_response, wants_csv
 from portcullis.web.reference.models import Office
 
 PAGE_SIZE = 50
 
 
 @requires("inspections.view_worklist")
-def worklist_page(request: HttpRequest) -> HttpResponse:
+def worklist_page(request: HttpRequest) -> HttpResponseBase:
     offices = office_codes(request.user)
     choice = WorklistFilter(
         offices=offices,
@@ -30,6 +32,18 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
         sort=request.GET.get("sort", "waiting") if request.GET.get("sort") in SORTS else "waiting",
     )
+    if wants_csv(request):
+        return csv_response(
+            "worklist",
+            ["declaration", "office", "channel", "reason", "risk", "importer", "assessed_at",
+             "assigned_to"],
+            (
+                [d.declaration.declaration_id, d.office.code, d.channel, d.reason, d.risk_score,
+                 d.declaration.importer.code if d.declaration.importer else None, d.assessed_at,
+                 _assignee(d.declaration)]
+                for d in worklist(choice, request.user)
+            ),
+        )  # fmt: skip
     page = Paginator(worklist(choice, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     office_choices = Office.objects.order_by("code")
@@ -45,6 +59,11 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         "may_record": request.user.has_perm("inspections.add_inspection"),
     }
     return render(request, "inspections/worklist.html", context)
+
+
+def _assignee(declaration: Declaration) -> str | None:
+    assignment = getattr(declaration, "assignment", None)
+    return assignment.officer.get_username() if assignment else None
 
 
 def _visible(request: HttpRequest, declaration_id: str) -> Declaration:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,12 +16,13 @@ from portcullis.web.intelligence.forms import EntryForm
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.intelligence.services import add_entry, revoke
 from portcullis.web.pages.access import holds, requires
+from portcullis.web.pages.exports import csv_response, wants_csv
 
 WRITE = "intelligence.add_watchlistentry"
 
 
 @requires("intelligence.view_watchlistentry")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HttpRequest) -> HttpResponseBase:
     may_write = holds(request.user, WRITE)
     form = EntryForm(request.POST or None)
     if request.method == "POST":
@@ -47,6 +49,17 @@ def index(request: HttpRequest) -> HttpResponse:
     entries = WatchlistEntry.objects.select_related("created_by", "revoked_by")
     if shown != "all":
         entries = entries.filter(revoked_at__isnull=True)
+    if wants_csv(request):
+        return csv_response(
+            "watchlist",
+            ["code", "kind", "value", "reason", "weight", "valid_from", "expires_at",
+             "added_by", "revoked_at"],
+            (
+                [e.code, e.kind, e.value, e.reason, e.weight, e.valid_from, e.expires_at,
+                 e.created_by.get_username() if e.created_by else "system", e.revoked_at]
+                for e in entries.order_by("-created_at")
+            ),
+        )  # fmt: skip
     page = Paginator(entries.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -1,7 +1,7 @@
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from portcullis.web.monitoring.report_files import to_pdf, to_xlsx
 from portcullis.web.monitoring.services import Dashboard
 from portcullis.web.monitoring.services import dashboard as figures
 from portcullis.web.pages.access import office_codes, requires
+from portcullis.web.pages.exports import csv_response
 from portcullis.web.scoring.services.drift import active_model_check
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,44 +57,33 @@ def monthly_report_file(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @requires("scoring.view_decision")
-def compliance_csv(request: HttpRequest) -> HttpResponse:
+def compliance_csv(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's compliance estimates, every group, as CSV."""
     data = figures(office_codes(request.user))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    day = data.as_of.isoformat() if data.as_of else "empty"
-    response["Content-Disposition"] = f'attachment; filename="compliance-{day}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["dimension", "group", "declarations", "sampled", "findings", "rate", "rate_low",
-         "rate_high", "revenue_gap", "revenue_gap_low", "revenue_gap_high"]
-    )  # fmt: skip
+    rows = []
     if data.compliance is not None:
-        rows = [("all", data.compliance.whole)] + [
+        groups = [("all", data.compliance.whole)] + [
             (dimension, estimate)
             for dimension, estimates in data.compliance.groups.items()
             for estimate in estimates
         ]
-        for dimension, estimate in rows:
+        for dimension, estimate in groups:
             revenue = estimate.revenue_interval
-            writer.writerow(
+            rows.append(
                 [
-                    dimension, _safe(estimate.group), estimate.flow, estimate.sampled,
-                    estimate.findings, _number(estimate.rate), _number(estimate.interval.low),
-                    _number(estimate.interval.high), _number(estimate.revenue_gap),
-                    _number(revenue.low if revenue else None),
-                    _number(revenue.high if revenue else None),
+                    dimension, estimate.group, estimate.flow, estimate.sampled,
+                    estimate.findings, estimate.rate, estimate.interval.low,
+                    estimate.interval.high, estimate.revenue_gap,
+                    revenue.low if revenue else None, revenue.high if revenue else None,
                 ]
             )  # fmt: skip
-    return response
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.6g}"
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    day = data.as_of.isoformat() if data.as_of else "empty"
+    return csv_response(
+        f"compliance-{day}",
+        ["dimension", "group", "declarations", "sampled", "findings", "rate", "rate_low",
+         "rate_high", "revenue_gap", "revenue_gap_low", "revenue_gap_high"],
+        rows,
+    )  # fmt: skip
 
 
 def _trend_chart(data: Dashboard) -> dict[str, Any]:

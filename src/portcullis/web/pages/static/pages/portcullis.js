@@ -41,7 +41,60 @@ function drawCharts(root) {
   });
 }
 
+// Every table a page shows downloads as CSV. A table whose rows run over several pages names
+// the server's export of every row (data-export-url); any other is written from its cells as
+// shown. A cell a spreadsheet would run as a formula gets a leading apostrophe.
+function csvCell(text) {
+  let value = text.replace(/\s+/g, " ").trim();
+  if (/^[=+\-@]/.test(value) && Number.isNaN(Number(value.replace(/[ ,%]/g, "")))) {
+    value = "'" + value;
+  }
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function tableCsv(table) {
+  return Array.from(table.rows)
+    .map((row) =>
+      Array.from(row.cells)
+        .flatMap((cell) => [csvCell(cell.innerText), ...Array(cell.colSpan - 1).fill("")])
+        .join(","),
+    )
+    .join("\r\n");
+}
+
+function fileName(table, index) {
+  const name = table.dataset.export || `${document.title}-${index + 1}`;
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "table";
+}
+
+function addExports(root) {
+  root.querySelectorAll("main table").forEach((table, index) => {
+    if (table.dataset.exportReady) return;
+    table.dataset.exportReady = "1";
+    const link = document.createElement("a");
+    link.className = "export";
+    const name = fileName(table, index);
+    if (table.dataset.exportUrl) {
+      link.href = table.dataset.exportUrl;
+      link.textContent = document.body.dataset.csvAllLabel || "CSV";
+    } else {
+      link.href = "#";
+      link.download = `${name}.csv`;
+      link.textContent = document.body.dataset.csvLabel || "CSV";
+      link.addEventListener("click", () => {
+        const blob = new Blob(["\ufeff" + tableCsv(table)], { type: "text/csv;charset=utf-8" });
+        link.href = URL.createObjectURL(blob);
+      });
+    }
+    const holder = document.createElement("p");
+    holder.className = "export-link";
+    holder.appendChild(link);
+    (table.closest(".table-scroll") || table).after(holder);
+  });
+}
+
 onReady(() => {
+  addExports(document);
   document.querySelectorAll("[data-submit-on-change]").forEach((select) => {
     select.addEventListener("change", () => select.form.requestSubmit());
   });
@@ -50,5 +103,8 @@ onReady(() => {
     if (question && !window.confirm(question)) event.preventDefault();
   });
   drawCharts(document);
-  document.body.addEventListener("htmx:afterSwap", (event) => drawCharts(event.target));
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    drawCharts(event.target);
+    addExports(event.target);
+  });
 });
