@@ -3,6 +3,7 @@ command prints them."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from io import StringIO
 
@@ -14,6 +15,10 @@ from django.db.models import Max, Min
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.profiles import services as profiles
 from portcullis.web.profiles.backtesting import BacktestError, backtest_profiles, draft
+from portcullis.web.scoring.services.policy_backtesting import (
+    backtest_proposed_policy,
+    proposed_policy,
+)
 
 pytestmark = pytest.mark.django_db
 CHINA = 'origin_country == "CN"'
@@ -81,3 +86,62 @@ def test_the_command_prints_the_figures(period):
     assert "office" in text
     with pytest.raises(CommandError, match="did you mean"):
         call_command("backtest", criteria='origin_contry == "CN"', stdout=StringIO())
+
+
+def _policy_file(tmp_path, data, name="policy.json"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_policy_with_higher_rates_selects_more_and_one_without_fewer(period, tmp_path):
+    start, end = period
+    wider = backtest_proposed_policy(
+        proposed_policy(
+            _policy_file(tmp_path, {"rates": {"*": {"red": 0.2, "yellow": 0.1, "blue": 0.1}}})
+        ),
+        start,
+        end,
+    )
+    assert wider.declarations == _in_period(start, end).count()
+    assert wider.proposed.selected > wider.current.selected
+    assert sum(wider.proposed.channels.values()) == wider.declarations
+    assert wider.changed > 0
+    stopped = _in_period(start, end).filter(inspection__isnull=False)
+    assert wider.proposed.inspected <= stopped.count()
+    none = backtest_proposed_policy(
+        proposed_policy(
+            _policy_file(
+                tmp_path,
+                {
+                    "rates": {"*": {"red": 0, "yellow": 0, "blue": 0}},
+                    "random_rate": 0,
+                    "exploration_rate": 0,
+                },
+            )
+        ),
+        start,
+        end,
+    )
+    # Only mandatory profiles and failures could still select: there are none here.
+    assert none.proposed.selected == 0
+    assert none.current.version == wider.current.version
+
+
+def test_the_command_compares_a_policy_file_and_refuses_a_bad_one(period, tmp_path):
+    out = StringIO()
+    path = _policy_file(tmp_path, {"rates": {"*": {"red": 0.1, "yellow": 0.05, "blue": 0}}})
+    call_command("backtest", policy=path, start=period[0], json=True, stdout=out)
+    text = out.getvalue()
+    assert "would change channel" in text
+    assert "proposed" in text
+    figures = json.loads(text.strip().splitlines()[-1])
+    assert figures["proposed"]["selected"] >= figures["current"]["selected"]
+    bad = _policy_file(tmp_path, {"rates": {"*": {"red": 0.9, "yellow": 0.9}}}, "bad.json")
+    with pytest.raises(CommandError, match="rates must be non-negative"):
+        call_command("backtest", policy=bad, start=period[0], stdout=StringIO())
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match="not JSON"):
+        call_command("backtest", policy=tmp_path / "broken.json", stdout=StringIO())
+    with pytest.raises(CommandError, match="no scores to set the proposal's thresholds on"):
+        call_command("backtest", policy=path, stdout=StringIO())  # 90 days before: nothing

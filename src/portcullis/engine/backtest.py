@@ -13,7 +13,7 @@ number inspected is always shown beside the rate)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ import polars as pl
 
 from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.features import FeatureContext, Features, build_features
-from portcullis.engine.features.compliance import ComplianceHistory
+from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.measurement import share
@@ -121,12 +121,28 @@ def needs_context(profiles: ProfileSet, catalogue: Catalogue) -> bool:
     return bool(context_groups(profiles, catalogue))
 
 
+def compliance_settings(fields: set[str]) -> ComplianceSettings:
+    """Default settings keeping only the subjects and activity counts of ``fields``: each
+    subject's point-in-time history over a million declarations costs seconds to build."""
+    default = ComplianceSettings()
+    subjects = tuple(
+        s for s in default.subjects if {f"{s.name}_finding_rate", f"{s.name}_inspections"} & fields
+    )
+    activity = tuple(t for t in default.activity if f"{t}_declarations" in fields)
+    return replace(default, subjects=subjects, activity=activity)
+
+
 def period_features(
-    history: pl.DataFrame, start: datetime, end: datetime, groups: set[str]
+    history: pl.DataFrame,
+    start: datetime,
+    end: datetime,
+    groups: set[str],
+    fields: set[str] | None = None,
 ) -> tuple[pl.DataFrame, Features]:
     """The items lodged in [start, end) and their features (``history``: an item frame,
     declarations' items together, covering at least the period). Only the context the
-    criteria read is built: trader history over a million declarations is most of the time."""
+    criteria read is built (``fields``: the fields they read; None: all of its groups):
+    trader history over a million declarations is most of the time."""
     period = history.filter(pl.col("lodged_at").is_between(start, end, closed="left"))
     if not groups:
         return period, Features(add_derived(period))
@@ -136,7 +152,9 @@ def period_features(
         frame = add_derived(period)
         return period, Features(frame, prices.fields(frame))
     known = add_derived(history.filter(pl.col("lodged_at") < end))
-    return period, build_features(period, FeatureContext(prices, ComplianceHistory(known)))
+    settings = None if fields is None else compliance_settings(fields)
+    compliance = ComplianceHistory(known, settings)
+    return period, build_features(period, FeatureContext(prices, compliance))
 
 
 def backtest(
@@ -225,9 +243,11 @@ def run_backtest(
     profiles, for the overlap."""
     clock = time.perf_counter()
     groups = context_groups(proposal, catalogue)
+    fields = set(proposal.fields())
     if existing is not None:
         groups |= context_groups(existing, catalogue)
-    period, features = period_features(history, start, end, groups)
+        fields |= set(existing.fields())
+    period, features = period_features(history, start, end, groups, fields)
     built = time.perf_counter()
     profiles, total, workload = backtest(period, features, proposal, existing)
     done = time.perf_counter()

@@ -1,14 +1,17 @@
-"""portcullis backtest (--criteria TEXT | --profile CODE ... | --active) --from DAY --to DAY"""
+"""portcullis backtest (--criteria TEXT | --profile CODE ... | --active | --policy FILE)
+[--from DAY] [--to DAY]"""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.engine.rules.profiles import Profile as EngineProfile
+from portcullis.engine.selectivity import PolicyError
 from portcullis.web.commandline import ensure_database_ready, fail_politely
 from portcullis.web.profiles.backtesting import (
     BacktestError,
@@ -19,6 +22,10 @@ from portcullis.web.profiles.backtesting import (
     proposal_of,
 )
 from portcullis.web.profiles.models import ProfileVersion
+from portcullis.web.scoring.services.policy_backtesting import (
+    backtest_proposed_policy,
+    proposed_policy,
+)
 
 
 def _day(text: str) -> datetime:
@@ -32,7 +39,8 @@ class Command(BaseCommand):
     help = (
         "Replay a proposed profile, stored profiles or the active set over stored history: "
         "declarations selected per office and day (workload), finding rate and revenue among "
-        "the hits with a known outcome, and overlap with the other active profiles."
+        "the hits with a known outcome, and overlap with the other active profiles; or a "
+        "proposed selectivity policy against the active one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +50,13 @@ class Command(BaseCommand):
             "--profile", action="append", metavar="CODE", help="a stored profile (repeatable)"
         )
         what.add_argument("--active", action="store_true", help="the active profile set")
+        what.add_argument(
+            "--policy",
+            type=Path,
+            metavar="FILE",
+            help="a selectivity policy (JSON; its keys replace the active policy's), against "
+            "the active one; its thresholds are recalibrated on the 90 days before --from",
+        )
         parser.add_argument(
             "--selection-pct", type=float, default=100.0, help="with --criteria: share selected"
         )
@@ -60,6 +75,9 @@ class Command(BaseCommand):
             raise CommandError("no declarations are stored: import some first")
         end = options["end"] or _day((last + timedelta(days=1)).date().isoformat())
         start = options["start"] or end - timedelta(days=90)
+        if options["policy"]:
+            self._policy(options, start, end)
+            return
         with fail_politely("the backtest", options["traceback"]):
             try:
                 result = backtest_profiles(self._proposal(options), start, end)
@@ -89,6 +107,34 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['office']:<6} {row['hit']:>5,} {row['selected']:>9,.1f} "
                 f"{row['per_day']:>8,.2f} {row['busiest_day']:>12,.1f}"
+            )
+        if options["json"]:
+            self.stdout.write(json.dumps(result.to_dict(), default=str))
+
+    def _policy(self, options: dict[str, Any], start: datetime, end: datetime) -> None:
+        with fail_politely("the policy backtest", options["traceback"]):
+            try:
+                result = backtest_proposed_policy(proposed_policy(options["policy"]), start, end)
+            except (PolicyError, ValueError) as error:
+                raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {result.declarations:,} declarations; the "
+            f"proposal's thresholds set on the scores of {result.calibrated_on:,} before; "
+            f"{result.changed:,} would change channel."
+        )
+        self.stdout.write(
+            "\npolicy               green  yellow    red   blue selected  inspected  findings"
+            "   rate       revenue  busiest office-day"
+        )
+        for name, p in (("active", result.current), ("proposed", result.proposed)):
+            c, busiest = p.channels, p.busiest
+            where = (
+                f"{busiest['office']} {busiest['day']} ({busiest['selected']})" if busiest else "–"
+            )
+            self.stdout.write(
+                f"{name:<9}{p.version:<15} {c['green']:>6,} {c['yellow']:>7,} {c['red']:>6,} "
+                f"{c['blue']:>6,} {p.selected:>8,} {p.inspected:>10,} {p.findings:>9,} "
+                f"{_percent(p.finding_rate):>6} {p.revenue:>13,.2f}  {where}"
             )
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), default=str))
