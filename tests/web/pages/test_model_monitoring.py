@@ -16,6 +16,7 @@ from portcullis.web.declarations.models import Item
 from portcullis.web.jobs.models import Job
 from portcullis.web.jobs.services import run
 from portcullis.web.scoring.models import CurrentDecision, DriftCheck, ModelVersion
+from portcullis.web.scoring.services import performance as performance_service
 from portcullis.web.scoring.services import registry
 from portcullis.web.scoring.services.drift import DriftError, check_drift
 from portcullis.web.scoring.services.performance import performance
@@ -27,7 +28,15 @@ def _active() -> ModelVersion:
     return ModelVersion.objects.get(status=ModelVersion.Status.ACTIVE)
 
 
-def test_weekly_figures_agree_with_the_stored_decisions(site):
+def test_only_the_latest_weeks_are_read(site):
+    """The site's two newest declarations came a year after the rest."""
+    figures = performance(_active(), None)
+    assert figures.total is not None
+    assert figures.total.declarations == 2
+
+
+def test_weekly_figures_agree_with_the_stored_decisions(site, monkeypatch):
+    monkeypatch.setattr(performance_service, "WEEKS", 60)
     model = _active()
     figures = performance(model, None)
     scored = CurrentDecision.objects.filter(decision__model_version=model)

@@ -18,7 +18,7 @@ from portcullis.web.scoring.models import Decision, ModelVersion
 from portcullis.web.scoring.services import registry
 from portcullis.web.scoring.services.drift import active_model_check, drift_days, latest_check
 from portcullis.web.scoring.services.overriding import OverrideError, override
-from portcullis.web.scoring.services.performance import Performance, performance
+from portcullis.web.scoring.services.performance import WEEKS, Performance, performance
 from portcullis.web.scoring.services.replaying import ReplayError, replay
 from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS
 from portcullis.web.scoring.services.training import promote
@@ -114,6 +114,7 @@ def model_detail(request: HttpRequest, version: str) -> HttpResponse:
     context = {
         "model": model,
         "figures": figures,
+        "weeks": WEEKS,
         "chart": _performance_chart(figures),
         "drift": latest_check(model),
         "drift_days": drift_days(),

@@ -5,9 +5,10 @@ target rate."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import polars as pl
+from django.db.models import Max
 from django.utils import timezone
 
 from portcullis.engine.performance import COLUMNS, Week, overall, weekly
@@ -15,6 +16,7 @@ from portcullis.web.scoring.models import ModelVersion
 from portcullis.web.scoring.queries import current_decisions
 from portcullis.web.scoring.services.retraining import target_rate
 
+WEEKS = 26
 _FIELDS = (
     "lodged_at",
     "decision__model_score",
@@ -33,13 +35,17 @@ class Performance:
 
 
 def performance(version: ModelVersion, offices: list[str] | None) -> Performance:
-    """Weekly figures over the declarations of ``offices`` (None: every office)."""
-    rows = (
-        current_decisions(offices)
-        .filter(decision__model_version=version)
-        .values_list(*_FIELDS)
-        .iterator(chunk_size=20_000)
-    )
+    """Weekly figures over the declarations of ``offices`` (None: every office), for the
+    latest WEEKS weeks the version decided (a year of a busy flow is millions of rows)."""
+    decided = current_decisions(offices).filter(decision__model_version=version)
+    latest = decided.aggregate(latest=Max("lodged_at"))["latest"]
+    if latest is not None:
+        day = timezone.localtime(latest).date()
+        monday = day - timedelta(days=day.weekday(), weeks=WEEKS - 1)
+        decided = decided.filter(
+            lodged_at__gte=timezone.make_aware(datetime.combine(monday, time.min))
+        )
+    rows = decided.values_list(*_FIELDS).iterator(chunk_size=20_000)
     frame = pl.DataFrame(
         [(_local(at), score, reason, sampled, finding, None if duties is None else float(duties))
          for at, score, reason, sampled, finding, duties in rows],
