@@ -80,24 +80,7 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
             declarations=count, seed=5, start=date(2025, 1, 1), days=120, inspected_share=0.1
         )
     )
-    path = data_dir / "flow.parquet"
-    # The flat layout names outcome fields outcome_*; an item with no outcome has none at all.
-    # Amounts as decimals: the generator's float arithmetic leaves values such as
-    # 14.883999999999999, which validation rightly refuses as having too many decimals.
-    unknown = pl.col("finding").is_null()
-    decimals = {"net_mass_kg": 3, "quantity": 3, "customs_value": 2, "duty": 2, "tax_rate": 3}
-    flow = flow.with_columns(
-        pl.col(name).round(places).cast(pl.Decimal(18, places)) for name, places in decimals.items()
-    ).with_columns(pl.col("additional_duties").round(2).cast(pl.Decimal(18, 2)))
-    flow.with_columns(
-        pl.when(unknown).then(None).otherwise(pl.col("critical")).alias("critical"),
-        pl.when(unknown).then(None).otherwise(pl.col("known_at")).alias("inspected_at"),
-    ).drop("known_at").rename(
-        {
-            name: f"outcome_{name}"
-            for name in ("finding", "finding_type", "critical", "additional_duties", "inspected_at")
-        }
-    ).write_parquet(path)
+    path = workload.flat_file(flow, data_dir / "flow.parquet")
     started = time.perf_counter()
     with progress_bar("importing", unit="item") as bar:
         result = import_file(path, "parquet", progress=bar)

@@ -189,6 +189,10 @@ PORTCULLIS_RETRAIN_DAYS = float(os.environ.get("PORTCULLIS_RETRAIN_DAYS", "7"))
 PORTCULLIS_PROFILE_REVIEW_DAYS = int(os.environ.get("PORTCULLIS_PROFILE_REVIEW_DAYS", "90"))
 # A drift check compares this many latest days of declarations with the training window.
 PORTCULLIS_DRIFT_DAYS = int(os.environ.get("PORTCULLIS_DRIFT_DAYS", "30"))
+# Work that reads the whole history (training, backtests, drift checks) reads it from a
+# columnar copy in DATA_DIR/history, brought up to date before each use (scoring.services.
+# history_copy); off, it is read from the database every time.
+PORTCULLIS_HISTORY_COPY = os.environ.get("PORTCULLIS_HISTORY_COPY", "1") not in ("0", "")
 # How stale (in seconds) the compliance history of a serving process's in-memory engine may
 # grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
 # policies apply at once whatever this says.

@@ -28,7 +28,7 @@ from portcullis.web.declarations.services.importing import import_file
 from portcullis.web.jobs.models import Job
 from portcullis.web.jobs.tasks import run_job
 from portcullis.web.scoring.services.drift import DriftError, check_drift
-from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.history_copy import all_items
 from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS, retrain
 from portcullis.web.scoring.services.training import train_from_history
 
@@ -173,7 +173,7 @@ def _backtest(job: Job, reporter: _Reporter) -> dict[str, Any]:
     split = _day_start(job.parameters["split"])
     until = job.parameters.get("until")
     reporter.stage("reading the history")
-    history = stored_items().drop("_pk")
+    history = all_items()
     train = history.filter(pl.col("lodged_at") < split)
     test = history.filter(pl.col("lodged_at") >= split)
     if until:

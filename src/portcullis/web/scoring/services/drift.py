@@ -20,7 +20,7 @@ from portcullis.engine.features.derived import add_derived
 from portcullis.web.audit.services import record
 from portcullis.web.scoring.models import DriftCheck, ModelVersion
 from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.history_copy import all_items
 
 
 class DriftError(ValueError):
@@ -45,7 +45,7 @@ def check_drift(user: AbstractBaseUser | None, *, days: int | None = None) -> Dr
             f"model {model.version} was trained before reference distributions were kept; "
             "retrain it to check its drift"
         )
-    history = stored_items().drop("_pk")
+    history = all_items()
     latest = history.get_column("lodged_at").max()
     if latest is None:
         raise DriftError("no declarations are stored: there is no recent window to check")

@@ -11,7 +11,7 @@ from typing import Any
 from portcullis.engine.policy_backtest import PolicyBacktest, backtest_policy
 from portcullis.engine.selectivity import Policy, PolicyError
 from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.history_copy import all_items
 from portcullis.web.scoring.services.policies import active_policy, policy_of
 
 
@@ -31,6 +31,6 @@ def proposed_policy(path: Path) -> Policy:
 
 
 def backtest_proposed_policy(proposal: Policy, start: datetime, end: datetime) -> PolicyBacktest:
-    history = stored_items().drop("_pk")
+    history = all_items()
     live = build_engine(history)
     return backtest_policy(live.engine, history, start, end, proposal)

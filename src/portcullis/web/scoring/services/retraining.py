@@ -20,7 +20,7 @@ from portcullis.engine.selectivity import DEFAULT_OFFICE
 from portcullis.web.audit.services import record
 from portcullis.web.scoring.models import ModelVersion
 from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.history_copy import all_items
 from portcullis.web.scoring.services.policies import active_policy, policy_of
 from portcullis.web.scoring.services.training import promote, train_from_history
 
@@ -53,7 +53,7 @@ def retrain(
     holdout_days: int = HOLDOUT_DAYS,
     settings: TrainingSettings | None = None,
 ) -> Retrained:
-    history = stored_items().drop("_pk")
+    history = all_items()
     start = holdout_start(history, holdout_days)
     trained = train_from_history(user, until=start, settings=settings)
     candidate = trained.model

@@ -23,7 +23,7 @@ from portcullis.engine.selectivity import calibrate
 from portcullis.web.scoring.models import ModelVersion, PolicyVersion
 from portcullis.web.scoring.services import registry
 from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.history_copy import all_items
 from portcullis.web.scoring.services.policies import active_policy, policy_of, save_policy
 
 CALIBRATION_DAYS = 90  # the recent period whose scores set the thresholds
@@ -44,7 +44,7 @@ def train_from_history(
     activate: bool = False,
     settings: TrainingSettings | None = None,
 ) -> Trained:
-    history = stored_items().drop("_pk")
+    history = all_items()
     derived = add_derived(history)
     training = derived if until is None else derived.filter(pl.col("lodged_at") < until)
     prices = ReferencePrices.fit(training)
@@ -96,4 +96,4 @@ def promote(
     """Make a trained candidate the active model, with thresholds recalibrated on its scores
     (the old model's thresholds would select a different share)."""
     registry.activate(version, user, why=why)
-    return recalibrate(user, stored_items().drop("_pk"), None)
+    return recalibrate(user, all_items(), None)
