@@ -52,6 +52,7 @@ benchmark: install
 	$(BIN)/python benchmarks/load_api.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/backtest.py
+	$(BIN)/python benchmarks/backtest_db.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
