@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.monitoring.report import ReportError, latest_month, monthly_report
-from portcullis.web.monitoring.report_files import report_tables, to_pdf, to_xlsx
+from portcullis.web.monitoring.report_pdf import to_pdf
+from portcullis.web.monitoring.report_tables import report_tables
+from portcullis.web.monitoring.report_xlsx import to_xlsx
 from portcullis.web.profiles.models import Profile
 from portcullis.web.scoring.models import ProfileHit
 

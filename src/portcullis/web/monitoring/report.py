@@ -1,7 +1,7 @@
 """The monthly performance report: what was lodged, selected, inspected and found in one
 calendar month, the compliance of the whole flow estimated from its random sample, and each
 profile's figures for the month beside its lifetime ones. The XLSX and PDF files are two
-renderings of this one set of figures (monitoring.report_files)."""
+renderings of this one set of figures (report_tables, report_xlsx, report_pdf)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from portcullis.web.monitoring.report import (
     monthly_report,
     parse_month,
 )
-from portcullis.web.monitoring.report_files import to_pdf, to_xlsx
+from portcullis.web.monitoring.report_pdf import to_pdf
+from portcullis.web.monitoring.report_xlsx import to_xlsx
 from portcullis.web.monitoring.services import Dashboard
 from portcullis.web.monitoring.services import dashboard as figures
 from portcullis.web.pages.access import office_codes, requires

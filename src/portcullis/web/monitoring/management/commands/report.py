@@ -14,7 +14,8 @@ from portcullis.web.monitoring.report import (
     monthly_report,
     parse_month,
 )
-from portcullis.web.monitoring.report_files import to_pdf, to_xlsx
+from portcullis.web.monitoring.report_pdf import to_pdf
+from portcullis.web.monitoring.report_xlsx import to_xlsx
 from portcullis.web.reference.models import Office
 
 
