@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Max, Min
 
 from portcullis.engine.backtest import BacktestResult, needs_context, run_backtest
 from portcullis.engine.features import default_catalogue
 from portcullis.engine.rules.profiles import Profile as EngineProfile
 from portcullis.engine.rules.profiles import ProfileSet
-from portcullis.web.declarations.models import Declaration
+from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.profiles.models import ProfileVersion
 from portcullis.web.profiles.services import engine_profile
+from portcullis.web.scoring.services.history import item_frame_of
 from portcullis.web.scoring.services.history_copy import all_items
 
 
@@ -51,9 +53,15 @@ def backtest_profiles(
     context = needs_context(profiles, catalogue) or needs_context(existing, catalogue)
     # Only the period unless a criterion reads trader history or reference prices, which
     # need what was lodged before it.
-    history = all_items().filter(pl.col("lodged_at") < end)
-    if not context:
-        history = history.filter(pl.col("lodged_at") >= start)
+    if settings.PORTCULLIS_HISTORY_COPY:
+        history = all_items().filter(pl.col("lodged_at") < end)
+        if not context:
+            history = history.filter(pl.col("lodged_at") >= start)
+    else:
+        items = Item.objects.filter(declaration__lodged_at__lt=end)
+        if not context:
+            items = items.filter(declaration__lodged_at__gte=start)
+        history = item_frame_of(items).drop("_pk", strict=False)
     if history.height == 0:
         raise BacktestError(f"no declarations are stored for {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     history = history.sort("lodged_at", "declaration_id", "line_no", maintain_order=True)
