@@ -30,28 +30,13 @@ PROFILES = {
 }
 
 
-def _configure(arguments: argparse.Namespace, data_dir: Path) -> None:
-    os.environ["PORTCULLIS_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portcullis.web.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if arguments.postgres:
-        import psycopg
-
-        with psycopg.connect(arguments.postgres, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
-        os.environ["DATABASE_URL"] = f"{arguments.postgres.rsplit('/', 1)[0]}/{SCRATCH_DB}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--declarations", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a scratch database is made)")
     arguments = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-backtest-"))
-    _configure(arguments, data_dir)
+    workload.configure_scratch(data_dir, arguments.postgres, SCRATCH_DB)
     import django
     import polars as pl
 

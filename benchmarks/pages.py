@@ -14,7 +14,6 @@ warm-up, and the number of SQL queries. The goal is < 300 ms."""
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -28,22 +27,6 @@ import workload  # the machine() line
 
 GOAL_MS = 300
 SCRATCH_DB = "portcullis_pages"
-
-
-def _configure(arguments: argparse.Namespace, data_dir: Path) -> None:
-    os.environ["PORTCULLIS_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portcullis.web.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if arguments.postgres:
-        import psycopg
-
-        with psycopg.connect(arguments.postgres, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
-        base = arguments.postgres.rsplit("/", 1)[0]
-        os.environ["DATABASE_URL"] = f"{base}/{SCRATCH_DB}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
 
 
 def _populate(count: int, data_dir: Path) -> dict[str, object]:
@@ -179,7 +162,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch data folder")
     arguments = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-pages-"))
-    _configure(arguments, data_dir)
+    workload.configure_scratch(data_dir, arguments.postgres, SCRATCH_DB)
     import django
 
     django.setup()

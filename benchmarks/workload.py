@@ -42,6 +42,23 @@ TRAIN_ON = 120_000  # declarations of the history the model is trained on (the l
 SEED = SelectionSeed(b"benchmark-seed-not-a-secret")
 
 
+def configure_scratch(data_dir: Path, postgres: str | None, scratch_db: str) -> None:
+    """Point Django at a scratch installation before it starts: a SQLite file in
+    ``data_dir``, or, given a PostgreSQL server URL, a freshly made ``scratch_db`` on it."""
+    os.environ["PORTCULLIS_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portcullis.web.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(postgres, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {scratch_db}")
+            connection.execute(f"CREATE DATABASE {scratch_db}")
+        os.environ["DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/{scratch_db}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+
 def flat_file(flow: pl.DataFrame, path: Path) -> Path:
     """A synthetic item frame written as the flat layout `portcullis import` reads: outcome
     fields named outcome_* (an item with no outcome has none at all), and amounts as
