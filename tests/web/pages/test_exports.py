@@ -9,7 +9,7 @@ from django.urls import reverse
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.audit.services import record
 from portcullis.web.intelligence.services import add_entry
-from portcullis.web.pages.exports import safe
+from portcullis.web.pages.exports import csv_response, safe
 from portcullis.web.scoring.models import CurrentDecision
 from tests.web.pages.downloads import csv_rows
 
@@ -75,3 +75,8 @@ def test_a_trader_exports_the_declarations_the_user_may_see(site, as_user):
 )
 def test_safe(text, shown):
     assert safe(text) == shown
+
+
+def test_a_download_name_from_data_cannot_break_its_header():
+    response = csv_response('importer-A"; evil=1', ["a"], [])
+    assert response["Content-Disposition"] == 'attachment; filename="importer-A_evil1.csv"'

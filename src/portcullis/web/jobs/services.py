@@ -145,14 +145,16 @@ def _training(job: Job, reporter: _Reporter) -> dict[str, Any]:
 
 def _retraining(job: Job, reporter: _Reporter) -> dict[str, Any]:
     reporter.stage("training a challenger and comparing it with the active model")
+    history = all_items()  # read once for the training, the comparison and the drift check
     result = retrain(
         job.created_by,
         holdout_days=int(job.parameters.get("holdout_days", HOLDOUT_DAYS)),
         settings=_training_settings(job),
+        history=history,
     )
     reporter.stage("checking the active model for drift")
     try:
-        drift = check_drift(job.created_by).report
+        drift = check_drift(job.created_by, history=history).report
     except DriftError as error:  # the retraining stands; the check says why it could not run
         drift = {"not_checked": str(error)}
     return {

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,5 +73,6 @@ def csv_response(
             yield writer.writerow([cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    # Names can carry codes from declarations (a trader's): only safe file-name characters.
+    response["Content-Disposition"] = f'attachment; filename="{get_valid_filename(name)}.csv"'
     return response

@@ -31,9 +31,15 @@ def drift_days() -> int:
     return int(settings.PORTCULLIS_DRIFT_DAYS)
 
 
-def check_drift(user: AbstractBaseUser | None, *, days: int | None = None) -> DriftCheck:
+def check_drift(
+    user: AbstractBaseUser | None,
+    *,
+    days: int | None = None,
+    history: pl.DataFrame | None = None,
+) -> DriftCheck:
     """Compare the latest ``days`` of stored declarations with the active model's training
-    window, store the comparison and audit it."""
+    window, store the comparison and audit it. ``history``: every stored item, if the caller
+    has already read it."""
     days = days or drift_days()
     model = registry.active()
     if model is None:
@@ -45,7 +51,7 @@ def check_drift(user: AbstractBaseUser | None, *, days: int | None = None) -> Dr
             f"model {model.version} was trained before reference distributions were kept; "
             "retrain it to check its drift"
         )
-    history = all_items()
+    history = all_items() if history is None else history
     latest = history.get_column("lodged_at").max()
     if latest is None:
         raise DriftError("no declarations are stored: there is no recent window to check")

@@ -52,10 +52,12 @@ def retrain(
     *,
     holdout_days: int = HOLDOUT_DAYS,
     settings: TrainingSettings | None = None,
+    history: pl.DataFrame | None = None,
 ) -> Retrained:
-    history = all_items()
+    """``history``: every stored item, if the caller has already read it."""
+    history = all_items() if history is None else history
     start = holdout_start(history, holdout_days)
-    trained = train_from_history(user, until=start, settings=settings)
+    trained = train_from_history(user, until=start, settings=settings, history=history)
     candidate = trained.model
     champion = registry.active()
     same = champion is not None and champion.pk == candidate.pk
@@ -80,6 +82,6 @@ def retrain(
             verdict=verdict.to_dict(),
         )
         if promoted:
-            promote(candidate, user, why=f"won the challenge: {verdict.reason}")
+            promote(candidate, user, why=f"won the challenge: {verdict.reason}", history=history)
     candidate.refresh_from_db()
     return Retrained(candidate, verdict, promoted)

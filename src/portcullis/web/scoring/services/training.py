@@ -43,8 +43,10 @@ def train_from_history(
     until: datetime | None = None,
     activate: bool = False,
     settings: TrainingSettings | None = None,
+    history: pl.DataFrame | None = None,
 ) -> Trained:
-    history = all_items()
+    """``history``: every stored item, if the caller has already read it."""
+    history = all_items() if history is None else history
     derived = add_derived(history)
     training = derived if until is None else derived.filter(pl.col("lodged_at") < until)
     prices = ReferencePrices.fit(training)
@@ -92,8 +94,10 @@ def promote(
     version: ModelVersion,
     user: AbstractBaseUser | None,
     why: str = "promoted from the model registry",
+    history: pl.DataFrame | None = None,
 ) -> PolicyVersion:
     """Make a trained candidate the active model, with thresholds recalibrated on its scores
-    (the old model's thresholds would select a different share)."""
+    (the old model's thresholds would select a different share). ``history``: every stored
+    item, if the caller has already read it."""
     registry.activate(version, user, why=why)
-    return recalibrate(user, all_items(), None)
+    return recalibrate(user, all_items() if history is None else history, None)
