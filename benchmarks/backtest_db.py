@@ -46,7 +46,7 @@ def main() -> None:
     from django.db import connection
 
     from portcullis.engine.synthetic import SyntheticSettings, generate
-    from portcullis.web.commandline import progress_bar
+    from portcullis.web.cli.kit import progress_bar
     from portcullis.web.declarations.models import Item
     from portcullis.web.declarations.services.importing import import_file
     from portcullis.web.profiles.backtesting import backtest_profiles, draft

@@ -38,7 +38,7 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     from portcullis.engine.synthetic import SyntheticSettings, generate
     from portcullis.web.accounts.models import Account
     from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
-    from portcullis.web.commandline import progress_bar
+    from portcullis.web.cli.kit import progress_bar
     from portcullis.web.declarations.services.importing import import_file
     from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
     from portcullis.web.reference.models import Office

@@ -56,8 +56,7 @@ INSTALLED_APPS = [
     "portcullis.web.scoring",
     "portcullis.web.accounts",
     "portcullis.web.jobs",
-    "portcullis.web.api",
-    "portcullis.web.demo",
+    "portcullis.web.cli",
     "portcullis.web.monitoring",
     "portcullis.web.pages",
     "axes",  # login throttling

@@ -4,18 +4,18 @@ from django.urls import include, path
 from django.views import defaults
 from django.views.generic import RedirectView
 
-from portcullis.web.accounts import views as accounts
 from portcullis.web.api import problems
 from portcullis.web.api.app import api
 from portcullis.web.api.problems import Problem
-from portcullis.web.audit import views as audit
-from portcullis.web.declarations import views as declarations
-from portcullis.web.inspections import views as inspections
-from portcullis.web.intelligence import views as intelligence
-from portcullis.web.monitoring import views as monitoring
-from portcullis.web.profiles import views as profiles
-from portcullis.web.scoring import views as scoring
-from portcullis.web.traders import views as traders
+from portcullis.web.pages.views import accounts as accounts
+from portcullis.web.pages.views import audit as audit
+from portcullis.web.pages.views import declarations as declarations
+from portcullis.web.pages.views import inspections as inspections
+from portcullis.web.pages.views import monitoring as monitoring
+from portcullis.web.pages.views import profiles as profiles
+from portcullis.web.pages.views import scoring as scoring
+from portcullis.web.pages.views import traders as traders
+from portcullis.web.pages.views import watchlist as intelligence
 
 # Declaration ids are the clearance system's (letters, digits, dashes): no slashes.
 DECLARATION = "declarations/<str:declaration_id>/"

@@ -104,13 +104,13 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 def _routers() -> None:
-    from portcullis.web.api.health import router as health
-    from portcullis.web.declarations.api import router as declarations
-    from portcullis.web.inspections.api import router as inspections
-    from portcullis.web.intelligence.api import router as watchlist
-    from portcullis.web.jobs.api import router as jobs
-    from portcullis.web.profiles.api import router as profiles
-    from portcullis.web.scoring.api import router as decisions
+    from portcullis.web.api.routers.decisions import router as decisions
+    from portcullis.web.api.routers.declarations import router as declarations
+    from portcullis.web.api.routers.health import router as health
+    from portcullis.web.api.routers.inspections import router as inspections
+    from portcullis.web.api.routers.jobs import router as jobs
+    from portcullis.web.api.routers.profiles import router as profiles
+    from portcullis.web.api.routers.watchlist import router as watchlist
 
     api.add_router("/", health)
     api.add_router("/declarations", declarations)

@@ -1,0 +1,151 @@
+"""portcullis demo [--no-serve]: everything needed to see Portcullis, in one command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from portcullis.engine.model.training import TrainingError
+from portcullis.web.cli.kit import fail_politely, progress_bar, write_above_bar
+from portcullis.web.declarations.services.importing import ImportResult, import_file
+from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
+from portcullis.web.demo.services import (
+    BUNDLED_KCS,
+    WORKLIST_DAYS,
+    bundled_file,
+    contents,
+    decided_in,
+    leave_latest_selections_open,
+    post_officer,
+)
+from portcullis.web.demo.users import ensure_demo_token, ensure_demo_users
+from portcullis.web.reference.services import load_reference
+from portcullis.web.scoring.models import Decision
+from portcullis.web.scoring.services.assessing import assess_and_store
+from portcullis.web.scoring.services.drift import DriftError, check_drift
+from portcullis.web.scoring.services.engine import build_engine
+from portcullis.web.scoring.services.history import stored_items
+from portcullis.web.scoring.services.reports import outcome_table, summary_lines, undecided
+from portcullis.web.scoring.services.training import train_from_history
+
+HISTORY, STREAM = BUNDLED_KCS  # train on 2020, then assess 2021-Q1 as it arrives
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up a demonstration: migrate the database, load reference data, import the bundled "
+        "KCS 2020 declarations, train the risk model on them, create sample profiles and a "
+        "watchlist, then assess the 2021-Q1 declarations and show how each channel did; create "
+        "demo users (printing their passwords), then serve."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-serve", action="store_true", help="stop after set-up, printing what was loaded"
+        )
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="where to serve")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.addr = options["addr"]
+        with fail_politely("the demo set-up", options["traceback"]):
+            self._set_up()
+        if not options["no_serve"]:
+            # A process of its own: this one has run Polars' thread pool, which the server's
+            # forked workers would inherit broken (they hang).
+            sys.stdout.flush()
+            os.execv(  # noqa: S606  # an argument list, no shell
+                sys.executable,
+                [sys.executable, "-m", "portcullis", "serve", "--bind", options["addr"]],
+            )
+
+    def _import(self, name: str) -> ImportResult:
+        with bundled_file(name) as path, progress_bar(name) as bar:
+            result = import_file(path, "kcs", progress=bar, report=write_above_bar)
+        if result.failed:
+            raise CommandError(f"{name}: {result.batch.message}")
+        self.stdout.write(result.summary())
+        return result
+
+    def _check_drift(self) -> None:
+        try:
+            check = check_drift(None)
+        except DriftError as error:
+            self.stdout.write(f"\nDrift check: not run, {error}")
+            return
+        alerts = ", ".join(check.report["alerts"]) or "none"
+        self.stdout.write(
+            f"\nDrift of the active model over the latest {check.items:,} items: score PSI "
+            f"{check.score_psi:.3f}; inputs beyond the alert level: {alerts}"
+        )
+
+    def _set_up(self) -> None:
+        where = connection.settings_dict["NAME"]
+        self.stdout.write(f"Database: {connection.vendor} ({where})")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        counts = load_reference()
+        self.stdout.write(
+            f"Reference data: {counts.editions} HS editions, {counts.hs_codes:,} codes, "
+            f"{counts.countries} countries"
+        )
+        users = ensure_demo_users(settings.DATA_DIR)
+        self._import(HISTORY)
+
+        self.stdout.write("\nTraining the risk model on the 2020 outcomes ...")
+        try:
+            trained = train_from_history(None, activate=True)
+        except TrainingError as error:
+            raise CommandError(f"training: {error}") from None
+        precision = trained.model.metadata.get("validation", {}).get("precision_at", {})
+        calibration = trained.policy.note if trained.policy else ""
+        self.stdout.write(
+            f"Model {trained.model.version} active (held-out precision at 5%: "
+            f"{precision.get('5', float('nan')):.3f}); {calibration}"
+        )
+        self.stdout.write(
+            f"Profiles: {ensure_sample_profiles()} active (written by analyst, approved by admin); "
+            f"watchlist: {ensure_sample_watchlist()} entries"
+        )
+
+        self.stdout.write(f"\nStreaming {STREAM} through the engine ...")
+        streamed = self._import(STREAM)
+        pks = undecided(streamed.declaration_ids)
+        if pks:
+            live = build_engine()
+            with progress_bar("assessing", unit="item") as bar:
+                summary = assess_and_store(stored_items(pks), live, Decision.Source.FILE, bar)
+            for line in summary_lines(summary, live):
+                self.stdout.write(line)
+        else:
+            self.stdout.write("Every declaration was already assessed.")
+        for line in outcome_table(decided_in(streamed.declaration_ids)):
+            self.stdout.write(line)
+        opened = leave_latest_selections_open()
+        self._check_drift()
+        offices = post_officer("officer")
+        self.stdout.write(
+            f"\nWorklist: the outcomes of {opened} declarations selected in the last "
+            f"{WORKLIST_DAYS} days are held back for the officers; the demo officer works "
+            f"offices {', '.join(offices) or '(none)'}"
+        )
+
+        self.stdout.write("\nLoaded:")
+        for line in contents().lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write(
+            "\nDemo users (passwords are kept in the data directory); sign in at "
+            f"http://{self.addr}/ :"
+        )
+        for user in users:
+            self.stdout.write(f"  {user.username:<10} {user.password:<14} {user.role}")
+        token = ensure_demo_token(settings.DATA_DIR)
+        self.stdout.write(
+            "\nAPI token of the demo clearance system (docs/api.md shows how to use it):\n"
+            f"  {token}"
+        )

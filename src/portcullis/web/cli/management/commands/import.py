@@ -1,0 +1,72 @@
+"""portcullis import FILE --format kcs|csv|json|parquet"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from portcullis.engine.formats import FORMATS, guess_format
+from portcullis.web.cli.kit import (
+    ensure_database_ready,
+    fail_politely,
+    progress_bar,
+    write_above_bar,
+)
+from portcullis.web.declarations.services.importing import import_file
+
+EXIT_PARTIAL = 3  # some records were rejected or conflicted; the rest are stored
+
+
+class Command(BaseCommand):
+    help = (
+        "Import declarations from a file. Each record is validated; good ones are stored once "
+        "(importing the same file again adds nothing), bad ones are reported with their row "
+        "and field, and written to a rejects CSV in the data directory."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="file layout (default: from the file name; .csv means the canonical flat CSV)",
+        )
+        parser.add_argument("--encoding", help="text encoding, if not UTF-8 (e.g. cp949, latin-1)")
+        parser.add_argument(
+            "--max-messages",
+            type=int,
+            default=100,
+            help="problems to print before only counting them (all are in the rejects file)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        fmt = options["format"] or guess_format(path)
+        limit = options["max_messages"]
+        printed = 0
+
+        def report(line: str) -> None:
+            nonlocal printed
+            printed += 1
+            if printed <= limit:
+                write_above_bar(line)
+            elif printed == limit + 1:
+                write_above_bar(f"... further problems are not printed (--max-messages {limit})")
+
+        ensure_database_ready()
+        with fail_politely("the import", options["traceback"]), progress_bar(path.name) as bar:
+            result = import_file(
+                path, fmt, encoding=options["encoding"], progress=bar, report=report
+            )
+        if result.failed:
+            stored = result.batch.stored
+            kept = (
+                f" ({stored:,} declarations read before the problem were stored)" if stored else ""
+            )
+            raise CommandError(f"{path.name}: {result.batch.message}{kept}")
+        self.stdout.write(result.summary())
+        if result.batch.rejected or result.batch.conflicts:
+            sys.exit(EXIT_PARTIAL)

@@ -1,0 +1,111 @@
+"""Domain errors: what a use case refuses, and why, in words a person can act on.
+
+They carry no HTTP status and no page: the API maps each kind to a problem+json answer
+(api/problems.py) and the pages to a message, a 403 or a 404 (pages/errors.py), each in one
+place. Every use case raises only these (or lets an engine error become one of them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field that is wrong: its path in the input, what is wrong, the value given."""
+
+    field: str
+    message: str
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "message": self.message, "value": self.value}
+
+
+class DomainError(Exception):
+    """A refusal. ``kind`` names it for machines (the problem type), ``title`` for people;
+    ``detail`` says what happened and how to proceed. ``extra`` goes into the problem body."""
+
+    kind: ClassVar[str] = "error"
+    title: ClassVar[str] = "Refused"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        problems: list[FieldProblem] | tuple[FieldProblem, ...] = (),
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = list(problems)
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class NotFound(DomainError):
+    """No such record, or not one the caller may know of (another office's): the two are
+    answered alike, so that a refusal never confirms that a record exists."""
+
+    kind = "not-found"
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    """The caller's role (or token) does not allow the action."""
+
+    kind = "forbidden"
+    title = "Forbidden"
+
+
+class Invalid(DomainError):
+    """The input is wrong; ``problems`` name each field."""
+
+    kind = "invalid"
+    title = "Invalid request"
+
+
+class Conflict(DomainError):
+    """The input contradicts what is stored (another declaration under the same id, an
+    outcome already recorded)."""
+
+    kind = "conflict"
+    title = "Conflict"
+
+
+class NotAllowedNow(DomainError):
+    """The record's state does not allow the action now (a profile version not pending, a
+    decision already overridden)."""
+
+    kind = "workflow"
+    title = "Not allowed now"
+
+
+class UnderControl(DomainError):
+    """A declaration under customs control cannot be changed by the trader's system."""
+
+    kind = "under-control"
+    title = "Under customs control"
+
+
+class CannotReplay(DomainError):
+    kind = "cannot-replay"
+    title = "Cannot replay"
+
+
+class TooCostly(DomainError):
+    """The work asked for would take longer than its bound (a profile too costly to run on
+    every declaration, a preview over too much)."""
+
+    kind = "too-costly"
+    title = "Too costly"
+
+
+class Unavailable(DomainError):
+    """The service cannot do it now (the database cannot be reached or written); trying
+    again later is safe."""
+
+    kind = "unavailable"
+    title = "Service unavailable"
