@@ -48,10 +48,10 @@ def main() -> None:
     from portcullis.engine.synthetic import SyntheticSettings, generate
     from portcullis.web.cli.kit import progress_bar
     from portcullis.web.declarations.models import Item
-    from portcullis.web.declarations.services.importing import import_file
-    from portcullis.web.profiles.backtesting import backtest_profiles, draft
-    from portcullis.web.reference.services import load_reference
-    from portcullis.web.scoring.services.history_copy import folder
+    from portcullis.web.reference.loading import load_reference
+    from portcullis.web.scoring.backtesting import backtest_profiles, draft
+    from portcullis.web.scoring.history_copy import folder
+    from portcullis.web.usecases.importing import import_file
 
     print(f"Machine: {workload.machine()}")
     print(f"Database: {connection.vendor}; data in {data_dir}")

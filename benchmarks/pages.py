@@ -38,16 +38,16 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     from portcullis.engine.synthetic import SyntheticSettings, generate
     from portcullis.web.accounts.models import Account
     from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
+    from portcullis.web.cli.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
     from portcullis.web.cli.kit import progress_bar
-    from portcullis.web.declarations.services.importing import import_file
-    from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
+    from portcullis.web.reference.loading import load_reference
     from portcullis.web.reference.models import Office
-    from portcullis.web.reference.services import load_reference
+    from portcullis.web.scoring.assessing import assess_and_store
+    from portcullis.web.scoring.engine import build_engine
+    from portcullis.web.scoring.history import stored_items
     from portcullis.web.scoring.models import Decision
-    from portcullis.web.scoring.services.assessing import assess_and_store
-    from portcullis.web.scoring.services.engine import build_engine
-    from portcullis.web.scoring.services.history import stored_items
-    from portcullis.web.scoring.services.training import train_from_history
+    from portcullis.web.scoring.training import train_from_history
+    from portcullis.web.usecases.importing import import_file
 
     call_command("migrate", interactive=False, verbosity=0)
     load_reference()

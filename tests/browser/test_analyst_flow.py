@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from portcullis.web.scoring.services.submitting import submit
 from tests.builders import declaration
+from tests.web.acting import lodge
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -42,7 +42,7 @@ def test_a_profile_from_typo_to_hits(site, visit):
     visit.screenshot("profile")
     visit.sign_out()
 
-    submit([declaration("HIT-1", office="30")], None)
+    lodge(declaration("HIT-1", office="30"))
     visit.sign_in("analyst")
     visit.go("/profiles/")
     row = page.get_by_role("row").filter(has_text=code)

@@ -102,7 +102,7 @@ def _injection(tmp_path):
     write_kcs(tmp_path / "f.csv", [kcs_row("I-1", Importer_ID="=cmd|'/c calc'!A1\x1b[31m")])
     return "f.csv", [
         "row 2 (declaration I-1): Importer ID '=cmd|'/c calc'!A1\\x1b[31m' may contain only "
-        "letters, digits and . _ / - characters"
+        "letters, digits and . _ - characters"
     ]
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from portcullis.engine.model.training import TrainingSettings
-from portcullis.web.declarations.services.importing import ImportResult, import_file
-from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.training import train_from_history
+from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
+from portcullis.web.scoring import registry
+from portcullis.web.scoring.training import train_from_history
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.importing import ImportResult, import_file
 from tests.builders import first_kcs_rows
 
 
@@ -33,7 +35,7 @@ def _rejects_in_tmp(settings, tmp_path):
 def run_import():
     def run(path: Path, fmt: str = "kcs", **options) -> Imported:  # type: ignore[no-untyped-def]
         lines: list[str] = []
-        result = import_file(path, fmt, report=lines.append, **options)
+        result = import_file(Actor.system(), path, fmt, report=lines.append, **options)
         return Imported(result, lines)
 
     return run
@@ -41,12 +43,15 @@ def run_import():
 
 @pytest.fixture
 def users(django_user_model):
-    """Three standing users: an analyst who writes profiles, a supervisor who approves them,
-    and an officer."""
-    return {
-        name: django_user_model.objects.create_user(name, password="not-used-here-123")
-        for name in ("analyst", "supervisor", "officer")
-    }
+    """Three standing users with their roles: an analyst who writes profiles, a supervisor
+    who approves them, and an officer (posted nowhere yet)."""
+    groups = ensure_role_groups()
+    made = {}
+    for name, role in (("analyst", Role.ANALYST), ("supervisor", Role.SUPERVISOR),
+                       ("officer", Role.OFFICER)):  # fmt: skip
+        made[name] = django_user_model.objects.create_user(name, password="not-used-here-123")
+        give_role(made[name], role, groups)
+    return made
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ application's own pages (tests/web/pages), and is sent to sign in there."""
 import pytest
 from django.urls import reverse
 
+from portcullis.web.cli.demo.users import ensure_demo_users
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.demo.users import ensure_demo_users
 from tests.builders import declaration, kcs_row, write_json, write_kcs
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,13 @@ from django.core.management.base import CommandError
 from django.db.models import Max, Min
 
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.profiles import services as profiles
-from portcullis.web.profiles.backtesting import BacktestError, backtest_profiles, draft
-from portcullis.web.scoring.services.policy_backtesting import (
+from portcullis.web.scoring.backtesting import BacktestError, backtest_profiles
+from portcullis.web.scoring.policy_backtesting import (
     backtest_proposed_policy,
     proposed_policy,
 )
+from portcullis.web.usecases.profiles import draft
+from tests.web.acting import active_profile
 
 pytestmark = pytest.mark.django_db
 CHINA = 'origin_country == "CN"'
@@ -53,9 +54,7 @@ def test_hits_outcomes_and_workload_match_the_stored_declarations(period):
 
 
 def test_overlap_counts_the_hits_an_active_profile_already_makes(period, users):
-    version = profiles.create_profile("China", users["analyst"], criteria=CHINA, channel="red")
-    profiles.submit(version, users["analyst"])
-    profiles.approve(version, users["supervisor"])
+    active_profile(users["analyst"], users["supervisor"], "China", criteria=CHINA, channel="red")
     start, end = period
     result = backtest_profiles(draft(f'{CHINA} and hs_code startswith "8"'), start, end)
     assert result.total.hits > 0

@@ -7,9 +7,10 @@ from django.db import connection, transaction
 
 from portcullis.web.bulk import get_or_create_many, reserve_ids
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.declarations.services.importing import import_file
 from portcullis.web.reference.models import Office
 from portcullis.web.traders.models import Trader
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.importing import import_file
 from tests.builders import kcs_row, write_kcs
 
 
@@ -49,7 +50,7 @@ def test_concurrent_imports_of_one_file_store_each_declaration_once(tmp_path, se
 
     def run() -> None:
         try:
-            results.append(import_file(path, "kcs").batch)
+            results.append(import_file(Actor.system(), path, "kcs").batch)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -11,22 +11,21 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.inspections.services import OutcomeInput, record_outcome
 from portcullis.web.monitoring.compliance import compliance
-from portcullis.web.profiles import services as profiles
 from portcullis.web.profiles.figures import refresh_profile_figures
 from portcullis.web.profiles.models import Profile
 from portcullis.web.profiles.statistics import needs_review
+from portcullis.web.scoring import live
 from portcullis.web.scoring.models import CurrentDecision
-from portcullis.web.scoring.services import live
-from portcullis.web.scoring.services.submitting import submit
 from portcullis.web.traders.figures import refresh_trader_figures
 from portcullis.web.traders.models import Trader
 from tests.builders import declaration
+from tests.web.acting import COMPLIANT, active_profile, lodge, record
 
 pytestmark = pytest.mark.django_db
-FOUND = OutcomeInput(finding=True, finding_type="undervaluation", additional_duties=Decimal(250))
+FOUND = {"finding": True, "finding_type": "undervaluation", "additional_duties": Decimal(250)}
 
 
 @pytest.fixture
@@ -35,22 +34,21 @@ def cars(trained, users, settings):
     by a fresh importer."""
     settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
     live.forget()
-    version = profiles.create_profile(
-        "Cars from China",
+    version = active_profile(
         users["analyst"],
+        users["supervisor"],
+        "Cars from China",
         criteria='hs_code == "870323" and origin_country == "CN"',
         mandatory=True,
         channel="red",
     )
-    profiles.submit(version, users["analyst"])
-    profiles.approve(version, users["supervisor"])
 
-    def lodge(*ids: str, importer: str = "IMP-FEEDBACK") -> list:  # type: ignore[type-arg]
-        results = submit([declaration(i, importer=importer) for i in ids], None)
+    def cars_of(*ids: str, importer: str = "IMP-FEEDBACK") -> list:  # type: ignore[type-arg]
+        results = lodge(*(declaration(i, importer=importer) for i in ids))
         assert {r.decision.channel for r in results} == {"red"}
         return [r.decision.declaration for r in results]
 
-    yield version.profile, lodge
+    yield version.profile, cars_of
     live.forget()
 
 
@@ -65,8 +63,8 @@ def test_an_outcome_updates_its_traders_and_the_profiles_that_hit_it(cars, users
     assert (profile.hits, profile.inspected, profile.findings) == (2, 0, 0)
     assert _importer().inspected == 0
 
-    record_outcome(first, FOUND, users["officer"])
-    record_outcome(second, OutcomeInput(finding=False), users["officer"])
+    record(first, FOUND)
+    record(second, COMPLIANT)
 
     importer = _importer()
     assert (importer.inspected, importer.findings, importer.revenue) == (2, 1, Decimal(250))
@@ -85,7 +83,7 @@ def test_the_figures_and_the_outcome_are_one_transaction(cars, users):
 
     def fail_after_recording() -> None:
         with transaction.atomic():
-            record_outcome(first, FOUND, users["officer"])
+            record(first, FOUND)
             assert _importer().findings == 1  # seen inside the transaction
             raise RuntimeError("the request failed after recording")
 
@@ -103,7 +101,7 @@ def test_stored_figures_equal_a_recount_from_scratch(cars, users):
     _profile, lodge = cars
     for number, found in enumerate([True, False, True]):
         (row,) = lodge(f"FB-R{number}", importer=f"IMP-R{number % 2}")
-        record_outcome(row, FOUND if found else OutcomeInput(finding=False), users["officer"])
+        record(row, FOUND if found else COMPLIANT)
     fields = ["pk", "inspected", "findings", "revenue", "last_finding_lodged_at"]
     kept = list(Trader.objects.order_by("pk").values_list(*fields))
     assert sum(row[1] for row in kept) > 0  # the imported history's outcomes count too
@@ -124,12 +122,12 @@ def test_a_finding_in_the_random_sample_counts_toward_the_compliance_estimate(ca
     day = timedelta(days=1)
 
     def whole():  # type: ignore[no-untyped-def]
-        figures = compliance(None, row.lodged_at - day, row.lodged_at + day, caught=0)
+        figures = compliance(Reach(), row.lodged_at - day, row.lodged_at + day, caught=0)
         return figures.whole, figures.pending
 
     before, pending = whole()
     assert pending == 1
-    record_outcome(row, FOUND, users["officer"])
+    record(row, FOUND)
     after, pending = whole()
     assert pending == 0
     assert (after.sampled, after.findings) == (before.sampled + 1, before.findings + 1)
@@ -147,7 +145,7 @@ def test_a_profile_finding_nothing_for_the_review_period_is_flagged(cars, users)
     assert not young  # hitting for less than the period: too young to judge
     assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
     assert not needs_review(profile, False, lodged + timedelta(days=days + 1), days)
-    record_outcome(row, FOUND, users["officer"])
+    record(row, FOUND)
     profile.refresh_from_db()
     assert not needs_review(profile, True, lodged + timedelta(days=days - 1), days)
     assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
@@ -165,7 +163,7 @@ def test_concurrent_outcomes_for_one_trader_and_profile_lose_no_update(cars, use
     def officer(row) -> None:  # type: ignore[no-untyped-def]
         try:
             start.wait()
-            record_outcome(row, FOUND, users["officer"])
+            record(row, FOUND)
         except Exception as error:
             errors.append(error)
         finally:
@@ -176,7 +174,7 @@ def test_concurrent_outcomes_for_one_trader_and_profile_lose_no_update(cars, use
         thread.start()
     for thread in threads:
         thread.join()
-    assert [type(e).__name__ for e in errors] == ["NotAllowed"]  # the second of rows[0]
+    assert [type(e).__name__ for e in errors] == ["Conflict"]  # the second of rows[0]
     assert Inspection.objects.filter(declaration__in=rows).count() == len(rows)
     importer = _importer()
     assert (importer.inspected, importer.findings) == (len(rows), len(rows))

@@ -14,15 +14,14 @@ from django.db.models import Max, Min
 
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.inspections.services import OutcomeInput, record_outcome
-from portcullis.web.profiles import services as profiles
-from portcullis.web.profiles.backtesting import backtest_profiles, draft
-from portcullis.web.scoring.services import history_copy
-from portcullis.web.scoring.services.amending import amend
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.history_copy import history_frame
-from portcullis.web.scoring.services.submitting import submit
+from portcullis.web.scoring import history_copy
+from portcullis.web.scoring.backtesting import backtest_profiles, draft
+from portcullis.web.scoring.history import stored_items
+from portcullis.web.scoring.history_copy import history_frame
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import amend, authorise_amendment
 from tests.builders import declaration
+from tests.web.acting import SYSTEM, active_profile, lodge, record
 
 pytestmark = pytest.mark.django_db
 
@@ -56,30 +55,29 @@ def test_the_copy_follows_every_change(copy_on, trained, run_import, kcs_slice, 
     assert "added or changed" in _how(caplog)
 
     caplog.clear()
-    cars = profiles.create_profile(
-        "Cars from China", users["analyst"], criteria='hs_code == "870323"', mandatory=True,
-        channel="red", rationale="so that the declaration below is selected",
+    active_profile(
+        users["analyst"], users["supervisor"], "Cars from China", criteria='hs_code == "870323"',
+        mandatory=True, channel="red", rationale="so that the declaration below is selected",
     )  # fmt: skip
-    profiles.submit(cars, users["analyst"])
-    profiles.approve(cars, users["supervisor"])
-    submit([declaration("COPY-1", office="30")], None)
+    lodge(declaration("COPY-1", office="30"))
     _same_as_the_database()
     assert "added or changed" in _how(caplog)
 
     caplog.clear()
     amended = declaration("COPY-1", office="30")
     amended["items"][0]["customs_value"] = "999"
-    amend("COPY-1", amended, None)  # a new version of its content
+    # Selected red, so under control: a supervisor lets the declarant amend it.
+    authorise_amendment(Actor.person(users["supervisor"]), "COPY-1", "the invoice was corrected")
+    amend(SYSTEM, "COPY-1", amended)  # a new version of its content
     waiting = Declaration.objects.get(declaration_id="COPY-1")
     assert waiting.version == 2
     _same_as_the_database()
     assert "rebuilt" in _how(caplog)
 
     caplog.clear()
-    record_outcome(
+    record(
         waiting,
-        OutcomeInput(finding=True, finding_type="undervaluation", additional_duties=Decimal(90)),
-        users["officer"],
+        {"finding": True, "finding_type": "undervaluation", "additional_duties": Decimal(90)},
     )
     _same_as_the_database()  # an outcome on a declaration the copy holds
     assert "added or changed" in _how(caplog)

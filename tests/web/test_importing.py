@@ -7,7 +7,7 @@ import pytest
 
 from portcullis.engine.canonical import content_hash
 from portcullis.web.declarations.models import Declaration, ImportBatch, Item
-from portcullis.web.declarations.services.stored import stored_declaration
+from portcullis.web.declarations.stored import stored_declaration
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Office
 from portcullis.web.traders.models import Trader
@@ -121,7 +121,7 @@ def test_duplicate_ids_inside_one_file_are_stored_once_or_reported(tmp_path, run
 
 
 def test_duplicates_are_recognised_across_chunks(tmp_path, run_import, monkeypatch):
-    monkeypatch.setattr("portcullis.web.declarations.services.importing.CHUNK", 2)
+    monkeypatch.setattr("portcullis.web.usecases.importing.CHUNK", 2)
     rows = [kcs_row("1"), kcs_row("2"), kcs_row("3"), kcs_row("1")]
     imported = run_import(write_kcs(tmp_path / "k.csv", rows))
     assert (imported.batch.stored, imported.batch.unchanged) == (3, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from portcullis.web.scoring.services import live
-from portcullis.web.scoring.services.state import engine_changed
+from portcullis.web.scoring import live
+from portcullis.web.scoring.state import engine_changed
 
 
 @pytest.fixture(autouse=True)

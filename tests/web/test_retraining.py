@@ -16,12 +16,12 @@ from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.model.training import TrainingSettings, train_model
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.jobs.models import Job
-from portcullis.web.jobs.schedule import queue_retraining_if_due
-from portcullis.web.jobs.services import run
+from portcullis.web.scoring import registry
+from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.models import ModelVersion
-from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.retraining import retrain, target_rate
+from portcullis.web.scoring.retraining import retrain, target_rate
+from portcullis.web.usecases.jobs import run
+from portcullis.web.usecases.schedule import queue_retraining_if_due
 
 pytestmark = pytest.mark.django_db
 HOLDOUT = 7  # days: the test history is three weeks of January 2020

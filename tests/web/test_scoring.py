@@ -7,15 +7,17 @@ from django.utils import timezone
 
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.intelligence.services import add_entry, revoke
-from portcullis.web.profiles.services import approve, create_profile, new_version, submit
+from portcullis.web.scoring import registry
+from portcullis.web.scoring.assessing import assess_and_store
+from portcullis.web.scoring.engine import build_engine
+from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.models import Decision, ModelVersion, PolicyVersion, ProfileHit
-from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.assessing import assess_and_store
-from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.replaying import ReplayError, replay
-from portcullis.web.scoring.services.reports import undecided
+from portcullis.web.scoring.queries import undecided
+from portcullis.web.scoring.replaying import ReplayError, replay
+from portcullis.web.usecases import profiles
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.watchlist import EntryInput, add_entry, revoke_entry
+from tests.web.acting import active_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +48,10 @@ def test_training_keeps_an_active_model_and_a_calibrated_policy(trained, setting
 def test_each_declaration_gets_one_decision_with_what_explains_and_replays_it(
     trained, run_import, kcs_slice, users
 ):
-    profile = create_profile(
-        "Chinese goods", users["analyst"], criteria='origin_country == "CN"', weight=0.1
-    )
-    approve(submit(profile, users["analyst"]), users["supervisor"])
+    profile = active_profile(
+        users["analyst"], users["supervisor"], "Chinese goods", criteria='origin_country == "CN"',
+        weight=0.1,
+    )  # fmt: skip
     pks = later_declarations(run_import, kcs_slice)
     summary = score(pks)
     assert summary.declarations == len(pks) == 600
@@ -75,16 +77,17 @@ def test_each_declaration_gets_one_decision_with_what_explains_and_replays_it(
 def test_a_stored_decision_replays_to_the_same_channel_after_history_moved_on(
     trained, run_import, kcs_slice, users
 ):
-    entry = add_entry("origin", "CN", "transshipment", users["analyst"], weight=0.3)
-    profile = create_profile(
-        "Chinese goods",
+    analyst = Actor.person(users["analyst"])
+    entry = add_entry(analyst, EntryInput("origin", "CN", "transshipment", 0.3))
+    profile = active_profile(
         users["analyst"],
+        users["supervisor"],
+        "Chinese goods",
         criteria='origin_country == "CN"',
         weight=0.2,
         mandatory=True,
         selection_pct=30,
     )
-    approve(submit(profile, users["analyst"]), users["supervisor"])
     score(later_declarations(run_import, kcs_slice))
 
     # Then outcomes are recorded, the watchlist changes and the profile gets a new version.
@@ -93,11 +96,11 @@ def test_a_stored_decision_replays_to_the_same_channel_after_history_moved_on(
         Inspection.objects.filter(declaration=decision.declaration).update(
             finding=True, recorded_at=timezone.now()
         )
-    revoke(entry, users["analyst"])
-    approve(
-        submit(new_version(profile.profile, users["analyst"], weight=0.9), users["analyst"]),
-        users["supervisor"],
-    )
+    revoke_entry(analyst, entry.code)
+    code = profile.profile.code
+    profiles.new_version(analyst, code, weight=0.9)
+    profiles.submit(analyst, code, 2)
+    profiles.approve(Actor.person(users["supervisor"]), code, 2)
 
     replays = [replay(decision) for decision in decided]
     assert all(r.same for r in replays), [

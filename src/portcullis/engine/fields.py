@@ -22,7 +22,10 @@ from pydantic_core import PydanticCustomError
 
 from portcullis.engine.reference import COUNTRY_CODES, CURRENCY_CODES
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$"
+# Ids and codes become parts of addresses (/declarations/<id>/, /traders/importer/<code>/):
+# letters, digits, dot, underscore and hyphen, beginning with a letter or digit, so that
+# every one stored can be opened (a "/" once made a declaration no page could show).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 # Control characters are never meaningful in declaration text (NUL cannot even be stored by
 # PostgreSQL); codes exclude them by their pattern, free text may keep tab and line breaks.
 _FREE_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -200,8 +203,8 @@ MONEY_PLACES, MONEY_UPPER = 2, Decimal("1e16")
 QUANTITY_PLACES, QUANTITY_UPPER = 3, Decimal("1e15")
 RATE_PLACES, RATE_UPPER = 3, Decimal("10000")
 
-_ID_SCHEMA = {"type": "string", "maxLength": 35}
-_CODE_SCHEMA = {"type": "string", "maxLength": 10}
+_ID_SCHEMA = {"type": "string", "maxLength": 35, "pattern": CODE_PATTERN}
+_CODE_SCHEMA = {"type": "string", "maxLength": 10, "pattern": CODE_PATTERN}
 _COUNTRY_SCHEMA = {
     "type": "string",
     "pattern": "^[A-Z]{2}$",

@@ -101,9 +101,17 @@ class InspectionOutcome(_Strict):
 
     @model_validator(mode="after")
     def _finding_details_need_a_finding(self) -> InspectionOutcome:
-        if not self.finding and (self.critical or self.finding_type or self.seizure):
-            raise ValueError("critical, finding_type and seizure need finding = true")
+        if not self.finding and compliant_but_given(self):
+            raise ValueError(f"{', '.join(compliant_but_given(self))} need finding = true")
         return self
+
+
+FINDING_DETAILS = ("finding_type", "critical", "seizure", "additional_duties")
+
+
+def compliant_but_given(outcome: InspectionOutcome) -> list[str]:
+    """The details of a finding that a result without one states all the same."""
+    return [name for name in FINDING_DETAILS if getattr(outcome, name)]
 
 
 class Declaration(_Strict):

@@ -39,7 +39,7 @@ _MESSAGES = {
     "too_long": "has too many entries",
     "string_type": "must be text",
     "string_too_short": "must not be empty",
-    "string_pattern_mismatch": "may contain only letters, digits and . _ / - characters",
+    "string_pattern_mismatch": "may contain only letters, digits and . _ - characters",
     "string_unicode": (
         "is not valid text in the file's encoding (is the file UTF-8? see --encoding)"
     ),
@@ -90,7 +90,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def _problems_from(error: ValidationError) -> list[FieldProblem]:
+def problems_from(error: ValidationError) -> list[FieldProblem]:
     problems = []
     for detail in error.errors(include_url=False):
         kind = detail["type"]
@@ -116,7 +116,7 @@ def validate_declaration(
     try:
         declaration = Declaration.model_validate(raw, context={"tz": context.tz})
     except ValidationError as error:
-        return _problems_from(error)
+        return problems_from(error)
 
     local_day = declaration.lodged_at.astimezone(context.tz).date()
     now = context.now or datetime.now(UTC)

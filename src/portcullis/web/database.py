@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from portcullis.web.environment import ConfigurationError
 
@@ -36,3 +37,16 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     else:
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+# A read-only transaction (a replica promoted wrongly, a database set read-only) refuses
+# writes with this state; psycopg files it under "internal error".
+_READ_ONLY = "25006"
+
+
+def unavailable(error: DatabaseError) -> bool:
+    """Whether ``error`` says the database cannot be reached or written now (down, read-only,
+    disk full), as opposed to a fault in what was asked of it."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == _READ_ONLY

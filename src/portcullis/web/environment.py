@@ -29,14 +29,69 @@ def flag(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name} must be true or false (1/0, yes/no), not {raw!r}")
 
 
+def number(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """A numeric setting; anything else (or out of bounds) is refused, naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigurationError(f"{name} must be a finite number, not {raw!r}")
+    if minimum is not None and value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum:g}, not {raw!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"{name} must be at most {maximum:g}, not {raw!r}")
+    return value
+
+
+def whole(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole-number setting (days, megabytes, counts)."""
+    value = number(name, default, minimum=minimum, maximum=maximum)
+    if value != int(value):
+        raise ConfigurationError(f"{name} must be a whole number, not {os.environ.get(name)!r}")
+    return int(value)
+
+
 def listing(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
 def data_dir() -> Path:
+    """The data directory, private to the service's user (700, its files 600): it holds the
+    SQLite database (sessions among it), the history copy, uploads and secrets."""
     path = Path(os.environ.get("PORTCULLIS_DATA_DIR") or "var").expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep_private(path)
     return path
+
+
+def keep_private(directory: Path) -> None:
+    """Take group and other access off ``directory`` and what is in it (an installation made
+    before this rule, or files copied in), and make this process create its files so."""
+    os.umask(0o077)
+    for folder, _names, files in os.walk(directory):
+        _private(Path(folder), 0o700)
+        for name in files:
+            _private(Path(folder) / name, 0o600)
+
+
+def _private(path: Path, mode: int) -> None:
+    try:
+        current = path.lstat().st_mode
+    except OSError:
+        return
+    if current & 0o077 and not path.is_symlink():
+        try:
+            path.chmod(current & ~0o077 | (mode & 0o700))
+        except OSError:  # not ours to change (a mounted volume): the umask still holds
+            pass
 
 
 def secret_key(directory: Path) -> str:

@@ -15,7 +15,9 @@ from portcullis.web.environment import (
     flag,
     kept_secret,
     listing,
+    number,
     secret_key,
+    whole,
 )
 
 DATA_DIR = data_dir()
@@ -69,7 +71,7 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A batch of 10,000 declarations is about 10 MB of JSON; uploads to import may be larger and
 # are streamed to disk by Django beyond this size.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("PORTCULLIS_MAX_REQUEST_MB", "64")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = whole("PORTCULLIS_MAX_REQUEST_MB", 64, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 MIDDLEWARE = [
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A use case's refusal on a page: its 404, its 403, or a message (the API maps its own).
+    "portcullis.web.pages.errors.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -121,7 +125,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Five wrong passwords for one user from one address lock that pair out for 15 minutes; a
 # right password resets the count. Someone guessing from many addresses is still slowed
 # per address, and a user is never locked out from everywhere by somebody else.
-AXES_FAILURE_LIMIT = int(os.environ.get("PORTCULLIS_LOGIN_FAILURES", "5"))
+AXES_FAILURE_LIMIT = whole("PORTCULLIS_LOGIN_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -154,6 +158,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = flag("HTTPS")
+if SESSION_COOKIE_SECURE:
+    # Browsers are told to come back over HTTPS only, for a year. Behind a proxy that ends
+    # TLS, the proxy says so in X-Forwarded-Proto (and must set it itself, never pass it on).
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -183,18 +192,21 @@ PORTCULLIS_MODELS_DIR = DATA_DIR / "models"
 PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "selection_seed")
 # `portcullis worker` queues a champion/challenger retraining this often (days; 0: never),
 # each followed by a drift check of the active model.
-PORTCULLIS_RETRAIN_DAYS = float(os.environ.get("PORTCULLIS_RETRAIN_DAYS", "7"))
+PORTCULLIS_RETRAIN_DAYS = number("PORTCULLIS_RETRAIN_DAYS", 7, minimum=0)
 # An active profile with no finding for this many days of history is flagged for review.
-PORTCULLIS_PROFILE_REVIEW_DAYS = int(os.environ.get("PORTCULLIS_PROFILE_REVIEW_DAYS", "90"))
+PORTCULLIS_PROFILE_REVIEW_DAYS = whole("PORTCULLIS_PROFILE_REVIEW_DAYS", 90, minimum=1)
 # A drift check compares this many latest days of declarations with the training window.
-PORTCULLIS_DRIFT_DAYS = int(os.environ.get("PORTCULLIS_DRIFT_DAYS", "30"))
+PORTCULLIS_DRIFT_DAYS = whole("PORTCULLIS_DRIFT_DAYS", 30, minimum=1)
 # Work that reads the whole history (training, backtests, drift checks) reads it from a
 # columnar copy in DATA_DIR/history, brought up to date before each use (scoring.services.
 # history_copy); off, it is read from the database every time.
-PORTCULLIS_HISTORY_COPY = os.environ.get("PORTCULLIS_HISTORY_COPY", "1") not in ("0", "")
+PORTCULLIS_HISTORY_COPY = flag("PORTCULLIS_HISTORY_COPY", default=True)
 # How stale (in seconds) the compliance history of a serving process's in-memory engine may
 # grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
 # policies apply at once whatever this says.
-PORTCULLIS_HISTORY_REFRESH_SECONDS = float(
-    os.environ.get("PORTCULLIS_HISTORY_REFRESH_SECONDS", "60")
-)
+PORTCULLIS_HISTORY_REFRESH_SECONDS = number("PORTCULLIS_HISTORY_REFRESH_SECONDS", 60, minimum=0)
+# A profile is approved only if running it on one declaration takes at most this long (ms,
+# measured at approval on the latest stored declarations: usecases.profiles.approve).
+PORTCULLIS_PROFILE_MAX_MS = number("PORTCULLIS_PROFILE_MAX_MS", 1.0, minimum=0.01)
+# Previews and backtests refuse, before they start, work estimated to take longer (seconds).
+PORTCULLIS_BACKTEST_MAX_SECONDS = number("PORTCULLIS_BACKTEST_MAX_SECONDS", 120, minimum=1)

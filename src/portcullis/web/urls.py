@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -7,15 +9,17 @@ from django.views.generic import RedirectView
 from portcullis.web.api import problems
 from portcullis.web.api.app import api
 from portcullis.web.api.problems import Problem
+from portcullis.web.pages import errors as page_errors
 from portcullis.web.pages.views import accounts as accounts
 from portcullis.web.pages.views import audit as audit
+from portcullis.web.pages.views import decisions as decisions_pages
 from portcullis.web.pages.views import declarations as declarations
 from portcullis.web.pages.views import inspections as inspections
+from portcullis.web.pages.views import models as model_pages
 from portcullis.web.pages.views import monitoring as monitoring
 from portcullis.web.pages.views import profiles as profiles
-from portcullis.web.pages.views import scoring as scoring
 from portcullis.web.pages.views import traders as traders
-from portcullis.web.pages.views import watchlist as intelligence
+from portcullis.web.pages.views import watchlist as watchlist_pages
 
 # Declaration ids are the clearance system's (letters, digits, dashes): no slashes.
 DECLARATION = "declarations/<str:declaration_id>/"
@@ -34,8 +38,16 @@ urlpatterns = [
     path(DECLARATION, declarations.detail, name="declaration"),
     path(DECLARATION + "assign/", inspections.assign, name="worklist_assign"),
     path(DECLARATION + "inspection/", inspections.record, name="inspection_record"),
-    path("decisions/<int:pk>/replay/", scoring.replay_decision, name="decision_replay"),
-    path("decisions/<int:pk>/override/", scoring.override_decision, name="decision_override"),
+    path(DECLARATION + "inspection/correct/", inspections.correct, name="inspection_correct"),
+    path(
+        DECLARATION + "amendment-authorisation/",
+        declarations.authorise_amendment,
+        name="amendment_authorise",
+    ),
+    path("decisions/<int:pk>/replay/", decisions_pages.replay_decision, name="decision_replay"),
+    path(
+        "decisions/<int:pk>/override/", decisions_pages.override_decision, name="decision_override"
+    ),
     path("profiles/", profiles.index, name="profiles"),
     path("profiles/new/", profiles.create, name="profile_create"),
     path("profiles/check/", profiles.check, name="profile_check"),
@@ -44,15 +56,15 @@ urlpatterns = [
     path(PROFILE, profiles.detail, name="profile"),
     path(PROFILE + "draft/", profiles.edit, name="profile_edit"),
     path(PROFILE + "<int:number>/<str:step>/", profiles.step, name="profile_step"),
-    path("watchlist/", intelligence.index, name="watchlist"),
-    path("watchlist/<str:code>/revoke/", intelligence.revoke_entry, name="watchlist_revoke"),
+    path("watchlist/", watchlist_pages.index, name="watchlist"),
+    path("watchlist/<str:code>/revoke/", watchlist_pages.revoke_entry, name="watchlist_revoke"),
     path("traders/<str:role>/<str:code>/", traders.detail, name="trader"),
-    path("models/", scoring.models, name="models"),
-    path("models/train/", scoring.train, name="models_train"),
-    path("models/drift/", scoring.check_drift, name="models_drift"),
-    path("models/<str:version>/", scoring.model_detail, name="model"),
-    path("models/<str:version>/activate/", scoring.activate, name="models_activate"),
-    path("jobs/<int:pk>/progress/", scoring.job_progress, name="job_progress"),
+    path("models/", model_pages.models, name="models"),
+    path("models/train/", model_pages.train, name="models_train"),
+    path("models/drift/", model_pages.check_drift, name="models_drift"),
+    path("models/<str:version>/", model_pages.model_detail, name="model"),
+    path("models/<str:version>/activate/", model_pages.activate, name="models_activate"),
+    path("jobs/<int:pk>/progress/", model_pages.job_progress, name="job_progress"),
     path("audit/", audit.trail, name="audit"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -68,3 +80,13 @@ def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 handler404 = _not_found
+
+
+def _server_error(request: HttpRequest) -> HttpResponse:
+    """A fault outside any view (saving the session, say): problem+json under /api/."""
+    if request.path.startswith("/api/"):
+        return problems.response(request, problems.fault(request, sys.exc_info()[1]))
+    return page_errors.server_error(request)
+
+
+handler500 = _server_error

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portcullis.web.accounts import tokens
 from portcullis.web.accounts.scopes import Scope
-from portcullis.web.scoring.services import live
+from portcullis.web.scoring import live
+from portcullis.web.usecases.accounts import issue_token
+from portcullis.web.usecases.actor import Actor
 
 
 class Api:
@@ -57,8 +58,10 @@ def api_as(db, django_user_model):
     scopes, for a user of that name."""
 
     def make(username: str = "clearance", *scopes: Scope) -> Api:
-        user, _ = django_user_model.objects.get_or_create(username=username)
-        issued = tokens.issue(username, user, frozenset(scopes or tuple(Scope)))
+        _user, _ = django_user_model.objects.get_or_create(username=username)
+        issued = issue_token(
+            Actor.system(), username, frozenset(scopes or tuple(Scope)), username=username
+        )
         return Api(Client(), issued.secret)
 
     return make

@@ -106,7 +106,7 @@ def test_amending_refuses_another_id_and_unknown_declarations(trained, api_as):
 
 
 def test_reading_unknown_things_is_404_problem(api_as):
-    api = api_as("reader", Scope.READ)
+    api = api_as("reader", Scope.READ, Scope.RISK_READ)
     for path in ("/declarations/NOPE", "/decisions/999", "/profiles/PRF-9999", "/jobs/99"):
         reply = api.get(path)
         assert reply.status_code == 404, path

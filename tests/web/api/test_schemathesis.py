@@ -17,8 +17,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from portcullis.web.accounts import tokens
 from portcullis.web.accounts.scopes import Scope
+from portcullis.web.usecases.accounts import issue_token
+from portcullis.web.usecases.actor import Actor
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [
@@ -42,8 +43,8 @@ def _keep_the_test_connection():
 
 @pytest.fixture
 def secret(trained, django_user_model):
-    user = django_user_model.objects.create(username="fuzzer")
-    return tokens.issue("fuzzer", user, frozenset(Scope)).secret
+    django_user_model.objects.create(username="fuzzer")
+    return issue_token(Actor.system(), "fuzzer", frozenset(Scope), username="fuzzer").secret
 
 
 @pytest.mark.django_db

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from portcullis.web.accounts import tokens
 from portcullis.web.accounts.models import ApiToken
 from portcullis.web.accounts.scopes import Scope
+from portcullis.web.usecases.accounts import issue_token, revoke_token
+from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +21,14 @@ OPERATIONS = [
     ("GET", "/decisions/1", None, Scope.READ),
     ("POST", "/decisions/1/replay", {}, Scope.READ),
     ("POST", "/declarations/S-1/inspection", {"finding": False}, Scope.INSPECT),
-    ("GET", "/profiles", None, Scope.READ),
+    ("GET", "/profiles", None, Scope.RISK_READ),
     ("POST", "/profiles", {"name": "x", "criteria": "hs_code = '870323'"}, Scope.PROFILES),
     ("PATCH", "/profiles/PRF-0001/versions/1", {"weight": 0.2}, Scope.PROFILES),
     ("POST", "/profiles/PRF-0001/versions", {}, Scope.PROFILES),
     ("POST", "/profiles/PRF-0001/versions/1/submit", {}, Scope.PROFILES),
-    ("POST", "/profiles/PRF-0001/versions/1/approve", {}, Scope.PROFILES),
+    ("POST", "/profiles/PRF-0001/versions/1/approve", {}, Scope.APPROVE),
     ("POST", "/profiles/PRF-0001/versions/1/suspend", {}, Scope.PROFILES),
-    ("GET", "/watchlist", None, Scope.READ),
+    ("GET", "/watchlist", None, Scope.RISK_READ),
     ("POST", "/watchlist", {"kind": "origin", "value": "CN", "reason": "r"}, Scope.PROFILES),
     (
         "PUT",
@@ -42,6 +43,11 @@ OPERATIONS = [
     ("POST", "/jobs/backtest", {"split": "2020-02-01"}, Scope.PROFILES),
 ]
 IDS = [f"{method} {path}" for method, path, _, _ in OPERATIONS]
+ALSO = {  # other scopes that are enough
+    ("GET", "/profiles"): (Scope.PROFILES, Scope.APPROVE),
+    ("POST", "/profiles/PRF-0001/versions/1/suspend"): (Scope.APPROVE,),
+    ("GET", "/watchlist"): (Scope.PROFILES,),
+}
 
 
 @pytest.mark.parametrize(("method", "path", "body", "scope"), OPERATIONS, ids=IDS)
@@ -55,10 +61,13 @@ def test_no_credentials_is_401_problem(anonymous, method, path, body, scope):
 
 @pytest.mark.parametrize(("method", "path", "body", "scope"), OPERATIONS, ids=IDS)
 def test_a_token_without_the_scope_is_403(api_as, method, path, body, scope):
-    others = [s for s in Scope if s not in (scope, Scope.ADMIN)]
+    # Whoever may write or approve profiles reads them too; suspending is the analyst's or
+    # the approver's: every scope that would let the token through is left out.
+    enough = {scope, Scope.ADMIN, *ALSO.get((method, path), ())}
+    others = [s for s in Scope if s not in enough]
     reply = api_as("someone", *others).call(method, path, body)
     assert reply.status_code == 403
-    assert reply.json()["detail"] == f"this operation needs the scope {scope.value}"
+    assert reply.json()["detail"].startswith(f"this operation needs the scope {scope.value}")
 
 
 @pytest.mark.parametrize(("method", "path", "body", "scope"), OPERATIONS, ids=IDS)
@@ -69,21 +78,21 @@ def test_a_token_with_the_scope_gets_past_the_check(api_as, method, path, body, 
 
 def test_revoked_expired_and_unknown_tokens_are_refused(api_as, anonymous, django_user_model):
     api = api_as("client", Scope.READ)
-    assert api.get("/profiles").status_code == 200
+    assert api.get("/jobs").status_code == 200
     token = ApiToken.objects.get(name="client")
     assert token.last_used_at is not None
-    tokens.revoke(token, None)
-    assert api.get("/profiles").status_code == 401
+    revoke_token(Actor.system(), token.prefix)
+    assert api.get("/jobs").status_code == 401
 
-    user = django_user_model.objects.create(username="old")
-    issued = tokens.issue("old", user, frozenset({Scope.READ}))
+    django_user_model.objects.create(username="old")
+    issued = issue_token(Actor.system(), "old", frozenset({Scope.READ}), username="old")
     ApiToken.objects.filter(pk=issued.token.pk).update(expires_at="2000-01-01T00:00:00Z")
     anonymous.secret = issued.secret
-    assert anonymous.get("/profiles").status_code == 401
+    assert anonymous.get("/jobs").status_code == 401
     anonymous.secret = issued.secret[:-1] + ("x" if issued.secret[-1] != "x" else "y")
-    assert anonymous.get("/profiles").status_code == 401
+    assert anonymous.get("/jobs").status_code == 401
     anonymous.secret = "not-a-token"
-    assert anonymous.get("/profiles").status_code == 401
+    assert anonymous.get("/jobs").status_code == 401
 
 
 def test_tokens_are_stored_hashed(api_as):
@@ -96,7 +105,7 @@ def test_tokens_are_stored_hashed(api_as):
 def test_a_deactivated_user_s_token_stops_working(api_as, django_user_model):
     api = api_as("client", Scope.READ)
     django_user_model.objects.filter(username="client").update(is_active=False)
-    assert api.get("/profiles").status_code == 401
+    assert api.get("/jobs").status_code == 401
 
 
 def test_browser_sessions_get_scopes_from_their_roles(client, django_user_model):

@@ -20,13 +20,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cars_profile(trained, users):
     """An active mandatory profile that sends the builders' declaration (a car from CN) red."""
-    from portcullis.web.profiles import services
+    from tests.web.acting import active_profile
 
-    version = services.create_profile(
-        "Cars", users["analyst"], criteria='hs_code == "870323"', mandatory=True, channel="red"
+    return active_profile(
+        users["analyst"],
+        users["supervisor"],
+        "Cars",
+        criteria='hs_code == "870323"',
+        mandatory=True,
+        channel="red",
     )
-    services.submit(version, users["analyst"])
-    return services.approve(version, users["supervisor"])
 
 
 def _selected(api, prefix: str) -> str:
@@ -77,8 +80,8 @@ def test_an_inspection_needs_a_selected_declaration_and_a_consistent_outcome(car
 
 
 def test_a_profile_goes_from_draft_to_active_with_four_eyes(trained, api_as):
-    author = api_as("analyst", Scope.PROFILES, Scope.READ, Scope.SUBMIT)
-    approver = api_as("supervisor", Scope.PROFILES)
+    author = api_as("analyst", Scope.PROFILES, Scope.APPROVE, Scope.READ, Scope.SUBMIT)
+    approver = api_as("supervisor", Scope.APPROVE)
     typo = author.post("/profiles", {"name": "Cars from CN", "criteria": 'hs_cod == "870323"'})
     assert typo.status_code == 422
     assert "hs_code" in typo.json()["errors"][0]["message"]
@@ -98,7 +101,7 @@ def test_a_profile_goes_from_draft_to_active_with_four_eyes(trained, api_as):
     assert author.post(f"/profiles/{code}/versions/1/submit").status_code == 200
     own = author.post(f"/profiles/{code}/versions/1/approve")
     assert own.status_code == 409
-    assert "author" in own.json()["detail"]
+    assert "four eyes" in own.json()["detail"]
     approved = approver.post(f"/profiles/{code}/versions/1/approve")
     assert approved.status_code == 200
     assert approved.json()["active_version"] == 1
@@ -192,17 +195,33 @@ def test_a_backtest_with_nothing_to_test_fails_with_a_reason(trained, api_as):
     assert "both need some" in failed["message"]
 
 
-def test_health_and_readiness(anonymous, trained, settings):
+def test_health_and_readiness(anonymous, api_as, trained, settings):
     assert anonymous.get("/health").json() == {"status": "ok"}
     ready = anonymous.get("/ready")
     assert ready.status_code == 200
-    assert ready.json()["model_version"] == trained.model.version
+    assert ready.json() == {
+        "ready": True, "database": True, "writable": True, "model": True,
+        "model_version": None, "problems": [],
+    }  # fmt: skip  # nothing an outsider could use
+    known = api_as("monitor", Scope.READ).get("/ready").json()
+    assert known["model_version"] == trained.model.version
+
+
+def test_not_ready_when_the_model_s_files_were_altered(anonymous, api_as, trained, settings):
+    folder = settings.PORTCULLIS_MODELS_DIR / trained.model.version
+    (folder / "model.txt").write_text("altered", encoding="utf-8")
+    reply = api_as("monitor", Scope.READ).get("/ready")
+    assert reply.status_code == 503
+    assert reply["Retry-After"] == "30"
+    assert "model.txt is missing or was altered" in reply.json()["problems"][0]
+    assert anonymous.get("/ready").json()["problems"] == []
 
 
 def test_not_ready_without_a_model(anonymous):
     reply = anonymous.get("/ready")
     assert reply.status_code == 503
     assert reply.json()["model"] is False
+    assert reply.json()["writable"] is True
 
 
 def test_text_and_moments_a_database_cannot_store_are_refused_with_422(trained, api_as):

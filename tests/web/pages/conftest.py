@@ -10,15 +10,16 @@ from django.test import Client
 
 from portcullis.web.accounts.models import Account
 from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
-from portcullis.web.profiles import services as profiles
 from portcullis.web.reference.models import Office
+from portcullis.web.scoring import live
+from portcullis.web.scoring.assessing import assess_and_store
+from portcullis.web.scoring.engine import build_engine
+from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services import live
-from portcullis.web.scoring.services.assessing import assess_and_store
-from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.reports import undecided
-from portcullis.web.scoring.services.submitting import submit
+from portcullis.web.scoring.queries import undecided
+from portcullis.web.usecases import profiles
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import submit
 from tests.builders import declaration
 
 PASSWORD = "correct horse battery staple 7"
@@ -82,19 +83,21 @@ def site(trained, run_import, kcs_slice, people) -> Site:
     assess_and_store(
         stored_items(undecided(later.result.declaration_ids)), build_engine(), Decision.Source.FILE
     )
+    analyst = Actor.person(people["analyst"])
     version = profiles.create_profile(
+        analyst,
         "Cars from China",
-        people["analyst"],
         criteria='hs_code == "870323" and origin_country == "CN"',
         rationale="Cars from China were undervalued last year.",
         mandatory=True,
         channel="red",
     )
-    profiles.submit(version, people["analyst"])
-    profiles.approve(version, people["supervisor"])
+    code = version.profile.code
+    profiles.submit(analyst, code, 1)
+    profiles.approve(Actor.person(people["supervisor"]), code, 1)
     results = submit(
+        Actor.system(),
         [declaration("W-30", office=OFFICER_OFFICE), declaration("W-99", office=OTHER_OFFICE)],
-        None,
     )
     assert [r.decision.channel for r in results] == ["red", "red"]
     return Site(mine="W-30", theirs="W-99", profile=version.profile.code)

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.scoring.models import ProfileHit
-from portcullis.web.scoring.services.submitting import submit
 from tests.builders import declaration
+from tests.web.acting import lodge
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_profile_from_typo_to_hits(site, as_user, people):
     version = ProfileVersion.objects.get(profile=profile)
     assert (version.status, version.approver) == ("active", people["supervisor"])
 
-    submit([declaration("H-1", office="30")], None)
+    lodge(declaration("H-1", office="30"))
     assert ProfileHit.objects.filter(profile_version=version).count() == 1
     listing = analyst.get(reverse("profiles")).content.decode()
     assert profile.code in listing
@@ -72,7 +72,7 @@ def test_an_author_cannot_approve_their_own_version(site, as_user, people):
     profile = Profile.objects.get(name="Own")
     admin.post(reverse("profile_step", args=[profile.code, 1, "submit"]))
     response = admin.post(reverse("profile_step", args=[profile.code, 1, "approve"]), follow=True)
-    assert "cannot approve" in response.content.decode()
+    assert "someone else must approve it (four eyes)" in response.content.decode()
     assert ProfileVersion.objects.get(profile=profile).status == "pending_approval"
 
 

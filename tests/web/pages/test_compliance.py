@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from portcullis.engine.schema import FindingType
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.inspections.services import OutcomeInput, record_outcome
 from portcullis.web.scoring.models import CurrentDecision, Decision
-from portcullis.web.scoring.services.policies import active_policy
+from portcullis.web.scoring.policies import active_policy
+from portcullis.web.usecases.actor import Actor
+from tests.web.acting import record
 from tests.web.pages.downloads import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,8 @@ def _sample_everything_and_find_one(site, people) -> None:  # type: ignore[no-un
     the other still waiting for its outcome."""
     CurrentDecision.objects.update(sampled=True)
     mine = Declaration.objects.get(declaration_id=site.mine)
-    outcome = OutcomeInput(finding=True, finding_type=FindingType("undervaluation"))
-    record_outcome(mine, outcome, people["officer"])
+    outcome = {"finding": True, "finding_type": FindingType("undervaluation")}
+    record(mine, outcome, Actor.person(people["officer"]))
 
 
 def test_the_dashboard_estimates_from_the_sample_alone(site, as_user, people):

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.audit.services import record
-from portcullis.web.intelligence.services import add_entry
 from portcullis.web.pages.exports import csv_response, safe
 from portcullis.web.scoring.models import CurrentDecision
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.watchlist import EntryInput, add_entry
 from tests.web.pages.downloads import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,8 @@ def test_the_audit_trail_exports_every_event_its_filter_keeps(site, as_user, peo
 
 
 def test_watchlist_text_that_looks_like_a_formula_stays_text(site, as_user, people):
-    add_entry("importer", "IMP0001", '=HYPERLINK("http://evil","click")', people["analyst"])
+    formula = '=HYPERLINK("http://evil","click")'
+    add_entry(Actor.person(people["analyst"]), EntryInput("importer", "IMP0001", formula))
     rows = csv_rows(as_user("analyst").get(reverse("watchlist"), {"format": "csv"}))
     reasons = [row["reason"] for row in rows]
     assert '\'=HYPERLINK("http://evil","click")' in reasons

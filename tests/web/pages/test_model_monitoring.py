@@ -13,13 +13,14 @@ from django.urls import reverse
 from portcullis.engine.performance import RISK_SELECTED
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.declarations.models import Item
+from portcullis.web.declarations.reach import Reach
 from portcullis.web.jobs.models import Job
-from portcullis.web.jobs.services import run
+from portcullis.web.scoring import performance as performance_service
+from portcullis.web.scoring import registry
+from portcullis.web.scoring.drift import DriftError, check_drift
 from portcullis.web.scoring.models import CurrentDecision, DriftCheck, ModelVersion
-from portcullis.web.scoring.services import performance as performance_service
-from portcullis.web.scoring.services import registry
-from portcullis.web.scoring.services.drift import DriftError, check_drift
-from portcullis.web.scoring.services.performance import performance
+from portcullis.web.scoring.performance import performance
+from portcullis.web.usecases.jobs import run
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _active() -> ModelVersion:
 
 def test_only_the_latest_weeks_are_read(site):
     """The site's two newest declarations came a year after the rest."""
-    figures = performance(_active(), None)
+    figures = performance(_active(), Reach())
     assert figures.total is not None
     assert figures.total.declarations == 2
 
@@ -38,7 +39,7 @@ def test_only_the_latest_weeks_are_read(site):
 def test_weekly_figures_agree_with_the_stored_decisions(site, monkeypatch):
     monkeypatch.setattr(performance_service, "WEEKS", 60)
     model = _active()
-    figures = performance(model, None)
+    figures = performance(model, Reach())
     scored = CurrentDecision.objects.filter(decision__model_version=model)
     assert figures.weeks
     assert figures.total is not None
@@ -52,7 +53,10 @@ def test_weekly_figures_agree_with_the_stored_decisions(site, monkeypatch):
     risk = scored.filter(reason__in=RISK_SELECTED, declaration__inspection__isnull=False)
     assert figures.total.selected_inspected == risk.count()
     # An officer sees their own office's declarations only.
-    assert performance(model, ["30"]).total.declarations == scored.filter(office__code="30").count()
+    assert (
+        performance(model, Reach(offices=frozenset({"30"}))).total.declarations
+        == scored.filter(office__code="30").count()
+    )
 
 
 def test_a_drift_check_is_stored_and_audited(site):

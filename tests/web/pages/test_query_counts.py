@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portcullis.web.scoring.services.submitting import submit
 from tests.builders import declaration
+from tests.web.acting import lodge
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,6 @@ def test_pages_stay_within_their_query_budget_as_rows_grow(site, as_user):
     before = _counts(client, site)
     for page, count in before.items():
         assert count <= CEILINGS[page], f"{page}: {count} queries"
-    submit([declaration(f"MORE-{n}", office="30") for n in range(25)], None)
+    lodge(*(declaration(f"MORE-{n}", office="30") for n in range(25)))
     after = _counts(client, site)
     assert after == before

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.report import ReportError, latest_month, monthly_report
 from portcullis.web.monitoring.report_pdf import to_pdf
 from portcullis.web.monitoring.report_tables import report_tables
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _month() -> date:
-    month = latest_month(None)
+    month = latest_month(Reach())
     assert month is not None
     return month
 
@@ -35,7 +36,7 @@ def _in_month(month: date):  # type: ignore[no-untyped-def]
 
 def test_the_figures_agree_with_the_database(site):
     month = _month()
-    report = monthly_report(month, None)
+    report = monthly_report(month, Reach())
     lodged = _in_month(month)
     assert report.lodged == lodged.count()
     assert report.inspected == lodged.filter(inspection__isnull=False).count()
@@ -51,19 +52,19 @@ def test_the_figures_agree_with_the_database(site):
 
 def test_an_officer_reports_on_their_own_offices(site):
     month = _month()
-    report = monthly_report(month, ["30"])
+    report = monthly_report(month, Reach(offices=frozenset({"30"})))
     assert report.lodged == _in_month(month).filter(office__code="30").count()
     assert report.scope == "offices 30"
 
 
 def test_a_month_without_declarations_is_refused_in_words(site):
     with pytest.raises(ReportError, match="no declarations were lodged in 1999-01"):
-        monthly_report(date(1999, 1, 1), None)
+        monthly_report(date(1999, 1, 1), Reach())
 
 
 def test_the_workbook_holds_every_table_with_numbers_as_numbers_and_text_as_text(site):
     Profile.objects.filter(code=site.profile).update(name='=HYPERLINK("http://x","y")')
-    report = monthly_report(_month(), None)
+    report = monthly_report(_month(), Reach())
     book = load_workbook(io.BytesIO(to_xlsx(report)))
     assert book.sheetnames == [table.title for table in report_tables(report)]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=5, values_only=True)}
@@ -75,7 +76,7 @@ def test_the_workbook_holds_every_table_with_numbers_as_numbers_and_text_as_text
 
 
 def test_the_pdf_is_a_document_of_its_pages(site):
-    content = to_pdf(monthly_report(_month(), None))
+    content = to_pdf(monthly_report(_month(), Reach()))
     assert content.startswith(b"%PDF-")
     assert content.rstrip().endswith(b"%%EOF")
     assert b"/Type /Pages" in content

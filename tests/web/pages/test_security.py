@@ -60,11 +60,11 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(site, as_u
 
 
 def test_imported_text_is_shown_as_text(site, as_user):
-    from portcullis.web.scoring.services.submitting import submit
     from tests.builders import declaration
+    from tests.web.acting import lodge
 
     items = [{**declaration()["items"][0], "description": "<script>alert('x')</script>"}]
-    submit([declaration("X-1", items=items, office="30")], None)
+    lodge(declaration("X-1", items=items, office="30"))
     page = as_user("officer").get(reverse("declaration", args=["X-1"])).content.decode()
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(" in page

@@ -103,11 +103,13 @@ class ModelArtifact:
         )
         return folder
 
-    @classmethod
-    def load(cls, folder: Path) -> ModelArtifact:
+    @staticmethod
+    def verify(folder: Path) -> dict[str, Any]:
+        """The version's metadata, once every file it lists is there with its checksum;
+        ArtifactError otherwise (a file missing, altered or of another format)."""
         meta_path = folder / "meta.json"
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise ArtifactError(
                 f"{folder}: no readable meta.json ({error.__class__.__name__})"
@@ -118,6 +120,11 @@ class ModelArtifact:
             path = folder / name
             if not path.is_file() or _sha256(path) != expected:
                 raise ArtifactError(f"{folder}: {name} is missing or was altered")
+        return meta
+
+    @classmethod
+    def load(cls, folder: Path) -> ModelArtifact:
+        meta = cls.verify(folder)
         booster = lgb.Booster(model_str=(folder / "model.txt").read_text(encoding="utf-8"))
         revenue_path = folder / "revenue.txt"
         revenue = (

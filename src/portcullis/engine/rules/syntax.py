@@ -18,6 +18,11 @@ from lark.exceptions import LarkError
 
 MAX_LENGTH = 10_000  # characters; criteria are a few lines
 MAX_DEPTH = 40  # nesting of brackets and operators, far beyond any real profile
+# Tests (comparisons, in, startswith, contains, between, is null) and the values they read:
+# real profiles have a handful; each runs over every item of every declaration submitted,
+# so a profile of hundreds would slow every submission (what approval measures, besides).
+MAX_TESTS = 60
+MAX_TERMS = 200  # fields, numbers and text of the whole criteria (list members excepted)
 
 _TOKEN_NAMES = {
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
@@ -350,7 +355,47 @@ def parse(text: str) -> Node:
             [Problem(Position(1, 1), f"cannot be read ({type(error).__name__})")]
         ) from None
     try:
-        return _build(tree)
+        node = _build(tree)
     except RecursionError:
         message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
         raise ProfileError([Problem(Position(1, 1), message)]) from None
+    _within_bounds(node)
+    return node
+
+
+_TESTS = (Compare, Member, StartsWith, Contains, Between, NullTest)
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Arithmetic | Compare):
+        return (node.left, node.right)
+    if isinstance(node, Negative | Not):
+        return (node.operand,)
+    if isinstance(node, Member | StartsWith | Contains | NullTest):
+        return (node.value,)
+    if isinstance(node, Between):
+        return (node.value, node.low, node.high)
+    if isinstance(node, Logical):
+        return node.operands
+    return ()
+
+
+def _within_bounds(root: Node) -> None:
+    """Refuse criteria beyond MAX_DEPTH, MAX_TESTS or MAX_TERMS, walking the tree without
+    recursion (a chain of 500 "+" is 500 levels deep, which recursion cannot walk)."""
+    tests = terms = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
+            raise ProfileError([Problem(node.at, message)])
+        tests += isinstance(node, _TESTS)
+        terms += isinstance(node, Field | Literal)
+        if tests > MAX_TESTS:
+            message = f"the criteria hold more than {MAX_TESTS} tests: split the profile"
+            raise ProfileError([Problem(node.at, message)])
+        if terms > MAX_TERMS:
+            message = f"the criteria hold more than {MAX_TERMS} terms: split the profile"
+            raise ProfileError([Problem(node.at, message)])
+        stack.extend((child, depth + 1) for child in _children(node))

@@ -62,9 +62,14 @@ _GRANTED = {
         *_READ, *_RISK_RECORDS, "declarations.view_all_offices",
         "profiles.approve_profileversion", "scoring.override_decision",
         "inspections.view_worklist", "audit.view_auditevent",
+        "inspections.correct_inspection", "declarations.authorise_amendment",
     ],
     # Works the selected declarations of their own offices and records what was found.
-    Role.OFFICER: [*_READ, "inspections.view_worklist", "inspections.add_inspection"],
+    # May let the declarant amend one of their offices' declarations under control.
+    Role.OFFICER: [
+        *_READ, "inspections.view_worklist", "inspections.add_inspection",
+        "declarations.authorise_amendment",
+    ],
     # Reads everything, changes nothing.
     Role.AUDITOR: [
         *_READ, *_RISK_RECORDS, "declarations.view_all_offices",

@@ -1,19 +1,20 @@
-"""What a caller of the API may do: scopes, granted to tokens directly and to browser users
-through the permissions of their roles."""
+"""What a client system's API token may do: its scopes. People on the pages (and their browser
+sessions on the API) are granted permissions by their roles instead; each use case names the
+permission and the scope it needs (usecases.access)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 
 class Scope(StrEnum):
-    SUBMIT = "declarations:submit"  # submit and amend declarations, import files
-    READ = "decisions:read"  # read declarations, decisions and their history; replay
-    INSPECT = "inspections:record"  # record inspection outcomes
-    PROFILES = "profiles:manage"  # profiles, watchlists, backtests
-    ADMIN = "admin"  # training and promoting models, every other scope
+    SUBMIT = "declarations:submit"  # submit and amend its own declarations, import files
+    READ = "decisions:read"  # read its own declarations, their decisions; replay them
+    INSPECT = "inspections:record"  # record inspection outcomes on its own declarations
+    RISK_READ = "risk:read"  # read targeting profiles and the watchlist
+    PROFILES = "profiles:manage"  # write profiles, manage watchlists, backtest
+    APPROVE = "profiles:approve"  # approve or reject profile versions (four eyes)
+    ADMIN = "admin"  # every declaration, training and promoting models, every other scope
 
     @property
     def label(self) -> str:
@@ -21,20 +22,16 @@ class Scope(StrEnum):
 
 
 _LABELS = {
-    Scope.SUBMIT: "submit and amend declarations, import files",
-    Scope.READ: "read declarations and decisions, replay decisions",
-    Scope.INSPECT: "record inspection outcomes",
-    Scope.PROFILES: "write, approve and suspend profiles; manage watchlists; backtest",
-    Scope.ADMIN: "everything, including training models",
+    Scope.SUBMIT: "submit and amend its own declarations, import files",
+    Scope.READ: "read its own declarations and their decisions, replay them",
+    Scope.INSPECT: "record inspection outcomes on its own declarations",
+    Scope.RISK_READ: "read targeting profiles and the watchlist (not for a clearance system)",
+    Scope.PROFILES: "write and suspend profiles; manage watchlists; backtest",
+    Scope.APPROVE: "approve or reject profile versions (never one it wrote)",
+    Scope.ADMIN: "everything, on every declaration, including training models",
 }
-
-# A browser user holds a scope when their roles give them this permission.
-PERMISSION = {
-    Scope.SUBMIT: "declarations.add_declaration",
-    Scope.READ: "scoring.view_decision",
-    Scope.INSPECT: "inspections.add_inspection",
-    Scope.PROFILES: "profiles.change_profile",
-}
+# What a clearance system's token is given unless asked otherwise.
+CLEARANCE_SYSTEM = frozenset({Scope.SUBMIT, Scope.READ, Scope.INSPECT})
 
 
 def parse_scopes(names: list[str] | str) -> frozenset[Scope]:
@@ -49,15 +46,3 @@ def parse_scopes(names: list[str] | str) -> frozenset[Scope]:
             f"unknown scope {', '.join(map(repr, unknown))}: the scopes are " + ", ".join(known)
         )
     return frozenset(known[name] for name in names)
-
-
-def user_scopes(user: AbstractBaseUser | AnonymousUser) -> frozenset[Scope]:
-    if not user.is_active:
-        return frozenset()
-    if getattr(user, "is_superuser", False):
-        return frozenset(Scope)
-    return frozenset(scope for scope, perm in PERMISSION.items() if user.has_perm(perm))
-
-
-def holds(granted: frozenset[Scope], needed: Scope) -> bool:
-    return needed in granted or Scope.ADMIN in granted

@@ -9,15 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from portcullis.web.accounts.models import ApiToken
-from portcullis.web.accounts.scopes import Scope
-from portcullis.web.audit import services as audit
 
 _TAG = "pct"
 # last_used_at is a record for people, not a clock: one write a minute per token is enough
@@ -25,49 +21,18 @@ _TAG = "pct"
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    token: ApiToken
-    secret: str  # shown once; never stored, never logged
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(
-    name: str,
-    user: AbstractBaseUser,
-    scopes: frozenset[Scope],
-    *,
-    by: AbstractBaseUser | None = None,
-    expires_at: datetime | None = None,
-) -> IssuedToken:
-    if not scopes:
-        raise ValueError("a token needs at least one scope")
+def new_secret() -> tuple[str, str]:
+    """(prefix, secret) for a token about to be issued."""
     prefix = secrets.token_hex(4)
-    secret = f"{_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(
-        name=name,
-        user=user,
-        prefix=prefix,
-        digest=_digest(secret),
-        scopes=sorted(scopes),
-        created_by=by if getattr(by, "pk", None) else None,
-        expires_at=expires_at,
-    )
-    audit.record(
-        by, "token.issue", token, f"API token {prefix} issued to {name}", scopes=sorted(scopes)
-    )
-    return IssuedToken(token, secret)
+    return prefix, f"{_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def revoke(token: ApiToken, by: AbstractBaseUser | None) -> ApiToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(by, "token.revoke", token, f"API token {token.prefix} ({token.name}) revoked")
-    return token
+def digest(secret: str) -> str:
+    return _digest(secret)
 
 
 def authenticate(secret: str) -> ApiToken | None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 
 from portcullis.web.api import bodies, problems
+from portcullis.web.api.parsing import BodyError, parse_json
 from portcullis.web.api.problems import Problem
+from portcullis.web.errors import DomainError
 
 DESCRIPTION = """\
 How a clearance system talks to Portcullis: submit declarations and get their control
@@ -20,6 +27,18 @@ and watchlists; run training, backtests and imports as jobs.
 Authenticate with `Authorization: Bearer <token>` (tokens are issued with
 `portcullis token create`, each with scopes). Every error is RFC 9457 problem details
 (`application/problem+json`). See docs/api.md for a full round trip."""
+
+
+class _Parser(Parser):
+    """Bodies read as parsing.parse_json reads them: exact numbers, keys once."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parse_json(request.body)
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        return super().parse_querydict(data, list_fields, request)
 
 
 class PortcullisAPI(NinjaAPI):
@@ -32,7 +51,10 @@ class PortcullisAPI(NinjaAPI):
         )
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # Ninja keys its responses by number, JSON by text: one key per status, or
+                # the document would hold "401" twice (and YAML readers refuse it).
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for answer in responses.values():
                     content = answer.get("content", {})
                     body = content.get("application/json", {}).get("schema", {})
@@ -61,7 +83,30 @@ api = PortcullisAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=_Parser(),
 )
+
+
+@api.exception_handler(DomainError)
+def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return problems.response(request, problems.from_domain(error))
+
+
+@api.exception_handler(BodyError)
+def _bad_body(request: HttpRequest, error: BodyError) -> HttpResponse:
+    return problems.response(request, Problem(400, "bad-request", "Bad request", str(error)))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes"
+    detail = f"the body is larger than this server takes ({limit}); send smaller batches"
+    return problems.response(request, Problem(413, "too-large", "Too large", detail))
+
+
+@api.exception_handler(DatabaseError)
+def _database(request: HttpRequest, error: DatabaseError) -> HttpResponse:
+    return problems.response(request, problems.fault(request, error))
 
 
 @api.exception_handler(Problem)

@@ -1,55 +1,45 @@
-"""Who is calling, and may they do this: API tokens (client systems) or a browser session
-(people using the web pages), each with scopes.
+"""Who is calling: a client system with an API token, or a person with their browser session
+(the pages' sign-in). No credentials at all: 401.
 
-No credentials at all: 401. Credentials without the scope the operation needs: 403."""
+What the caller may do is the use case's rule alone (``portcullis.web.usecases.access``):
+each operation names the use case it calls, and that rule is applied here as soon as the
+caller is known, so that a caller without the right gets its 403 before the body is read;
+the use case applies it again itself, for every other channel."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from portcullis.web.accounts import tokens
-from portcullis.web.accounts.models import ApiToken
-from portcullis.web.accounts.scopes import Scope, holds, user_scopes
-from portcullis.web.api.problems import Problem
+from portcullis.web.usecases.access import UseCase
+from portcullis.web.usecases.actor import Actor, Via
 
 
-@dataclass(frozen=True)
-class Principal:
-    user: AbstractBaseUser
-    scopes: frozenset[Scope]
-    token: ApiToken | None = None  # None: a browser session
-
-    @property
-    def name(self) -> str:
-        return self.token.name if self.token else self.user.get_username()
-
-
-def missing_scope(scope: Scope) -> Problem:
-    return Problem(403, "forbidden", "Forbidden", f"this operation needs the scope {scope.value}")
+def _early(request: HttpRequest, actor: Actor, use_case: UseCase[..., Any] | None) -> Actor:
+    if use_case is not None:
+        use_case.authorise(actor)  # raises Forbidden, answered 403
+    return actor
 
 
 class _TokenAuth(HttpBearer):
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, use_case: UseCase[..., Any] | None) -> None:
         super().__init__()
-        self.scope = scope
+        self.use_case = use_case
 
-    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         found = tokens.authenticate(token)
         if found is None:
             return None
-        principal = Principal(found.user, frozenset(Scope(s) for s in found.scopes), found)
-        return _allowed(request, principal, self.scope)
+        return _early(request, Actor.client(found), self.use_case)
 
 
 class _SessionAuth(SessionAuth):
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, use_case: UseCase[..., Any] | None) -> None:
         super().__init__(csrf=True)
-        self.scope = scope
+        self.use_case = use_case
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a session cookie there is no session to forge: the caller is simply not
@@ -58,25 +48,20 @@ class _SessionAuth(SessionAuth):
             return None
         return super()._get_key(request)  # type: ignore[no-any-return]
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user: Any = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or not user.is_active:
             return None
-        return _allowed(request, Principal(user, user_scopes(user)), self.scope)
+        return _early(request, Actor.person(user, Via.API_SESSION), self.use_case)
 
 
-def _allowed(request: HttpRequest, principal: Principal, scope: Scope) -> Principal:
-    if not holds(principal.scopes, scope):
-        raise missing_scope(scope)
-    return principal
+def signed_in(use_case: UseCase[..., Any] | None = None) -> list[Any]:
+    """The ``auth`` of an operation: a token or a session, checked against ``use_case``'s
+    rule at once when one is named."""
+    return [_TokenAuth(use_case), _SessionAuth(use_case)]
 
 
-def scoped(scope: Scope) -> list[Any]:
-    """The ``auth`` of an operation that needs ``scope``."""
-    return [_TokenAuth(scope), _SessionAuth(scope)]
-
-
-def principal_of(request: HttpRequest) -> Principal:
+def actor_of(request: HttpRequest) -> Actor:
     auth = request.auth  # type: ignore[attr-defined]
-    assert isinstance(auth, Principal)
+    assert isinstance(auth, Actor)
     return auth

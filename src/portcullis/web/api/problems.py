@@ -11,8 +11,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
+
+from portcullis.web.database import unavailable
+from portcullis.web.errors import DomainError
 
 logger = logging.getLogger("portcullis.api")
 
@@ -63,7 +67,33 @@ def response(request: HttpRequest, problem: Problem) -> HttpResponse:
     reply = HttpResponse(json.dumps(body), status=problem.status, content_type=PROBLEM_JSON)
     if problem.status == 401:
         reply["WWW-Authenticate"] = 'Bearer realm="portcullis"'
+    if problem.status == 503:
+        reply["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return reply
+
+
+# Each kind of refusal a use case makes, as an HTTP status: the one place that says so.
+STATUS = {
+    "not-found": 404,
+    "forbidden": 403,
+    "invalid": 422,
+    "conflict": 409,
+    "workflow": 409,
+    "under-control": 409,
+    "cannot-replay": 409,
+    "too-costly": 422,
+    "unavailable": 503,
+}
+RETRY_AFTER_SECONDS = 30
+
+
+def from_domain(error: DomainError) -> Problem:
+    extra = dict(error.extra)
+    if error.problems:
+        extra["errors"] = [
+            {"field": p.field, "message": p.message, "value": p.value} for p in error.problems
+        ]
+    return Problem(STATUS.get(error.kind, 400), error.kind, error.title, error.detail, extra)
 
 
 def not_found(what: str) -> Problem:
@@ -93,3 +123,14 @@ def unexpected(request: HttpRequest, error: Exception) -> Problem:
         f"the request could not be completed; quote error id {error_id} to the administrators",
         {"error_id": error_id},
     )
+
+
+def fault(request: HttpRequest, error: BaseException | None) -> Problem:
+    """A fault no operation handled: 503 when the database cannot be reached or written
+    (safe to retry), else an internal error with the id of its logged traceback."""
+    if isinstance(error, DatabaseError) and unavailable(error):
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        logger.error("database unavailable on %s %s: %s", request.method, request.path, first)
+        detail = "the database cannot be reached or written just now; nothing was changed: retry"
+        return Problem(503, "unavailable", "Service unavailable", detail)
+    return unexpected(request, error if isinstance(error, Exception) else RuntimeError())

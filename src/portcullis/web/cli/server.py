@@ -12,7 +12,7 @@ def _warm_up(worker: Any) -> None:
     for it (and a broken configuration shows at start, in the log)."""
     from django.db import connection
 
-    from portcullis.web.scoring.services.live import live_engine
+    from portcullis.web.scoring.live import live_engine
 
     try:
         live_engine()

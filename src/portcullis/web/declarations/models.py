@@ -15,11 +15,14 @@ class ImportBatch(models.Model):
         RUNNING = "running", "Running"
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
+        # Its process stopped without finishing (killed, power lost): what it committed
+        # before is kept, and importing the file again completes it.
+        INTERRUPTED = "interrupted", "Interrupted"
 
     source_name = models.CharField(max_length=500)  # file name, or the API client
     file_sha256 = models.CharField(max_length=64, blank=True)
     format = models.CharField(max_length=10)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     records = models.PositiveIntegerField(default=0)
@@ -28,6 +31,11 @@ class ImportBatch(models.Model):
     conflicts = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)  # why a run failed, in one line
+    # Which process runs it, and when it last said so (after every chunk): a run whose
+    # process is gone, or silent too long, is marked interrupted.
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     rejects_file = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -85,7 +93,10 @@ class Declaration(models.Model):
 
     class Meta:
         ordering = ["-lodged_at", "declaration_id"]
-        permissions = [("view_all_offices", "Can see the declarations of every office")]
+        permissions = [
+            ("view_all_offices", "Can see the declarations of every office"),
+            ("authorise_amendment", "Can let the trader amend a declaration under control"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["declaration_id"], name="declaration_id_unique")
         ]
@@ -148,3 +159,23 @@ class DeclarationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} v{self.version}"
+
+
+class AmendmentAuthorisation(models.Model):
+    """An officer letting the trader's system amend a declaration under control (selected,
+    or inspected): the next amendment uses it, is reassessed and keeps the stricter channel."""
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="amendment_authorisations"
+    )
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_for_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["declaration", "-at"]
+
+    def __str__(self) -> str:
+        return f"amendment of {self.declaration_id} authorised at {self.at:%Y-%m-%d %H:%M}"

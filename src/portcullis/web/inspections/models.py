@@ -34,7 +34,10 @@ class Inspection(models.Model):
     )
 
     class Meta:
-        permissions = [("view_worklist", "Can see the worklist of selected declarations")]
+        permissions = [
+            ("view_worklist", "Can see the worklist of selected declarations"),
+            ("correct_inspection", "Can correct a recorded inspection result"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {'finding' if self.finding else 'compliant'}"
@@ -53,3 +56,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} -> {self.officer_id}"
+
+
+class InspectionCorrection(models.Model):
+    """A supervisor correcting a recorded result: the inspection row then holds the corrected
+    outcome (what figures and engines read), and this row what it said before, and why."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="corrections")
+    previous = models.JSONField()  # the outcome before, as portcullis.engine.schema fields
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["inspection", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"correction of {self.inspection_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -18,8 +18,8 @@ from django.db.models.functions import Substr
 from portcullis.engine.channels import Reason
 from portcullis.engine.measurement import Estimate, Interval, estimate, share_caught
 from portcullis.web.declarations.models import Item
+from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.sections import section_of
-from portcullis.web.pages.access import in_offices
 from portcullis.web.scoring.queries import current_decisions
 
 # The selections made on risk grounds: what "the risk selection catches" counts.
@@ -42,13 +42,11 @@ class Compliance:
     share_interval: Interval | None = None
 
 
-def compliance(
-    offices: list[str] | None, start: datetime, end: datetime, caught: int
-) -> Compliance:
-    """Estimates over the declarations lodged in [start, end) of ``offices`` (None: all);
+def compliance(reach: Reach, start: datetime, end: datetime, caught: int) -> Compliance:
+    """Estimates over the declarations lodged in [start, end) within ``reach``;
     ``caught``: findings among the period's risk selections."""
     first_items = Item.objects.filter(
-        in_offices(offices, "declaration__"),
+        reach.q("declaration__"),
         line_no=1,
         declaration__lodged_at__gte=start,
         declaration__lodged_at__lt=end,
@@ -62,7 +60,7 @@ def compliance(
     for row in by_goods.annotate(n=Count("pk")):
         flow["section"][section_of(row["chapter"])] += row["n"]
         flow["origin"][row["origin_country"]] += row["n"]
-    in_period = current_decisions(offices).filter(lodged_at__gte=start, lodged_at__lt=end)
+    in_period = current_decisions(reach).filter(lodged_at__gte=start, lodged_at__lt=end)
     for row in in_period.values("office__code").annotate(n=Count("pk")):
         flow["office"][row["office__code"]] += row["n"]
     total = sum(flow["origin"].values())  # every declaration lodged, decided yet or not

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.compliance import RISK_REASONS, Compliance, compliance
-from portcullis.web.monitoring.services import Dashboard, tally_selection
-from portcullis.web.pages.access import in_offices
+from portcullis.web.monitoring.dashboard import Dashboard, tally_selection
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.scoring.queries import current_decisions
 
@@ -80,10 +80,10 @@ def parse_month(text: str) -> date:
         raise ReportError(f"month {text!r}: expected YYYY-MM, such as 2021-03") from None
 
 
-def latest_month(offices: list[str] | None) -> date | None:
+def latest_month(reach: Reach) -> date | None:
     """The month of the latest declaration the scope holds (the report's default)."""
     latest = (
-        Declaration.objects.filter(in_offices(offices))
+        Declaration.objects.filter(reach.q())
         .order_by("-lodged_at")
         .values_list("lodged_at", flat=True)
         .first()
@@ -97,28 +97,28 @@ def _bounds(month: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(following, time.min))
 
 
-def monthly_report(month: date, offices: list[str] | None) -> MonthlyReport:
+def monthly_report(month: date, reach: Reach) -> MonthlyReport:
     start, end = _bounds(month)
-    report = MonthlyReport(month=month, offices=offices, generated_at=timezone.now())
+    report = MonthlyReport(month=month, offices=reach.office_codes, generated_at=timezone.now())
     report.lodged = (
-        Declaration.objects.filter(in_offices(offices), lodged_at__gte=start, lodged_at__lt=end)
+        Declaration.objects.filter(reach.q(), lodged_at__gte=start, lodged_at__lt=end)
     ).count()
     if report.lodged == 0:
         raise ReportError(f"no declarations were lodged in {month:%Y-%m} in {report.scope}")
-    current = current_decisions(offices).filter(lodged_at__gte=start, lodged_at__lt=end)
+    current = current_decisions(reach).filter(lodged_at__gte=start, lodged_at__lt=end)
     tally_selection(report.figures, current)
     caught = sum(rate.findings for rate in report.figures.by_reason if rate.key in RISK_REASONS)
-    report.compliance = compliance(offices, start, end, caught)
-    report.profiles = _profiles(offices, start, end)
+    report.compliance = compliance(reach, start, end, caught)
+    report.profiles = _profiles(reach, start, end)
     return report
 
 
-def _profiles(offices: list[str] | None, start: datetime, end: datetime) -> list[ProfileLine]:
+def _profiles(reach: Reach, start: datetime, end: datetime) -> list[ProfileLine]:
     """Every profile that is active or hit something in the month. A declaration counts once
     per profile, however many of its items or decisions the profile hit."""
     hits = (
         Declaration.objects.filter(
-            in_offices(offices),
+            reach.q(),
             lodged_at__gte=start,
             lodged_at__lt=end,
             decisions__profile_hits__isnull=False,

@@ -9,15 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.accounts.roles import role_label
-from portcullis.web.pages.access import holds
+from portcullis.web.pages.kit import actor_of
+from portcullis.web.usecases import inspections, profiles, reports, training, watchlist
 
+# Each page, offered to whoever the rule of the use case it shows allows.
 ENTRIES = (
-    ("dashboard", _("Dashboard"), "scoring.view_decision"),
-    ("worklist", _("Worklist"), "inspections.view_worklist"),
-    ("profiles", _("Profiles"), "profiles.view_profile"),
-    ("watchlist", _("Watchlist"), "intelligence.view_watchlistentry"),
-    ("models", _("Models"), "scoring.view_modelversion"),
-    ("audit", _("Audit trail"), "audit.view_auditevent"),
+    ("dashboard", _("Dashboard"), reports.read_dashboard),
+    ("worklist", _("Worklist"), inspections.worklist),
+    ("profiles", _("Profiles"), profiles.list_profiles),
+    ("watchlist", _("Watchlist"), watchlist.list_entries),
+    ("models", _("Models"), training.list_models),
+    ("audit", _("Audit trail"), reports.audit_trail),
 )
 
 
@@ -25,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    actor = actor_of(request)
     current = request.resolver_match.url_name if request.resolver_match else None
     section = (current or "").split("_")[0]  # "profile_edit" is under "profiles"
     return {
@@ -34,8 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "label": label,
                 "current": section in (name, name.removesuffix("s")),
             }
-            for name, label, permission in ENTRIES
-            if holds(user, permission)
+            for name, label, use_case in ENTRIES
+            if use_case.allows(actor)
         ],
         "role_label": role_label(user),
     }

@@ -82,6 +82,11 @@ class ProfileVersion(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Everyone who created, edited or submitted this version: none of them may approve it.
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # What running it costs, measured when it was approved (rules.cost): per item over a
+    # batch, and for one declaration.
+    cost = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)

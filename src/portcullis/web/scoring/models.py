@@ -135,16 +135,28 @@ class Decision(models.Model):
 
 
 class Override(models.Model):
-    """A person changing the channel a decision gave, with their justification. The decision
-    itself stays as the engine made it (it can still be replayed); this row says what
-    applies instead, and who answers for it."""
+    """The channel that applies instead of the one a decision gave, and who answers for it.
+    The decision itself stays as the engine made it (it can still be replayed).
+
+    A person overrides with a justification; an amendment can override too: one authorised
+    under control keeps the stricter channel it had, and one after release that the new
+    version would have stopped becomes a post-release check (BLUE), never a silent green."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Overridden by a person")
+        KEPT_UNDER_CONTROL = "kept_under_control", _("Amended under control: stricter kept")
+        AFTER_RELEASE = "after_release", _("Amended after release: checked after release")
 
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="override")
     channel = models.CharField(
         max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     justification = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: Portcullis itself (an amendment after release); else who answers for it.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -27,9 +27,15 @@ def _lost_a_race(error: BaseException) -> bool:
     return "database is locked" in str(error)
 
 
-def atomic(work: Callable[[], T], *, retry_on_integrity: bool = False) -> T:
+def atomic(
+    work: Callable[[], T],
+    *,
+    retry_on_integrity: bool = False,
+    before_retry: Callable[[], None] | None = None,
+) -> T:
     """``work()`` in one transaction; inside a caller's transaction it simply joins it (a
-    race is then the caller's to retry)."""
+    race is then the caller's to retry). ``before_retry`` forgets what the failed attempt
+    may have cached."""
     if connection.in_atomic_block:
         with transaction.atomic():
             return work()
@@ -44,5 +50,7 @@ def atomic(work: Callable[[], T], *, retry_on_integrity: bool = False) -> T:
             if not _lost_a_race(error) or attempt == ATTEMPTS:
                 raise
         logger.info("transaction lost a race (attempt %s); running it again", attempt)
+        if before_retry is not None:
+            before_retry()
         time.sleep(random.uniform(0, 0.02 * attempt))  # noqa: S311  # jitter, not secrets
     raise AssertionError("unreachable")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from portcullis.web.accounts.scopes import Scope
-from portcullis.web.api import problems
-from portcullis.web.api.auth import scoped
-from portcullis.web.api.problems import Problem, ProblemOut
+from portcullis.web.api.auth import actor_of, signed_in
+from portcullis.web.api.problems import ProblemOut
 from portcullis.web.api.schemas import DecisionOut, decision_out
-from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services.replaying import ReplayError, replay
+from portcullis.web.usecases import decisions as usecases
 
 router = Router(tags=["decisions"])
 _ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut}
@@ -26,36 +23,26 @@ class ReplayOut(Schema):
     original: DecisionOut
 
 
-def _decision(decision_id: int) -> Decision:
-    decision = Decision.objects.select_related("declaration").filter(pk=decision_id).first()
-    if decision is None:
-        raise problems.not_found(f"decision {decision_id}")
-    return decision
-
-
 @router.get(
     "/{decision_id}",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.read_decision),
     response={200: DecisionOut, **_ERRORS},
     summary="A decision with its reasons",
 )
 def read(request: HttpRequest, decision_id: int) -> DecisionOut:
-    decision = _decision(decision_id)
+    decision = usecases.read_decision(actor_of(request), decision_id)
     return decision_out(decision, decision.declaration.declaration_id)
 
 
 @router.post(
     "/{decision_id}/replay",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.replay_decision),
     response={200: ReplayOut, 409: ProblemOut, **_ERRORS},
     summary="Replay a decision with the inputs and versions it was made with",
 )
 def replay_one(request: HttpRequest, decision_id: int) -> ReplayOut:
-    decision = _decision(decision_id)
-    try:
-        result = replay(decision)
-    except ReplayError as error:
-        raise Problem(409, "cannot-replay", "Cannot replay", str(error)) from None
+    result = usecases.replay_decision(actor_of(request), decision_id)
+    decision = result.decision
     return ReplayOut(
         decision_id=decision.pk,
         same=result.same,

@@ -5,29 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from portcullis.engine.validation import FieldProblem
-from portcullis.web.accounts.scopes import Scope
 from portcullis.web.api import bodies, problems
-from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.auth import actor_of, signed_in
+from portcullis.web.api.fields import Text
 from portcullis.web.api.problems import FieldError, ProblemOut
 from portcullis.web.api.routers.inspections import InspectionOut, inspection_out
 from portcullis.web.api.schemas import DecisionOut, decision_out
-from portcullis.web.declarations.models import Declaration
-from portcullis.web.declarations.services.stored import stored_declaration
-from portcullis.web.inspections.models import Inspection
-from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services.amending import NotStored, amend
-from portcullis.web.scoring.services.submitting import (
-    MAX_BATCH,
-    Submitted,
-    submit,
-    submit_batch,
-)
-from portcullis.web.scoring.services.submitting import Status as Outcome
+from portcullis.web.declarations.stored import stored_declaration
+from portcullis.web.usecases import declarations as usecases
+from portcullis.web.usecases.declarations import MAX_BATCH, Submitted
+from portcullis.web.usecases.declarations import Status as Outcome
 
 router = Router(tags=["declarations"])
 
@@ -107,8 +98,8 @@ def _single(result: Submitted) -> Status[SubmissionOut]:
 
 @router.post(
     "",
-    auth=scoped(Scope.SUBMIT),
-    response={200: SubmissionOut, 201: SubmissionOut, 409: ProblemOut, **_ERRORS},
+    auth=signed_in(usecases.submit),
+    response={200: SubmissionOut, 201: SubmissionOut, 409: ProblemOut, 413: ProblemOut, **_ERRORS},
     openapi_extra=bodies.DECLARATION,
     summary="Submit a declaration: assessed at once, its decision returned",
 )
@@ -116,14 +107,14 @@ def submit_one(request: HttpRequest) -> Status[SubmissionOut]:
     """201 with a new decision; 200 with the original decision when the same declaration
     was submitted before (nothing is assessed twice); 409 naming the differing fields when
     a different declaration is stored under the same id."""
-    (result,) = submit([bodies.json_body(request)], principal_of(request).user)
+    (result,) = usecases.submit(actor_of(request), [bodies.json_body(request)])
     return _single(result)
 
 
 @router.post(
     "/batch",
-    auth=scoped(Scope.SUBMIT),
-    response={200: BatchOut, **_ERRORS},
+    auth=signed_in(usecases.submit_batch),
+    response={200: BatchOut, 413: ProblemOut, **_ERRORS},
     openapi_extra=bodies.body(
         {
             "type": "object",
@@ -158,8 +149,9 @@ def submit_many(request: HttpRequest) -> BatchOut:
                 }
             ]
         )
-    principal = principal_of(request)
-    batch, results = submit_batch(records, principal.user, f"api: {principal.name}")
+    actor = actor_of(request)
+    name = actor.token.name if actor.token else actor.account
+    batch, results = usecases.submit_batch(actor, records, f"api: {name}")
     return BatchOut(
         batch_id=batch.pk,
         received=batch.records,
@@ -189,45 +181,69 @@ def _batch_result(result: Submitted) -> BatchResultOut:
 
 @router.put(
     "/{declaration_id}",
-    auth=scoped(Scope.SUBMIT),
-    response={200: SubmissionOut, 201: SubmissionOut, 404: ProblemOut, **_ERRORS},
+    auth=signed_in(usecases.amend),
+    response={
+        200: SubmissionOut,
+        201: SubmissionOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        413: ProblemOut,
+        **_ERRORS,
+    },
     openapi_extra=bodies.DECLARATION,
     summary="Amend a declaration: a new version, reassessed; earlier versions are kept",
 )
 def amend_one(request: HttpRequest, declaration_id: str) -> Status[SubmissionOut]:
-    try:
-        result = amend(declaration_id, bodies.json_body(request), principal_of(request).user)
-    except NotStored:
-        raise problems.not_found(f"declaration {declaration_id}") from None
+    """409 ``under-control`` while customs controls the declaration (selected, taken by an
+    officer or inspected): an officer may authorise one amendment, which is then reassessed
+    and keeps the stricter channel. After release, a new version that would have been
+    stopped is checked after release (BLUE)."""
+    result = usecases.amend(actor_of(request), declaration_id, bodies.json_body(request))
     return _single(result)
+
+
+class AuthorisationIn(Schema):
+    reason: Text = Field(min_length=15, max_length=2000)
+
+
+class AuthorisationOut(Schema):
+    declaration_id: str
+    reason: str
+    by: str
+    at: datetime
+
+
+@router.post(
+    "/{declaration_id}/amendment-authorisation",
+    auth=signed_in(usecases.authorise_amendment),
+    response={201: AuthorisationOut, 404: ProblemOut, 409: ProblemOut, **_ERRORS},
+    summary="An officer lets the declarant amend a declaration under control, once",
+)
+def authorise(
+    request: HttpRequest, declaration_id: str, payload: AuthorisationIn
+) -> Status[AuthorisationOut]:
+    made = usecases.authorise_amendment(actor_of(request), declaration_id, payload.reason)
+    return Status(
+        201,
+        AuthorisationOut(
+            declaration_id=declaration_id,
+            reason=made.reason,
+            by=made.by.get_username(),
+            at=made.at,
+        ),
+    )
 
 
 @router.get(
     "/{declaration_id}",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.read_declaration),
     response={200: DeclarationOut, 404: ProblemOut, 401: ProblemOut, 403: ProblemOut},
     summary="A declaration with its decisions, earlier versions and inspection",
 )
 def read(request: HttpRequest, declaration_id: str) -> DeclarationOut:
-    row = (
-        Declaration.objects.filter(declaration_id=declaration_id)
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                Decision.objects.order_by("-assessed_at", "-id").prefetch_related("profile_hits"),
-            ),
-            "revisions",
-        )
-        .first()
-    )
-    if row is None:
-        raise problems.not_found(f"declaration {declaration_id}")
-    decisions = [decision_out(d, row.declaration_id) for d in row.decisions.all()]
-    inspection = (
-        Inspection.objects.select_related("declaration", "recorded_by")
-        .filter(declaration=row)
-        .first()
-    )
+    page = usecases.read_declaration(actor_of(request), declaration_id)
+    row = page.declaration
+    decisions = [decision_out(d, row.declaration_id) for d in page.decisions]
     return DeclarationOut(
         declaration_id=row.declaration_id,
         version=row.version,
@@ -243,7 +259,9 @@ def read(request: HttpRequest, declaration_id: str) -> DeclarationOut:
                 received_at=r.received_at,
                 replaced_at=r.replaced_at,
             )
-            for r in row.revisions.all()
+            for r in page.revisions
         ],
-        inspection=inspection_out(inspection) if inspection is not None else None,
+        inspection=inspection_out(page.inspection, row.declaration_id)
+        if page.inspection is not None
+        else None,
     )

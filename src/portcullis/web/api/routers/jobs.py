@@ -11,22 +11,15 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from portcullis.engine.formats import FORMATS, guess_format
-from portcullis.web.accounts.scopes import Scope, holds
 from portcullis.web.api import problems
-from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.auth import actor_of, signed_in
 from portcullis.web.api.problems import ProblemOut
-from portcullis.web.jobs import services
 from portcullis.web.jobs.models import Job
+from portcullis.web.usecases import jobs as usecases
+from portcullis.web.usecases import training
 
 router = Router(tags=["jobs"])
 _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 422: ProblemOut}
-# Who may start (and read) each kind of job.
-_SCOPE = {
-    Job.Kind.TRAINING: Scope.ADMIN,
-    Job.Kind.RETRAINING: Scope.ADMIN,
-    Job.Kind.BACKTEST: Scope.PROFILES,
-    Job.Kind.IMPORT: Scope.SUBMIT,
-}
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -73,35 +66,34 @@ class BacktestIn(Schema):
 
 @router.post(
     "/training",
-    auth=scoped(Scope.ADMIN),
+    auth=signed_in(training.train),
     response={202: JobOut, **_ERRORS},
     summary="Train a model",
 )
 def start_training(request: HttpRequest, payload: TrainingIn) -> Status[Job]:
-    job = services.start(Job.Kind.TRAINING, payload.dict(), principal_of(request).user)
+    job = training.train(
+        actor_of(request),
+        activate=payload.activate,
+        max_rounds=payload.max_rounds,
+        background=True,
+    )
     return Status(202, job)
 
 
 @router.post(
     "/backtest",
-    auth=scoped(Scope.PROFILES),
+    auth=signed_in(usecases.start_backtest),
     response={202: JobOut, **_ERRORS},
     summary="Backtest: train on stored history before a day, measure on what follows",
 )
 def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[Job]:
-    if payload.until is not None and payload.until <= payload.split:
-        raise problems.invalid([{"field": "until", "message": "must come after split"}])
-    parameters = {
-        "split": payload.split.isoformat(),
-        "until": payload.until.isoformat() if payload.until else None,
-        "seeds": payload.seeds,
-    }
-    return Status(202, services.start(Job.Kind.BACKTEST, parameters, principal_of(request).user))
+    job = usecases.start_backtest(actor_of(request), payload.split, payload.until, payload.seeds)
+    return Status(202, job)
 
 
 @router.post(
     "/import",
-    auth=scoped(Scope.SUBMIT),
+    auth=signed_in(usecases.start_import),
     response={202: JobOut, 413: ProblemOut, **_ERRORS},
     summary="Import a file of declarations (kcs, csv, json or parquet)",
 )
@@ -118,44 +110,25 @@ def start_import(
         raise problems.Problem(
             413, "too-large", "Too large", f"files up to {MAX_UPLOAD_BYTES:,} bytes"
         )
-    job = services.start(
-        Job.Kind.IMPORT,
-        {"format": layout},
-        principal_of(request).user,
-        upload=(name, file.chunks()),
-    )
+    job = usecases.start_import(actor_of(request), name, file.chunks(), layout)
     return Status(202, job)
-
-
-def _visible(request: HttpRequest) -> set[str]:
-    granted = principal_of(request).scopes
-    return {kind for kind, scope in _SCOPE.items() if holds(granted, scope)}
 
 
 @router.get(
     "",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.list_jobs),
     response={200: list[JobOut], 401: ProblemOut, 403: ProblemOut},
     summary="Recent jobs of the kinds the caller may start",
 )
 def list_jobs(request: HttpRequest, limit: Query[int] = 50) -> list[Job]:
-    limit = min(max(limit, 1), 500)
-    jobs = Job.objects.select_related("created_by").filter(kind__in=_visible(request))
-    return list(jobs[:limit])
+    return list(usecases.list_jobs(actor_of(request), limit))
 
 
 @router.get(
     "/{job_id}",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.read_job),
     response={200: JobOut, 404: ProblemOut, 401: ProblemOut, 403: ProblemOut},
     summary="A job's status and progress",
 )
 def read(request: HttpRequest, job_id: int) -> Job:
-    job = (
-        Job.objects.select_related("created_by")
-        .filter(pk=job_id, kind__in=_visible(request))
-        .first()
-    )
-    if job is None:
-        raise problems.not_found(f"job {job_id}")
-    return job
+    return usecases.read_job(actor_of(request), job_id)

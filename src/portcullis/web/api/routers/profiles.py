@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -10,14 +9,13 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from portcullis.web.accounts.scopes import Scope
-from portcullis.web.api import problems
-from portcullis.web.api.auth import principal_of, scoped
+from portcullis.web.api.auth import actor_of, signed_in
 from portcullis.web.api.fields import Moment, Text
-from portcullis.web.api.problems import Problem, ProblemOut
-from portcullis.web.profiles import services
-from portcullis.web.profiles.models import Profile, ProfileVersion
-from portcullis.web.profiles.statistics import HitStatistics, history_as_of, statistics
+from portcullis.web.api.problems import ProblemOut
+from portcullis.web.profiles.models import ProfileVersion
+from portcullis.web.profiles.statistics import HitStatistics
+from portcullis.web.usecases import profiles as usecases
+from portcullis.web.usecases.profiles import ProfileView
 
 router = Router(tags=["profiles"])
 _ERRORS: dict[int, Any] = {
@@ -127,140 +125,115 @@ def _statistics_out(figures: HitStatistics) -> StatisticsOut:
     )
 
 
-def _profiles_out(profiles: list[Profile]) -> list[ProfileOut]:
-    as_of = history_as_of()
-    out = []
-    for profile in profiles:
-        versions = sorted(profile.versions.all(), key=lambda v: -v.number)
-        active = next((v.number for v in versions if v.status == "active"), None)
-        out.append(
-            ProfileOut(
-                code=profile.code,
-                name=profile.name,
-                active_version=active,
-                statistics=_statistics_out(
-                    statistics(profile, active=active is not None, as_of=as_of)
-                ),
-                versions=[_version_out(v) for v in versions],
-            )
-        )
-    return out
+def _profile_out(view: ProfileView) -> ProfileOut:
+    active = view.active
+    return ProfileOut(
+        code=view.profile.code,
+        name=view.profile.name,
+        active_version=active.number if active else None,
+        statistics=_statistics_out(view.statistics),
+        versions=[_version_out(v) for v in view.versions],
+    )
 
 
-def _profiles() -> Any:
-    return Profile.objects.prefetch_related("versions__author", "versions__approver")
-
-
-def _one(code: str) -> Profile:
-    profile = _profiles().filter(code=code).first()
-    if profile is None:
-        raise problems.not_found(f"profile {code}")
-    return profile
-
-
-def _version(code: str, number: int) -> ProfileVersion:
-    version = (
-        ProfileVersion.objects.select_related("profile").filter(profile__code=code, number=number)
-    ).first()
-    if version is None:
-        raise problems.not_found(f"profile {code} version {number}")
-    return version
-
-
-def _workflow(step: Callable[[], Any]) -> Any:
-    """Run a workflow step, turning its refusals into problems."""
-    try:
-        return step()
-    except services.CriteriaError as error:
-        raise problems.invalid(
-            [{"field": "criteria", "message": str(p)} for p in error.problems],
-            "the criteria do not compile",
-        ) from None
-    except services.ProfileWorkflowError as error:
-        raise Problem(409, "workflow", "Not allowed now", str(error)) from None
+def _read(request: HttpRequest, code: str) -> ProfileOut:
+    return _profile_out(usecases.read_profile(actor_of(request), code))
 
 
 @router.get(
     "",
-    auth=scoped(Scope.READ),
+    auth=signed_in(usecases.list_profiles),
     response={200: list[ProfileOut], 401: ProblemOut, 403: ProblemOut},
     summary="Every profile with its versions and hit statistics",
 )
 def list_profiles(request: HttpRequest) -> list[ProfileOut]:
-    return _profiles_out(list(_profiles()))
+    return [_profile_out(view) for view in usecases.list_profiles(actor_of(request))]
 
 
 @router.post(
     "",
-    auth=scoped(Scope.PROFILES),
+    auth=signed_in(usecases.create_profile),
     response={201: ProfileOut, **_ERRORS},
     summary="New profile (a draft)",
 )
 def create(request: HttpRequest, payload: ProfileIn) -> Status[ProfileOut]:
     changes = payload.changes()
     name = changes.pop("name")
-    version = _workflow(
-        lambda: services.create_profile(name, principal_of(request).user, **changes)
-    )
-    return Status(201, _profiles_out([_one(version.profile.code)])[0])
+    version = usecases.create_profile(actor_of(request), name, **changes)
+    return Status(201, _read(request, version.profile.code))
 
 
 @router.get(
-    "/{code}", auth=scoped(Scope.READ), response={200: ProfileOut, **_ERRORS}, summary="One profile"
+    "/{code}",
+    auth=signed_in(usecases.read_profile),
+    response={200: ProfileOut, **_ERRORS},
+    summary="One profile",
 )
 def read(request: HttpRequest, code: str) -> ProfileOut:
-    return _profiles_out([_one(code)])[0]
+    return _read(request, code)
 
 
 @router.post(
     "/{code}/versions",
-    auth=scoped(Scope.PROFILES),
+    auth=signed_in(usecases.new_version),
     response={201: ProfileOut, **_ERRORS},
     summary="Start a new version (a draft, from the latest one with these changes)",
 )
 def new_version(request: HttpRequest, code: str, payload: SettingsIn) -> Status[ProfileOut]:
-    profile = _one(code)
-    _workflow(
-        lambda: services.new_version(profile, principal_of(request).user, **payload.changes())
-    )
-    return Status(201, _profiles_out([_one(code)])[0])
+    usecases.new_version(actor_of(request), code, **payload.changes())
+    return Status(201, _read(request, code))
 
 
 @router.patch(
     "/{code}/versions/{number}",
-    auth=scoped(Scope.PROFILES),
+    auth=signed_in(usecases.edit_draft),
     response={200: ProfileOut, **_ERRORS},
-    summary="Edit a draft",
+    summary="Edit a draft (whoever edits it may not approve it)",
 )
 def edit(request: HttpRequest, code: str, number: int, payload: SettingsIn) -> ProfileOut:
-    version = _version(code, number)
-    _workflow(lambda: services.edit_draft(version, principal_of(request).user, **payload.changes()))
-    return _profiles_out([_one(code)])[0]
+    usecases.edit_draft(actor_of(request), code, number, **payload.changes())
+    return _read(request, code)
 
 
-def _step(name: str, summary: str) -> None:
-    def step(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
-        version = _version(code, number)
-        user = principal_of(request).user
-        actions: dict[str, Callable[[], Any]] = {
-            "submit": lambda: services.submit(version, user),
-            "approve": lambda: services.approve(version, user),
-            "reject": lambda: services.reject(version, user, payload.reason),
-            "suspend": lambda: services.suspend(version, user, payload.reason),
-        }
-        _workflow(actions[name])
-        return _profiles_out([_one(code)])[0]
-
-    step.__name__ = name
-    router.post(
-        f"/{{code}}/versions/{{number}}/{name}",
-        auth=scoped(Scope.PROFILES),
-        response={200: ProfileOut, **_ERRORS},
-        summary=summary,
-    )(step)
+@router.post(
+    "/{code}/versions/{number}/submit",
+    auth=signed_in(usecases.submit),
+    response={200: ProfileOut, **_ERRORS},
+    summary="Submit a draft for approval",
+)
+def submit(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
+    usecases.submit(actor_of(request), code, number)
+    return _read(request, code)
 
 
-_step("submit", "Submit a draft for approval")
-_step("approve", "Approve a version pending approval (not by its author): it becomes active")
-_step("reject", "Reject a version pending approval")
-_step("suspend", "Suspend the active version")
+@router.post(
+    "/{code}/versions/{number}/approve",
+    auth=signed_in(usecases.approve),
+    response={200: ProfileOut, **_ERRORS},
+    summary="Approve a version pending approval (by nobody who wrote, edited or submitted it)",
+)
+def approve(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
+    usecases.approve(actor_of(request), code, number)
+    return _read(request, code)
+
+
+@router.post(
+    "/{code}/versions/{number}/reject",
+    auth=signed_in(usecases.reject),
+    response={200: ProfileOut, **_ERRORS},
+    summary="Reject a version pending approval",
+)
+def reject(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
+    usecases.reject(actor_of(request), code, number, payload.reason)
+    return _read(request, code)
+
+
+@router.post(
+    "/{code}/versions/{number}/suspend",
+    auth=signed_in(usecases.suspend),
+    response={200: ProfileOut, **_ERRORS},
+    summary="Suspend the active version",
+)
+def suspend(request: HttpRequest, code: str, number: int, payload: ReasonIn) -> ProfileOut:
+    usecases.suspend(actor_of(request), code, number, payload.reason)
+    return _read(request, code)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.channels import Channel
-from portcullis.web.scoring.services.overriding import MIN_JUSTIFICATION
+from portcullis.web.usecases.decisions import MIN_JUSTIFICATION
 
 
 class OverrideForm(forms.Form):

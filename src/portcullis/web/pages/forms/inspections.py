@@ -1,4 +1,7 @@
-"""The officer's form for an inspection outcome."""
+"""The officer's form for an inspection result, and the supervisor's for correcting one.
+
+The rules are the engine's (portcullis.engine.outcomes), checked here only so that each
+problem shows beside its field; the use case checks them again whatever the channel."""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portcullis.engine.outcomes import validate_outcome
 from portcullis.engine.schema import FindingType
-from portcullis.web.inspections.services import OutcomeInput
 
 FINDING_CHOICES = [("", _("— choose —"))] + [
     (f.value, f.value.replace("_", " ").capitalize()) for f in FindingType
 ]
+# The engine's rules in the officer's words.
+_REQUIRED_TYPE = _("Choose the type of what was found.")
+_ONLY_A_FINDING = _("Only a finding can have this: the result is compliant.")
 
 
 class InspectionForm(forms.Form):
@@ -43,30 +49,54 @@ class InspectionForm(forms.Form):
         help_text=_("Leave empty for now."),
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def outcome(self) -> dict[str, Any]:
+        """The result as the engine's schema names its fields."""
+        data = self.cleaned_data
+        return {
+            "finding": data.get("finding"),
+            "finding_type": data.get("finding_type") or None,
+            "critical": bool(data.get("critical")),
+            "additional_duties": data.get("additional_duties"),
+            "seizure": bool(data.get("seizure")),
+            "inspected_at": data.get("inspected_at"),
+            "notes": data.get("notes") or None,
+        }
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        found = data.get("finding")
-        if found and not data.get("finding_type"):
-            self.add_error("finding_type", _("Choose the type of what was found."))
-        if found is False:
-            for name in ("finding_type", "critical", "additional_duties", "seizure"):
-                if data.get(name):
-                    self.add_error(
-                        name, _("Only a finding can have this: the result is compliant.")
-                    )
+        data = super().clean() or {}
+        if self.errors or data.get("finding") is None:
+            return data
+        checked = validate_outcome(self.outcome(), recorded=True)
+        if isinstance(checked, list):
+            for problem in checked:
+                field = problem.field if problem.field in self.fields else None
+                message: object = problem.message
+                if problem.message.startswith("is only for a finding"):
+                    message = _ONLY_A_FINDING
+                elif problem.field == "finding_type" and problem.message.startswith("is required"):
+                    message = _REQUIRED_TYPE
+                self.add_error(field, str(message))
         return data
 
-    def outcome(self) -> OutcomeInput:
-        data = self.cleaned_data
-        return OutcomeInput(
-            finding=data["finding"],
-            finding_type=FindingType(data["finding_type"]) if data.get("finding_type") else None,
-            critical=data["critical"],
-            additional_duties=data.get("additional_duties"),
-            seizure=data["seizure"],
-            inspected_at=data.get("inspected_at"),
-            notes=data.get("notes") or None,
-        )
+
+class CorrectionForm(InspectionForm):
+    reason = forms.CharField(
+        label=_("Why the result is corrected"),
+        min_length=15,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. The original result stays readable beside the correction."),
+    )
+
+
+class AuthorisationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the declarant may amend it now"),
+        min_length=15,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit trail with your name."),
+    )

@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings as django_settings
 from django.utils.translation import gettext_lazy as _
 
-from portcullis.web.profiles.backtesting import history_span
+from portcullis.web.profiles.compiled import check_criteria
 from portcullis.web.profiles.models import ProfileVersion
-from portcullis.web.profiles.services import check_criteria
+from portcullis.web.scoring.backtesting import history_span
 
 
 class ProfileVersionForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -103,3 +103,9 @@ PSI_LEVELS = {
 def psi_level(level: str) -> str:
     """The reading of a population stability index (portcullis.engine.drift.level) in words."""
     return str(PSI_LEVELS.get(level, level))
+
+
+@register.filter
+def finding_label(value: str | None) -> str:
+    """A finding type as people read it ("prohibited restricted" for the stored code)."""
+    return (value or "").replace("_", " ").capitalize()

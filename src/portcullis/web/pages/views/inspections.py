@@ -1,37 +1,39 @@
-"""The officer's pages: the worklist, taking a declaration, recording what was found."""
+"""The officer's pages: the worklist, taking a declaration, recording what was found; the
+supervisor's correction of a recorded result."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portcullis.web.declarations.models import Declaration
-from portcullis.web.inspections import services
-from portcullis.web.inspections.worklist import SORTS, WORK_CHANNELS, WorklistFilter, worklist
-from portcullis.web.pages.access import may_see, office_codes, requires
+from portcullis.web.errors import DomainError
+from portcullis.web.pages.errors import on_form
 from portcullis.web.pages.exports import csv_response, wants_csv
-from portcullis.web.pages.forms.inspections import InspectionForm
+from portcullis.web.pages.forms.inspections import CorrectionForm, InspectionForm
+from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.reference.models import Office
+from portcullis.web.scoring.worklist import SORTS, WORK_CHANNELS, WorklistFilter
+from portcullis.web.usecases import declarations, inspections
 
 PAGE_SIZE = 50
 
 
-@requires("inspections.view_worklist")
+@signed_in
 def worklist_page(request: HttpRequest) -> HttpResponseBase:
-    offices = office_codes(request.user)
+    actor = actor_of(request)
     choice = WorklistFilter(
-        offices=offices,
         office=request.GET.get("office", ""),
         channel=request.GET.get("channel", ""),
         mine=request.GET.get("mine") == "1",
         sort=request.GET.get("sort", "waiting") if request.GET.get("sort") in SORTS else "waiting",
     )
+    rows = inspections.worklist(actor, choice)
     if wants_csv(request):
         return csv_response(
             "worklist",
@@ -41,11 +43,12 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
                 [d.declaration.declaration_id, d.office.code, d.channel, d.reason, d.risk_score,
                  d.declaration.importer.code if d.declaration.importer else None, d.assessed_at,
                  _assignee(d.declaration)]
-                for d in worklist(choice, request.user)
+                for d in rows
             ),
         )  # fmt: skip
-    page = Paginator(worklist(choice, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    offices = actor.reach.office_codes
     office_choices = Office.objects.order_by("code")
     if offices is not None:
         office_choices = office_choices.filter(code__in=offices)
@@ -56,48 +59,63 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
         "offices": office_choices,
         "channels": WORK_CHANNELS,
         "sorts": SORTS,
-        "may_record": request.user.has_perm("inspections.add_inspection"),
+        "may_record": may(request, inspections.record_outcome),
     }
     return render(request, "inspections/worklist.html", context)
 
 
-def _assignee(declaration: Declaration) -> str | None:
+def _assignee(declaration: object) -> str | None:
     assignment = getattr(declaration, "assignment", None)
     return assignment.officer.get_username() if assignment else None
 
 
-def _visible(request: HttpRequest, declaration_id: str) -> Declaration:
-    declaration = get_object_or_404(
-        Declaration.objects.select_related("office"), declaration_id=declaration_id
-    )
-    if not may_see(request.user, declaration):
-        raise Http404  # not "forbidden": other offices' declarations are not to be known
-    return declaration
-
-
 @require_POST
-@requires("inspections.add_inspection")
+@signed_in
 def assign(request: HttpRequest, declaration_id: str) -> HttpResponse:
-    declaration = _visible(request, declaration_id)
-    assignment = services.assign(declaration, request.user)
+    assignment = inspections.assign(actor_of(request), declaration_id)
     if request.headers.get("HX-Request"):
         return render(request, "inspections/assigned.html", {"assignment": assignment})
     messages.success(request, _("%(id)s is assigned to you.") % {"id": declaration_id})
     return redirect("worklist")
 
 
-@requires("inspections.add_inspection")
+@signed_in
 def record(request: HttpRequest, declaration_id: str) -> HttpResponse:
-    declaration = _visible(request, declaration_id)
+    actor = actor_of(request)
+    inspections.record_outcome.authorise(actor)
+    page = declarations.read_declaration(actor, declaration_id)
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_outcome(declaration, form.outcome(), request.user)
-        except services.InspectionError as error:
-            form.add_error(None, str(error))
+            inspections.record_outcome(actor, declaration_id, form.outcome())
+        except DomainError as error:
+            on_form(form, error)
         else:
             messages.success(
                 request, _("The result for %(id)s is recorded.") % {"id": declaration_id}
             )
             return redirect("worklist")
-    return render(request, "inspections/record.html", {"declaration": declaration, "form": form})
+    context = {"declaration": page.declaration, "form": form}
+    return render(request, "inspections/record.html", context)
+
+
+@signed_in
+def correct(request: HttpRequest, declaration_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    inspections.correct_outcome.authorise(actor)
+    page = declarations.read_declaration(actor, declaration_id)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspections.correct_outcome(
+                actor, declaration_id, form.outcome(), form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            on_form(form, error)
+        else:
+            messages.success(
+                request, _("The result for %(id)s is corrected.") % {"id": declaration_id}
+            )
+            return redirect("declaration", declaration_id)
+    context = {"declaration": page.declaration, "form": form, "correcting": True}
+    return render(request, "inspections/record.html", context)

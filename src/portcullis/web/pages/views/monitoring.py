@@ -1,3 +1,5 @@
+"""The manager's pages: the dashboard, its compliance table as CSV, the monthly report."""
+
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -5,62 +7,51 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portcullis.web.monitoring.report import (
-    ReportError,
-    latest_month,
-    monthly_report,
-    parse_month,
-)
+from portcullis.web.errors import Invalid
+from portcullis.web.monitoring.dashboard import Dashboard
 from portcullis.web.monitoring.report_pdf import to_pdf
 from portcullis.web.monitoring.report_xlsx import to_xlsx
-from portcullis.web.monitoring.services import Dashboard
-from portcullis.web.monitoring.services import dashboard as figures
-from portcullis.web.pages.access import office_codes, requires
 from portcullis.web.pages.exports import csv_response
-from portcullis.web.scoring.services.drift import active_model_check
+from portcullis.web.pages.kit import actor_of, signed_in
+from portcullis.web.usecases import reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@requires("scoring.view_decision")
+@signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    data = figures(office_codes(request.user))
+    view = reports.read_dashboard(actor_of(request))
+    data = view.figures
     context = {
         "figures": data,
         "trend_chart": _trend_chart(data),
         "mix_chart": _mix_chart(data),
-        "drift": active_model_check()
-        if request.user.has_perm("scoring.view_modelversion")
-        else None,
+        "drift": view.drift,
     }
     return render(request, "monitoring/dashboard.html", context)
 
 
-@requires("scoring.view_decision")
+@signed_in
 def monthly_report_file(request: HttpRequest, kind: str) -> HttpResponse:
     """The monthly performance report of ?month=YYYY-MM (default: the latest month with
     declarations) as XLSX or PDF, over the offices the user sees."""
-    offices = office_codes(request.user)
     try:
-        month = parse_month(request.GET["month"]) if request.GET.get("month") else None
-        month = month or latest_month(offices)
-        if month is None:
-            raise ReportError("no declarations are stored yet: there is no month to report")
-        report = monthly_report(month, offices)
-    except ReportError as error:
+        report = reports.read_monthly_report(actor_of(request), request.GET.get("month") or None)
+    except Invalid as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     content, mime = (
         (to_xlsx(report), XLSX) if kind == "xlsx" else (to_pdf(report), "application/pdf")
     )
     response = HttpResponse(content, content_type=mime)
+    month = report.month
     response["Content-Disposition"] = f'attachment; filename="portcullis-{month:%Y-%m}.{kind}"'
     return response
 
 
-@requires("scoring.view_decision")
+@signed_in
 def compliance_csv(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's compliance estimates, every group, as CSV."""
-    data = figures(office_codes(request.user))
+    data = reports.read_dashboard(actor_of(request)).figures
     rows = []
     if data.compliance is not None:
         groups = [("all", data.compliance.whole)] + [

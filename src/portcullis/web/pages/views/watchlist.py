@@ -3,52 +3,47 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portcullis.engine.watchlist import WatchlistError
-from portcullis.web.intelligence.models import WatchlistEntry
-from portcullis.web.intelligence.services import add_entry, revoke
-from portcullis.web.pages.access import holds, requires
+from portcullis.web.errors import DomainError
+from portcullis.web.pages.errors import on_form
 from portcullis.web.pages.exports import csv_response, wants_csv
 from portcullis.web.pages.forms.watchlist import EntryForm
+from portcullis.web.pages.kit import actor_of, may, signed_in
+from portcullis.web.usecases import watchlist
+from portcullis.web.usecases.watchlist import EntryInput
 
-WRITE = "intelligence.add_watchlistentry"
 
-
-@requires("intelligence.view_watchlistentry")
+@signed_in
 def index(request: HttpRequest) -> HttpResponseBase:
-    may_write = holds(request.user, WRITE)
+    actor = actor_of(request)
+    shown = request.GET.get("show", "in_force")
+    entries = watchlist.list_entries(actor, include_revoked=shown == "all")
     form = EntryForm(request.POST or None)
     if request.method == "POST":
-        if not may_write:
-            raise PermissionDenied
+        watchlist.add_entry.authorise(actor)
         if form.is_valid():
             data = form.cleaned_data
+            given = EntryInput(
+                kind=data["kind"],
+                value=data["value"],
+                reason=data["reason"],
+                weight=data["weight"],
+                valid_from=data["valid_from"],
+                expires_at=data["expires_at"],
+            )
             try:
-                entry = add_entry(
-                    data["kind"],
-                    data["value"],
-                    data["reason"],
-                    request.user,
-                    weight=data["weight"],
-                    valid_from=data["valid_from"],
-                    expires_at=data["expires_at"],
-                )
-            except WatchlistError as error:
-                form.add_error(None, str(error))
+                entry = watchlist.add_entry(actor, given)
+            except DomainError as error:
+                on_form(form, error)
             else:
                 messages.success(request, _("%(code)s added.") % {"code": entry.code})
                 return redirect("watchlist")
-    shown = request.GET.get("show", "in_force")
-    entries = WatchlistEntry.objects.select_related("created_by", "revoked_by")
-    if shown != "all":
-        entries = entries.filter(revoked_at__isnull=True)
     if wants_csv(request):
         return csv_response(
             "watchlist",
@@ -64,7 +59,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
     context = {
         "page": page,
         "form": form,
-        "may_write": may_write,
+        "may_write": may(request, watchlist.add_entry),
         "shown": shown,
         "query": f"show={shown}&",
     }
@@ -72,9 +67,8 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@requires(WRITE)
+@signed_in
 def revoke_entry(request: HttpRequest, code: str) -> HttpResponse:
-    entry = get_object_or_404(WatchlistEntry, code=code)
-    revoke(entry, request.user, request.POST.get("reason", "")[:500])
+    watchlist.revoke_entry(actor_of(request), code, request.POST.get("reason", "")[:500])
     messages.success(request, _("%(code)s revoked.") % {"code": code})
     return redirect("watchlist")

@@ -10,22 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portcullis.engine.rules.profiles import Profile as EngineProfile
 from portcullis.engine.selectivity import PolicyError
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.profiles.backtesting import (
-    BacktestError,
-    active_profiles,
-    backtest_profiles,
-    draft,
-    history_span,
-    proposal_of,
-)
-from portcullis.web.profiles.models import ProfileVersion
-from portcullis.web.scoring.services.policy_backtesting import (
-    backtest_proposed_policy,
-    proposed_policy,
-)
+from portcullis.web.errors import DomainError
+from portcullis.web.scoring.backtesting import history_span
+from portcullis.web.scoring.policy_backtesting import proposed_policy
+from portcullis.web.usecases import profiles, training
+from portcullis.web.usecases.actor import Actor
 
 
 def _day(text: str) -> datetime:
@@ -80,8 +71,15 @@ class Command(BaseCommand):
             return
         with fail_politely("the backtest", options["traceback"]):
             try:
-                result = backtest_profiles(self._proposal(options), start, end)
-            except BacktestError as error:
+                result = profiles.backtest(
+                    Actor.command(),
+                    start,
+                    end,
+                    criteria=options["criteria"],
+                    selection_pct=options["selection_pct"],
+                    codes=options["profile"] or None,
+                )
+            except DomainError as error:
                 raise CommandError(str(error)) from None
         total = result.total
         self.stdout.write(
@@ -114,8 +112,9 @@ class Command(BaseCommand):
     def _policy(self, options: dict[str, Any], start: datetime, end: datetime) -> None:
         with fail_politely("the policy backtest", options["traceback"]):
             try:
-                result = backtest_proposed_policy(proposed_policy(options["policy"]), start, end)
-            except (PolicyError, ValueError) as error:
+                proposal = proposed_policy(options["policy"])
+                result = training.backtest_policy(Actor.command(), proposal, start, end)
+            except (PolicyError, DomainError) as error:
                 raise CommandError(str(error)) from None
         self.stdout.write(
             f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {result.declarations:,} declarations; the "
@@ -138,28 +137,6 @@ class Command(BaseCommand):
             )
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), default=str))
-
-    def _proposal(self, options: dict[str, Any]) -> list[EngineProfile]:
-        if options["criteria"]:
-            return draft(options["criteria"], options["selection_pct"])
-        if options["active"]:
-            return active_profiles()
-        proposal = []
-        for code in options["profile"]:
-            version = (
-                ProfileVersion.objects.select_related("profile")
-                .filter(profile__code=code)
-                .order_by(
-                    # the active version, else the newest
-                    "-number"
-                )
-            )
-            active = version.filter(status=ProfileVersion.Status.ACTIVE).first()
-            chosen = active or version.first()
-            if chosen is None:
-                raise CommandError(f"no profile {code!r}")
-            proposal.extend(proposal_of([chosen]))
-        return proposal
 
 
 def _percent(value: float | None) -> str:

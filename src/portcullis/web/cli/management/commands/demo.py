@@ -11,11 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from portcullis.engine.model.training import TrainingError
-from portcullis.web.cli.kit import fail_politely, progress_bar, write_above_bar
-from portcullis.web.declarations.services.importing import ImportResult, import_file
-from portcullis.web.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
-from portcullis.web.demo.services import (
+from portcullis.web.cli.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
+from portcullis.web.cli.demo.services import (
     BUNDLED_KCS,
     WORKLIST_DAYS,
     bundled_file,
@@ -24,15 +21,16 @@ from portcullis.web.demo.services import (
     leave_latest_selections_open,
     post_officer,
 )
-from portcullis.web.demo.users import ensure_demo_token, ensure_demo_users
-from portcullis.web.reference.services import load_reference
-from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services.assessing import assess_and_store
-from portcullis.web.scoring.services.drift import DriftError, check_drift
-from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.reports import outcome_table, summary_lines, undecided
-from portcullis.web.scoring.services.training import train_from_history
+from portcullis.web.cli.demo.users import ensure_demo_token, ensure_demo_users
+from portcullis.web.cli.kit import fail_politely, progress_bar, write_above_bar
+from portcullis.web.cli.reports import outcome_table, summary_lines
+from portcullis.web.errors import DomainError
+from portcullis.web.scoring.models import DriftCheck
+from portcullis.web.scoring.training import Trained
+from portcullis.web.usecases import reference, training
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import assess_stored
+from portcullis.web.usecases.importing import ImportResult, import_file
 
 HISTORY, STREAM = BUNDLED_KCS  # train on 2020, then assess 2021-Q1 as it arrives
 
@@ -66,7 +64,7 @@ class Command(BaseCommand):
 
     def _import(self, name: str) -> ImportResult:
         with bundled_file(name) as path, progress_bar(name) as bar:
-            result = import_file(path, "kcs", progress=bar, report=write_above_bar)
+            result = import_file(Actor.system(), path, "kcs", progress=bar, report=write_above_bar)
         if result.failed:
             raise CommandError(f"{name}: {result.batch.message}")
         self.stdout.write(result.summary())
@@ -74,10 +72,11 @@ class Command(BaseCommand):
 
     def _check_drift(self) -> None:
         try:
-            check = check_drift(None)
-        except DriftError as error:
+            check = training.check_model_drift(Actor.system())
+        except DomainError as error:
             self.stdout.write(f"\nDrift check: not run, {error}")
             return
+        assert isinstance(check, DriftCheck)
         alerts = ", ".join(check.report["alerts"]) or "none"
         self.stdout.write(
             f"\nDrift of the active model over the latest {check.items:,} items: score PSI "
@@ -89,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {connection.vendor} ({where})")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        counts = load_reference()
+        counts = reference.load(Actor.system())
         self.stdout.write(
             f"Reference data: {counts.editions} HS editions, {counts.hs_codes:,} codes, "
             f"{counts.countries} countries"
@@ -99,9 +98,10 @@ class Command(BaseCommand):
 
         self.stdout.write("\nTraining the risk model on the 2020 outcomes ...")
         try:
-            trained = train_from_history(None, activate=True)
-        except TrainingError as error:
+            trained = training.train(Actor.system(), activate=True)
+        except DomainError as error:
             raise CommandError(f"training: {error}") from None
+        assert isinstance(trained, Trained)
         precision = trained.model.metadata.get("validation", {}).get("precision_at", {})
         calibration = trained.policy.note if trained.policy else ""
         self.stdout.write(
@@ -115,11 +115,9 @@ class Command(BaseCommand):
 
         self.stdout.write(f"\nStreaming {STREAM} through the engine ...")
         streamed = self._import(STREAM)
-        pks = undecided(streamed.declaration_ids)
-        if pks:
-            live = build_engine()
-            with progress_bar("assessing", unit="item") as bar:
-                summary = assess_and_store(stored_items(pks), live, Decision.Source.FILE, bar)
+        with progress_bar("assessing", unit="item") as bar:
+            summary, live = assess_stored(Actor.system(), streamed.declaration_ids, bar)
+        if live is not None:
             for line in summary_lines(summary, live):
                 self.stdout.write(line)
         else:

@@ -8,7 +8,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.engine.drift import ALERT_PSI, WATCH_PSI
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.scoring.services.drift import DriftError, check_drift, drift_days
+from portcullis.web.errors import DomainError
+from portcullis.web.scoring.drift import drift_days
+from portcullis.web.scoring.models import DriftCheck
+from portcullis.web.usecases import training
+from portcullis.web.usecases.actor import Actor
 
 
 class Command(BaseCommand):
@@ -33,9 +37,10 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1")
         with fail_politely("the drift check", options["traceback"]):
             try:
-                check = check_drift(None, days=options["days"])
-            except DriftError as error:
+                check = training.check_model_drift(Actor.command(), days=options["days"])
+            except DomainError as error:
                 raise CommandError(str(error)) from None
+        assert isinstance(check, DriftCheck)
         report = check.report
         self.stdout.write(
             f"Model {check.model_version.version}: {check.items:,} items lodged "

@@ -15,7 +15,8 @@ from portcullis.web.cli.kit import (
     progress_bar,
     write_above_bar,
 )
-from portcullis.web.declarations.services.importing import import_file
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.importing import import_file
 
 EXIT_PARTIAL = 3  # some records were rejected or conflicted; the rest are stored
 
@@ -59,7 +60,12 @@ class Command(BaseCommand):
         ensure_database_ready()
         with fail_politely("the import", options["traceback"]), progress_bar(path.name) as bar:
             result = import_file(
-                path, fmt, encoding=options["encoding"], progress=bar, report=report
+                Actor.command(),
+                path,
+                fmt,
+                encoding=options["encoding"],
+                progress=bar,
+                report=report,
             )
         if result.failed:
             stored = result.batch.stored

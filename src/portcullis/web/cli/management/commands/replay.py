@@ -8,8 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready
+from portcullis.web.errors import CannotReplay
 from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services.replaying import ReplayError, replay
+from portcullis.web.usecases import decisions
+from portcullis.web.usecases.actor import Actor
 
 
 class Command(BaseCommand):
@@ -31,8 +33,8 @@ class Command(BaseCommand):
         if decision is None:
             raise CommandError(f"no decision on a declaration {options['declaration_id']!r}")
         try:
-            result = replay(decision)
-        except ReplayError as error:
+            result = decisions.replay_decision(Actor.command(), decision.pk)
+        except CannotReplay as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Decision of {decision.assessed_at:%Y-%m-%d %H:%M}: {decision.channel} "

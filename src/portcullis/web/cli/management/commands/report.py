@@ -8,15 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.monitoring.report import (
-    ReportError,
-    latest_month,
-    monthly_report,
-    parse_month,
-)
+from portcullis.web.errors import DomainError
 from portcullis.web.monitoring.report_pdf import to_pdf
 from portcullis.web.monitoring.report_xlsx import to_xlsx
-from portcullis.web.reference.models import Office
+from portcullis.web.usecases import reports
+from portcullis.web.usecases.actor import Actor
 
 
 class Command(BaseCommand):
@@ -41,20 +37,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
-        offices = options["offices"]
-        if offices:
-            unknown = sorted(set(offices) - set(Office.objects.values_list("code", flat=True)))
-            if unknown:
-                raise CommandError(f"--office: no office {', '.join(unknown)}")
         with fail_politely("the report", options["traceback"]):
             try:
-                month = parse_month(options["month"]) if options["month"] else None
-                month = month or latest_month(offices)
-                if month is None:
-                    raise ReportError("no declarations are stored: there is no month to report")
-                report = monthly_report(month, offices)
-            except ReportError as error:
-                raise CommandError(str(error)) from None
+                report = reports.read_monthly_report(
+                    Actor.command(), options["month"], options["offices"]
+                )
+            except DomainError as error:
+                raise CommandError(
+                    f"--office: {error}" if "office" in str(error) else str(error)
+                ) from None
+            month = report.month
             kind = options["format"]
             content = to_xlsx(report) if kind == "xlsx" else to_pdf(report)
         path = options["output"] or Path(f"portcullis-{month:%Y-%m}.{kind}")

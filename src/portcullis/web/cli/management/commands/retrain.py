@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portcullis.engine.model.challenge import ChallengeError
-from portcullis.engine.model.training import TrainingError
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.scoring.services.retraining import HOLDOUT_DAYS, retrain
+from portcullis.web.errors import DomainError
+from portcullis.web.scoring.retraining import HOLDOUT_DAYS, Retrained
+from portcullis.web.usecases import training
+from portcullis.web.usecases.actor import Actor
 
 
 class Command(BaseCommand):
@@ -34,9 +35,12 @@ class Command(BaseCommand):
             raise CommandError("--holdout-days must be at least 1")
         with fail_politely("retraining", options["traceback"]):
             try:
-                result = retrain(None, holdout_days=options["holdout_days"])
-            except (TrainingError, ChallengeError) as error:
+                result = training.retrain_model(
+                    Actor.command(), holdout_days=options["holdout_days"]
+                )
+            except DomainError as error:
                 raise CommandError(str(error)) from None
+        assert isinstance(result, Retrained)
         verdict = result.verdict
         self.stdout.write(
             f"Held out {verdict.held_out_from[:10]} to {verdict.held_out_to[:10]}: "

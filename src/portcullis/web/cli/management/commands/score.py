@@ -14,12 +14,10 @@ from portcullis.web.cli.kit import (
     progress_bar,
     write_above_bar,
 )
-from portcullis.web.declarations.services.importing import import_file
-from portcullis.web.scoring.models import Decision
-from portcullis.web.scoring.services.assessing import assess_and_store
-from portcullis.web.scoring.services.engine import build_engine
-from portcullis.web.scoring.services.history import stored_items
-from portcullis.web.scoring.services.reports import outcome_table, summary_lines, undecided
+from portcullis.web.cli.reports import outcome_table, summary_lines
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import assess_stored
+from portcullis.web.usecases.importing import import_file
 
 
 class Command(BaseCommand):
@@ -42,6 +40,7 @@ class Command(BaseCommand):
         with fail_politely("scoring", options["traceback"]):
             with progress_bar(f"importing {path.name}") as bar:
                 imported = import_file(
+                    Actor.command(),
                     path,
                     options["format"] or guess_format(path),
                     encoding=options["encoding"],
@@ -51,13 +50,11 @@ class Command(BaseCommand):
             if imported.failed:
                 raise CommandError(f"{path.name}: {imported.batch.message}")
             self.stdout.write(imported.summary())
-            pks = undecided(imported.declaration_ids)
-            if not pks:
+            with progress_bar("assessing", unit="item") as bar:
+                summary, live = assess_stored(Actor.command(), imported.declaration_ids, bar)
+            if live is None:
                 self.stdout.write("Every declaration of the file already has a decision.")
                 return
-            live = build_engine()
-            with progress_bar("assessing", unit="item") as bar:
-                summary = assess_and_store(stored_items(pks), live, Decision.Source.FILE, bar)
         for line in summary_lines(summary, live):
             self.stdout.write(line)
         for line in outcome_table(summary.decision_pks):

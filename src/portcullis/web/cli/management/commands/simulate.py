@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portcullis.engine.evaluate import load_items
 from portcullis.engine.model.training import TrainingSettings
 from portcullis.engine.simulate import STRATEGIES, Simulation, simulate
+from portcullis.web.cli.demo.services import bundled_file
 from portcullis.web.cli.kit import fail_politely, progress_bar
-from portcullis.web.demo.services import bundled_file
-from portcullis.web.scoring.simulation_chart import write_chart
+from portcullis.web.cli.simulation_chart import write_chart
 
 BUNDLED = ("declarations-2020.csv.gz", "declarations-2021q1.csv.gz")
 

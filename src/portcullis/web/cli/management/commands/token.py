@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from django.utils.text import slugify
 
-from portcullis.web.accounts import tokens
-from portcullis.web.accounts.models import ApiToken
-from portcullis.web.accounts.scopes import Scope, parse_scopes
+from portcullis.web.accounts.scopes import CLEARANCE_SYSTEM, Scope, parse_scopes
 from portcullis.web.cli.kit import ensure_database_ready
+from portcullis.web.errors import DomainError
+from portcullis.web.usecases import accounts
+from portcullis.web.usecases.actor import Actor
 
 
 class Command(BaseCommand):
@@ -25,8 +24,10 @@ class Command(BaseCommand):
         create.add_argument("name", help="the client system, e.g. UNI-PASS")
         create.add_argument(
             "--scopes",
-            required=True,
-            help="comma-separated: " + ", ".join(f"{s.value} ({s.label})" for s in Scope),
+            default=",".join(sorted(CLEARANCE_SYSTEM)),
+            help="comma-separated (default: a clearance system's, "
+            f"{', '.join(sorted(CLEARANCE_SYSTEM))}): "
+            + ", ".join(f"{s.value} ({s.label})" for s in Scope),
         )
         create.add_argument(
             "--user",
@@ -40,7 +41,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
-        getattr(self, f"_{options['action']}")(options)
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except DomainError as error:
+            raise CommandError(str(error)) from None
 
     def _create(self, options: dict[str, Any]) -> None:
         try:
@@ -49,34 +53,35 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not scopes:
             raise CommandError("give at least one scope")
-        user_model = get_user_model()
-        username = options["user"] or f"api-{slugify(options['name'])}"[:150]
-        if options["user"]:
-            user = user_model.objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"no user {username!r}")
-        else:
-            user, created = user_model.objects.get_or_create(username=username)
-            if created:
-                user.set_unusable_password()
-                user.save()
         days = options["days"]
+        if days is not None and days < 1:
+            raise CommandError("--days must be at least 1")
         expires = timezone.now() + timedelta(days=days) if days else None
-        issued = tokens.issue(options["name"], user, scopes, expires_at=expires)
+        issued = accounts.issue_token(
+            Actor.command(), options["name"], scopes, username=options["user"], expires_at=expires
+        )
         self.stdout.write(
-            f"Token {issued.token.prefix} for {options['name']} (acting as {username}), "
-            f"scopes {', '.join(sorted(scopes))}"
+            f"Token {issued.token.prefix} for {options['name']} (acting as "
+            f"{issued.token.user.get_username()}), scopes {', '.join(sorted(scopes))}"
             + (f", expires {expires:%Y-%m-%d}" if expires else "")
             + ".\nIts secret, shown this once (send it as 'Authorization: Bearer <secret>'):"
         )
         self.stdout.write(issued.secret)
 
     def _list(self, options: dict[str, Any]) -> None:
-        rows = ApiToken.objects.select_related("user")
+        rows = list(accounts.list_tokens(Actor.command()))
         if not rows:
             self.stdout.write("No API tokens.")
+        now = timezone.now()
         for token in rows:
-            state = "revoked" if token.revoked_at else "live"
+            if token.revoked_at:
+                state = f"revoked {token.revoked_at:%Y-%m-%d}"
+            elif token.expires_at and token.expires_at <= now:
+                state = f"expired {token.expires_at:%Y-%m-%d}"
+            elif token.expires_at:
+                state = f"live until {token.expires_at:%Y-%m-%d}"
+            else:
+                state = "live"
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
             self.stdout.write(
                 f"{token.prefix}  {token.name}  as {token.user.get_username()}  "
@@ -84,8 +89,5 @@ class Command(BaseCommand):
             )
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        token = ApiToken.objects.filter(prefix=options["prefix"]).first()
-        if token is None:
-            raise CommandError(f"no token with prefix {options['prefix']!r}")
-        tokens.revoke(token, None)
+        token = accounts.revoke_token(Actor.command(), options["prefix"])
         self.stdout.write(f"Token {token.prefix} ({token.name}) revoked.")

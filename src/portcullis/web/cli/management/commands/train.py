@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portcullis.engine.model.training import TrainingError
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.scoring.services.training import train_from_history
+from portcullis.web.errors import DomainError
+from portcullis.web.scoring.training import Trained
+from portcullis.web.usecases import training
+from portcullis.web.usecases.actor import Actor
 
 
 def _day(text: str) -> datetime:
@@ -38,11 +40,12 @@ class Command(BaseCommand):
         ensure_database_ready()
         with fail_politely("training", options["traceback"]):
             try:
-                trained = train_from_history(
-                    None, until=options["until"], activate=options["activate"]
+                trained = training.train(
+                    Actor.command(), until=options["until"], activate=options["activate"]
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 raise CommandError(str(error)) from None
+        assert isinstance(trained, Trained)
         model = trained.model
         validation = model.metadata.get("validation", {})
         self.stdout.write(

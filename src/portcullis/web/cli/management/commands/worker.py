@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready
-from portcullis.web.jobs.schedule import run_schedule
+from portcullis.web.usecases.importing import mark_interrupted
+from portcullis.web.usecases.schedule import run_schedule
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
+        interrupted = mark_interrupted()
+        if interrupted:
+            self.stdout.write(
+                f"{interrupted} import run(s) left unfinished are marked interrupted."
+            )
         arguments = ["--interval", str(options["interval"]), "--no-startup-delay"]
         stop = threading.Event()
         if options["batch"]:

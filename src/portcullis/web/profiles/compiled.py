@@ -1,0 +1,87 @@
+"""Profile versions as the engine runs them: compiled from their criteria, checked, and the
+set of active ones (the life of a version, draft to active, is usecases.profiles)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from portcullis.engine.channels import Channel
+from portcullis.engine.features import default_catalogue
+from portcullis.engine.rules.compiler import compile_criteria
+from portcullis.engine.rules.profiles import Profile as EngineProfile
+from portcullis.engine.rules.profiles import ProfileSet
+from portcullis.engine.rules.syntax import Problem, ProfileError
+from portcullis.engine.validation import FieldProblem
+from portcullis.web.errors import Invalid
+from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
+
+Status = ProfileVersion.Status
+EDITABLE = (
+    "criteria", "rationale", "risk_category", "channel", "weight", "selection_pct", "mandatory",
+    "offices", "valid_from", "valid_to",
+)  # fmt: skip
+
+
+def check_criteria(criteria: str) -> list[Problem]:
+    """Every problem with ``criteria`` (none: they compile)."""
+    try:
+        compile_criteria(criteria, default_catalogue())
+    except ProfileError as error:
+        return error.problems
+    return []
+
+
+def validate(version: ProfileVersion) -> None:
+    """Refuse a version the engine could not run, saying why."""
+    problems = check_criteria(version.criteria)
+    if problems:
+        raise Invalid(
+            "the criteria do not compile: " + "; ".join(str(p) for p in problems),
+            problems=[FieldProblem("criteria", str(problem)) for problem in problems],
+        )
+    if version.valid_from and version.valid_to and version.valid_to <= version.valid_from:
+        raise Invalid(
+            "valid_to must come after valid_from",
+            problems=[FieldProblem("valid_to", "must come after valid_from")],
+        )
+    try:
+        engine_profile(version)
+    except ValueError as error:
+        raise Invalid(str(error)) from None
+
+
+def engine_profile(version: ProfileVersion) -> EngineProfile:
+    """The version as the engine uses it."""
+    return EngineProfile(
+        code=version.profile.code,
+        version=version.number,
+        criteria=version.criteria,
+        name=version.profile.name,
+        channel=Channel(version.channel),
+        weight=float(version.weight),
+        selection_pct=float(version.selection_pct),
+        mandatory=version.mandatory,
+        risk_category=version.risk_category,
+        rationale=version.rationale,
+        offices=tuple(str(o) for o in version.offices or ()),
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+    )
+
+
+def active_versions() -> list[ProfileVersion]:
+    return list(
+        ProfileVersion.objects.filter(status=Status.ACTIVE)
+        .select_related("profile")
+        .order_by("profile__code")
+    )
+
+
+def profile_set(versions: Iterable[ProfileVersion]) -> tuple[ProfileSet, ProfileSetVersion]:
+    """The engine's compiled set of ``versions`` and the stored record naming it."""
+    chosen = list(versions)
+    compiled = ProfileSet.compile([engine_profile(v) for v in chosen], default_catalogue())
+    stored, created = ProfileSetVersion.objects.get_or_create(version=compiled.version)
+    if created:
+        stored.members.set(chosen)
+    return compiled, stored

@@ -1,0 +1,245 @@
+"""Assessing stored declarations and keeping the decisions.
+
+Declarations are assessed in chunks; each chunk's decisions (with their profile hits) are
+written in one transaction, so a decision is never half stored, and an interruption keeps
+every chunk finished before it."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from portcullis.engine.assessment import Assessment
+from portcullis.engine.items import declaration_starts, item_frame
+from portcullis.engine.validation import ValidDeclaration
+from portcullis.web.bulk import bulk_insert, reserve_ids
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.profiles.figures import refresh_profile_figures
+from portcullis.web.profiles.models import ProfileVersion
+from portcullis.web.scoring.engine import LiveEngine
+from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
+
+CHUNK_ITEMS = 20_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class AssessmentSummary:
+    declarations: int = 0
+    channels: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+    decision_pks: list[int] = field(default_factory=list)
+
+
+def _plain(value: Any) -> Any:
+    """A value JSON can hold (no NaN, no NumPy scalars). Floats keep every digit: a replay
+    must see exactly what the decision saw."""
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def _chunks(items: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Runs of whole declarations of about CHUNK_ITEMS items."""
+    low = 0
+    for start in [*declaration_starts(items).tolist()[1:], items.height]:
+        if start - low >= CHUNK_ITEMS or start == items.height:
+            if start > low:
+                yield items.slice(low, start - low)
+            low = start
+
+
+def assess_and_store(
+    items: pl.DataFrame,
+    live: LiveEngine,
+    source: Decision.Source,
+    progress: Progress | None = None,
+) -> AssessmentSummary:
+    """Assess the stored declarations in ``items`` (an item frame with ``_pk``, from
+    ``history.stored_items``) and keep one new decision for each."""
+    summary = AssessmentSummary()
+    done = 0
+    for chunk in _chunks(items):
+        assessment = live.engine.assess(chunk.drop("_pk"))
+        keys = dict(zip(chunk.get_column("declaration_id"), chunk.get_column("_pk"), strict=False))
+        summary.decision_pks += [d.pk for d in store_decisions(assessment, keys, live, source)]
+        declarations = assessment.declarations
+        summary.declarations += declarations.height
+        summary.channels.update(declarations.get_column("channel").to_list())
+        summary.reasons.update(declarations.get_column("reason").to_list())
+        summary.failures.update(f for f in declarations.get_column("failure").to_list() if f)
+        done += chunk.height
+        if progress:
+            progress(done, items.height)
+    return summary
+
+
+def assess_declarations(
+    valid: Sequence[ValidDeclaration],
+    pks: Sequence[int],
+    live: LiveEngine,
+    requested_by: AbstractBaseUser | None,
+    versions: Mapping[str, int] | None = None,
+) -> list[Decision]:
+    """Assess stored declarations (their content as given) and keep the decisions."""
+    if not valid:
+        return []
+    declarations = [v.declaration for v in valid]
+    assessment = live.engine.assess(item_frame(declarations, with_outcomes=False))
+    keys = {d.declaration_id: pk for d, pk in zip(declarations, pks, strict=True)}
+    return store_decisions(
+        assessment,
+        keys,
+        live,
+        Decision.Source.API,
+        versions=dict(versions or {}),
+        requested_by=requested_by,
+    )
+
+
+def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        declaration_id = row.pop("declaration_id")
+        out.setdefault(declaration_id, []).append(row)
+    return out
+
+
+@transaction.atomic(savepoint=False)  # all or nothing with its caller's transaction
+def store_decisions(
+    assessment: Assessment,
+    keys: dict[str, int],
+    live: LiveEngine,
+    source: Decision.Source,
+    *,
+    versions: dict[str, int] | None = None,
+    requested_by: AbstractBaseUser | None = None,
+) -> list[Decision]:
+    """Keep one decision per declaration of ``assessment``; ``keys`` maps each declaration
+    id to its stored primary key, ``versions`` to the version assessed (default 1). Each
+    decision comes back with its profile hits in ``hits``."""
+    now = timezone.now()
+    item_scores = _grouped(_records(assessment.items))
+    watchlist = _grouped(_records(assessment.watchlist_hits))
+    context = [{k: _plain(v) for k, v in row.items()} for row in assessment.context()]
+    lines = assessment.items.select("declaration_id", "line_no").rows()
+    inputs: dict[str, list[dict[str, Any]]] = {}
+    for (declaration_id, line_no), values in zip(lines, context, strict=True):
+        inputs.setdefault(declaration_id, []).append({"line_no": line_no, **values})
+    rows = assessment.declarations.iter_rows(named=True)
+    decisions = []
+    for pk, row in zip(reserve_ids(Decision, assessment.declarations.height), rows, strict=True):
+        declaration_id = row["declaration_id"]
+        factors = assessment.factors.get(declaration_id, [])
+        decisions.append(
+            Decision(
+                pk=pk,
+                declaration_id=keys[declaration_id],
+                channel=row["channel"],
+                reason=row["reason"],
+                risk_score=_plain(row["risk_score"]),
+                model_score=_plain(row["model_score"]),
+                revenue_at_stake=_plain(row["revenue_at_stake"]),
+                top_line_no=row["top_line_no"],
+                failure=row["failure"] or "",
+                model_version=live.model_version,
+                policy_version=live.policy_version,
+                profile_set=live.profile_set,
+                seed_fingerprint=assessment.versions.seed,
+                draws={"random": _plain(row["u_random"]), "explore": _plain(row["u_explore"])},
+                item_scores=item_scores.get(declaration_id, []),
+                factors=[f.to_dict() for f in factors],
+                watchlist_hits=watchlist.get(declaration_id, []),
+                inputs=inputs.get(declaration_id, []),
+                source=source,
+                assessed_at=now,
+                declaration_version=(versions or {}).get(declaration_id, 1),
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+            )
+        )
+    # Written with COPY (bulk_insert): Django's bulk_create spent most of a batch's time
+    # preparing these JSON columns.
+    bulk_insert(Decision, [_row(d, _DECISION_COLUMNS) for d in decisions])
+    _make_current(decisions, float(live.policy_version.data.get("random_rate", 0.0)))
+    by_declaration = {d.declaration_id: d for d in decisions}
+    hits = [
+        ProfileHit(
+            decision=by_declaration[keys[declaration_id]],
+            profile_version_id=live.profile_versions[(profile, version)],
+            line_no=line_no,
+            selected=selected,
+        )
+        for declaration_id, line_no, profile, version, selected in assessment.profile_hits.select(
+            "declaration_id", "line_no", "profile", "version", "selected"
+        ).iter_rows()
+    ]
+    for hit, pk in zip(hits, reserve_ids(ProfileHit, len(hits)), strict=True):
+        hit.pk = pk
+    bulk_insert(ProfileHit, [_row(h, _HIT_COLUMNS) for h in hits])
+    if hits:  # the profiles hit now count these declarations (and outcomes already known)
+        versions = {hit.profile_version_id for hit in hits}
+        refresh_profile_figures(
+            ProfileVersion.objects.filter(pk__in=versions).values_list("profile_id", flat=True)
+        )
+    for decision in decisions:
+        decision.hits = []  # type: ignore[attr-defined]
+    for hit in hits:
+        hit.decision.hits.append(hit)  # type: ignore[attr-defined]
+    return decisions
+
+
+def _make_current(decisions: list[Decision], random_rate: float) -> None:
+    """Each declaration's row in CurrentDecision now names its new decision."""
+    pks = [d.declaration_id for d in decisions]
+    CurrentDecision.objects.filter(declaration_id__in=pks).delete()
+    declared = {
+        pk: (office, lodged)
+        for pk, office, lodged in Declaration.objects.filter(pk__in=pks).values_list(
+            "pk", "office_id", "lodged_at"
+        )
+    }
+    bulk_insert(
+        CurrentDecision,
+        [
+            {
+                "declaration_id": d.declaration_id,
+                "decision_id": d.pk,
+                "channel": d.channel,
+                "reason": d.reason,
+                "risk_score": d.risk_score,
+                "assessed_at": d.assessed_at,
+                "office_id": declared[d.declaration_id][0],
+                "lodged_at": declared[d.declaration_id][1],
+                "sampled": _drawn(d.draws.get("random"), random_rate),
+            }
+            for d in decisions
+        ],
+    )
+
+
+def _drawn(draw: float | None, random_rate: float) -> bool:
+    return draw is not None and not math.isnan(draw) and draw < random_rate
+
+
+_DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]
+_HIT_COLUMNS = [f.attname for f in ProfileHit._meta.concrete_fields]
+
+
+def _row(instance: Decision | ProfileHit, columns: list[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in columns}

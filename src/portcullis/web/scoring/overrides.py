@@ -1,0 +1,33 @@
+"""Putting another channel on a decision: the override row and where the declaration now
+stands (its current decision's effective channel), written together."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from portcullis.web.scoring.models import CurrentDecision, Decision, Override
+
+
+def apply_override(
+    decision: Decision,
+    channel: str,
+    justification: str,
+    by: AbstractBaseUser | None,
+    kind: str = Override.Kind.PERSON,
+) -> Override:
+    """Call inside the use case's transaction, the decision's row locked (an automatic
+    override, made by an amendment, is replaced by a person's; a person's is final)."""
+    made, _ = Override.objects.update_or_create(
+        decision=decision,
+        defaults={
+            "channel": channel,
+            "kind": kind,
+            "justification": justification,
+            "by": by,
+            "at": timezone.now(),
+        },
+    )
+    CurrentDecision.objects.filter(decision=decision).update(channel=channel)
+    decision.override = made  # type: ignore[attr-defined]
+    return made

@@ -1,0 +1,50 @@
+"""Measuring what a profile costs on this installation's own declarations: the latest
+stored items, or (before any are stored) a synthetic flow, run through the serving engine's
+features, as every submission's profiles are."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+
+from portcullis.engine.features import default_catalogue
+from portcullis.engine.items import SCHEMA
+from portcullis.engine.rules.cost import Cost, measure
+from portcullis.engine.rules.profiles import Profile
+from portcullis.engine.synthetic import SyntheticSettings, generate
+from portcullis.web.declarations.models import Declaration
+from portcullis.web.scoring.history import stored_items
+from portcullis.web.scoring.live import live_engine
+from portcullis.web.scoring.state import engine_state
+
+SAMPLE_DECLARATIONS = 1000
+
+
+def _sample() -> object:
+    latest = Declaration.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return _features(*engine_state(), latest)
+
+
+@functools.lru_cache(maxsize=1)
+def _features(configuration: int, outcomes: int, latest: int | None) -> object:
+    """The sample's features, kept until the engine or the declarations change (previews
+    measure again and again while the analyst types)."""
+    pks = list(
+        Declaration.objects.order_by("-lodged_at").values_list("pk", flat=True)[
+            :SAMPLE_DECLARATIONS
+        ]
+    )
+    items = stored_items(pks).drop("_pk", strict=False) if pks else None
+    if items is None or items.height < SAMPLE_DECLARATIONS // 4:
+        flow = generate(SyntheticSettings(declarations=SAMPLE_DECLARATIONS, seed=1))
+        items = flow.select([name for name in SCHEMA if name in flow.columns])
+    return live_engine().engine.features(items.sort("declaration_id", "line_no"))
+
+
+def profile_cost(profile: Profile) -> Cost:
+    return measure(profile, default_catalogue(), _sample())  # type: ignore[arg-type]
+
+
+def max_single_ms() -> float:
+    return float(settings.PORTCULLIS_PROFILE_MAX_MS)

@@ -1,0 +1,20 @@
+"""Every use-case module, imported: after this, ``access.USE_CASES`` names every action
+(the permission tests check that each one has its row in their table of expectations)."""
+
+from portcullis.web.usecases import (  # noqa: F401  # imported for their registrations
+    accounts,
+    decisions,
+    declarations,
+    importing,
+    inspections,
+    jobs,
+    maintenance,
+    profiles,
+    reference,
+    reports,
+    training,
+    watchlist,
+)
+from portcullis.web.usecases.access import USE_CASES
+
+__all__ = ["USE_CASES"]

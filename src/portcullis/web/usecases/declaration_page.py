@@ -1,0 +1,118 @@
+"""Everything the declaration page (and the API's reading of a declaration) shows, in a
+fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Q
+
+from portcullis.engine.channels import Channel
+from portcullis.engine.measurement import share
+from portcullis.web.declarations.models import Declaration, DeclarationRevision
+from portcullis.web.declarations.reach import Reach
+from portcullis.web.inspections.models import Inspection
+from portcullis.web.reference.names import hs_description
+from portcullis.web.scoring.models import Decision, effective_channel
+from portcullis.web.traders.models import Trader
+
+
+@dataclass(frozen=True)
+class TraderHistory:
+    trader: Trader
+    declarations: int
+    inspected: int
+    findings: int
+
+    @property
+    def finding_rate(self) -> float | None:
+        return share(self.findings, self.inspected)
+
+
+@dataclass
+class DeclarationPage:
+    declaration: Declaration
+    items: list[dict[str, Any]]
+    decisions: list[Decision]  # newest first
+    inspection: Inspection | None
+    revisions: list[DeclarationRevision]  # earlier versions, oldest first
+    reach: Reach
+
+    @property
+    def latest(self) -> Decision | None:
+        return self.decisions[0] if self.decisions else None
+
+    @property
+    def channel(self) -> str | None:
+        return effective_channel(self.latest) if self.latest else None
+
+    @property
+    def selected(self) -> bool:
+        return self.channel is not None and self.channel != Channel.GREEN.value
+
+    @property
+    def factors(self) -> list[dict[str, Any]]:
+        factors = list(self.latest.factors) if self.latest else []
+        largest = max((abs(f.get("contribution") or 0) for f in factors), default=0)
+        return [{**f, "largest": largest} for f in factors]
+
+    @cached_property
+    def history(self) -> list[TraderHistory]:
+        """The importer's and the declarant's record before this declaration, over the
+        declarations the reader may see."""
+        declaration = self.declaration
+        visible = Declaration.objects.filter(self.reach.q(), lodged_at__lt=declaration.lodged_at)
+        history = []
+        for trader, role in (
+            (declaration.importer, "importer"),
+            (declaration.declarant, "declarant"),
+        ):
+            figures = visible.filter(**{role: trader}).aggregate(
+                declarations=Count("pk"),
+                inspected=Count("inspection"),
+                findings=Count("pk", filter=Q(inspection__finding=True)),
+            )
+            history.append(TraderHistory(trader, **figures))
+        return history
+
+
+PAGE_RELATIONS = (
+    "office", "declarant", "importer", "seller", "courier", "assignment__officer",
+)  # fmt: skip
+
+
+def declaration_page(declaration: Declaration, reach: Reach) -> DeclarationPage:
+    """``declaration`` loaded with PAGE_RELATIONS."""
+    decisions = list(
+        Decision.objects.filter(declaration=declaration)
+        .select_related(
+            "model_version", "policy_version", "profile_set", "override__by", "requested_by"
+        )
+        .prefetch_related("profile_hits__profile_version__profile")
+        .order_by("-assessed_at", "-id")
+    )
+    scores = {s["line_no"]: s for s in (decisions[0].item_scores if decisions else [])}
+    items = [
+        {
+            "item": item,
+            "description": hs_description(item.hs_code, declaration.hs_edition),
+            "score": scores.get(item.line_no, {}),
+        }
+        for item in declaration.items.order_by("line_no")
+    ]
+    inspection = (
+        Inspection.objects.filter(declaration=declaration)
+        .select_related("recorded_by")
+        .prefetch_related("corrections__by")
+        .first()
+    )
+    return DeclarationPage(
+        declaration=declaration,
+        items=items,
+        decisions=decisions,
+        inspection=inspection,
+        revisions=list(declaration.revisions.order_by("version")),
+        reach=reach,
+    )

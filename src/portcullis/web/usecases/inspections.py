@@ -1,0 +1,223 @@
+"""Inspection results: recording what was found on a selected declaration, correcting a
+recorded result, outcomes a historical file brings, and the worklist of what waits.
+
+Every change to an outcome feeds back in its own transaction (the stored figures of the
+traders and profiles it touches) and tells the serving engines that outcomes changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portcullis.engine.channels import Channel
+from portcullis.engine.outcomes import validate_outcome
+from portcullis.engine.schema import InspectionOutcome
+from portcullis.engine.validation import FieldProblem
+from portcullis.web.accounts.scopes import Scope
+from portcullis.web.audit.services import record
+from portcullis.web.bulk import bulk_insert
+from portcullis.web.errors import Conflict, Invalid, NotAllowedNow
+from portcullis.web.inspections.feedback import outcomes_changed
+from portcullis.web.inspections.models import Assignment, Inspection, InspectionCorrection
+from portcullis.web.inspections.outcomes import as_outcome, columns
+from portcullis.web.scoring.models import CurrentDecision
+from portcullis.web.scoring.state import engine_changed
+from portcullis.web.scoring.worklist import WorklistFilter, worklist_rows
+from portcullis.web.usecases.access import use_case
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import MIN_REASON, reachable
+from portcullis.web.usecases.transactions import atomic
+
+
+def _summary(outcome: InspectionOutcome) -> str:
+    if not outcome.finding:
+        return "compliant"
+    return f"finding ({outcome.finding_type.value if outcome.finding_type else 'unspecified'})"
+
+
+def _valid(raw: Mapping[str, Any], lodged_at: Any) -> InspectionOutcome:
+    checked = validate_outcome(raw, recorded=True, lodged_at=lodged_at)
+    if isinstance(checked, list):
+        first = checked[0]
+        raise Invalid(
+            f"the result is invalid: {first.field or 'the result'} {first.message}",
+            problems=checked,
+        )
+    return checked
+
+
+@use_case(
+    "inspection.record",
+    "record inspection results",
+    permission="inspections.add_inspection",
+    scope=Scope.INSPECT,
+)
+def record_outcome(actor: Actor, declaration_id: str, outcome: Mapping[str, Any]) -> Inspection:
+    """What the inspection of a selected declaration found (a declaration released green
+    has nothing to record; a result is recorded once, then corrected)."""
+
+    def work() -> Inspection:
+        declaration = reachable(actor, declaration_id, lock=True)
+        checked = _valid(outcome, declaration.lodged_at)
+        current = CurrentDecision.objects.filter(declaration=declaration).first()
+        if current is None or current.channel == Channel.GREEN.value:
+            state = "no decision yet" if current is None else "released green"
+            raise NotAllowedNow(f"{declaration_id} was not selected for control ({state})")
+        if Inspection.objects.filter(declaration=declaration).exists():
+            raise Conflict(
+                f"an inspection outcome is already recorded for {declaration_id}; "
+                "a supervisor may correct it"
+            )
+        now = timezone.now()
+        inspection = Inspection.objects.create(
+            declaration=declaration,
+            **columns(checked, inspected_at=now),
+            source=Inspection.Source.OFFICER,
+            recorded_at=now,
+            recorded_by=actor.account,
+        )
+        outcomes_changed([declaration.pk])
+        engine_changed("outcomes")
+        record(
+            actor.account,
+            "inspection.record",
+            inspection,
+            f"{declaration_id}: {_summary(checked)}",
+            decision=current.decision_id,
+            **actor.audit_details(),
+        )
+        return inspection
+
+    return atomic(work)
+
+
+@use_case(
+    "inspection.correct",
+    "correct recorded inspection results",
+    permission="inspections.correct_inspection",
+)
+def correct_outcome(
+    actor: Actor, declaration_id: str, outcome: Mapping[str, Any], reason: str
+) -> Inspection:
+    """A recorded result set right, with the reason; what it said before stays readable,
+    and the traders' and profiles' figures and the serving engines follow."""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise Invalid(
+            f"a reason of at least {MIN_REASON} characters is required",
+            problems=[FieldProblem("reason", f"must be at least {MIN_REASON} characters")],
+        )
+
+    def work() -> Inspection:
+        declaration = reachable(actor, declaration_id, lock=True)
+        inspection = Inspection.objects.select_for_update().filter(declaration=declaration).first()
+        if inspection is None:
+            raise NotAllowedNow(f"no inspection result is recorded for {declaration_id}")
+        checked = _valid(outcome, declaration.lodged_at)
+        before = as_outcome(inspection)
+        after = InspectionOutcome.model_validate(
+            {
+                **checked.model_dump(),
+                "inspected_at": checked.inspected_at or inspection.inspected_at,
+            }
+        )
+        if after.model_dump(mode="json") == before:
+            raise NotAllowedNow("the correction changes nothing: the result already says this")
+        InspectionCorrection.objects.create(
+            inspection=inspection,
+            previous=before,
+            reason=reason,
+            by=actor.account,
+            at=timezone.now(),
+        )
+        for name, value in columns(after).items():
+            setattr(inspection, name, value)
+        inspection.save()
+        outcomes_changed([declaration.pk])
+        engine_changed("outcomes")
+        record(
+            actor.account,
+            "inspection.correct",
+            inspection,
+            f"{declaration_id}: result corrected to {_summary(after)}",
+            before=before,
+            after=after.model_dump(mode="json"),
+            reason=reason,
+            **actor.audit_details(),
+        )
+        return inspection
+
+    return atomic(work)
+
+
+@dataclass(frozen=True)
+class ImportedOutcome:
+    declaration_pk: int
+    outcome: InspectionOutcome
+
+
+def record_imported_outcomes(
+    outcomes: Sequence[ImportedOutcome], by: AbstractBaseUser | None
+) -> int:
+    """The outcomes a historical file carries for the declarations just stored from it:
+    written in the import's transaction, fed back, and told to the serving engines. Part of
+    the file import (whose use case checked who may run it), not an action of its own."""
+    if not outcomes:
+        return 0
+    now = timezone.now()
+    bulk_insert(
+        Inspection,
+        [
+            {
+                "declaration_id": imported.declaration_pk,
+                **columns(imported.outcome),
+                "source": Inspection.Source.IMPORTED.value,
+                "recorded_at": now,
+                "recorded_by_id": getattr(by, "pk", None),
+            }
+            for imported in outcomes
+        ],
+    )
+    outcomes_changed(imported.declaration_pk for imported in outcomes)
+    engine_changed("outcomes")
+    return len(outcomes)
+
+
+@use_case(
+    "inspection.assign",
+    "take declarations from the worklist",
+    permission="inspections.add_inspection",
+)
+def assign(actor: Actor, declaration_id: str) -> Assignment:
+    """The actor takes the declaration from the worklist (taking it over from whoever had
+    it: the audit trail says from whom)."""
+    officer = actor.account
+    if officer is None:
+        raise NotAllowedNow("only a person can take a declaration from the worklist")
+
+    def work() -> Assignment:
+        declaration = reachable(actor, declaration_id, lock=True)
+        current = Assignment.objects.select_for_update().filter(declaration=declaration).first()
+        if current is not None and current.officer_id == officer.pk:
+            return current
+        before = current.officer.get_username() if current else None
+        assignment, _ = Assignment.objects.update_or_create(
+            declaration=declaration,
+            defaults={"officer": officer, "assigned_at": timezone.now()},
+        )
+        summary = f"{declaration_id} assigned to {officer.get_username()}"
+        record(officer, "inspection.assign", declaration, summary, previous=before)
+        return assignment
+
+    return atomic(work)
+
+
+@use_case("worklist.read", "see the worklist", permission="inspections.view_worklist")
+def worklist(actor: Actor, choice: WorklistFilter) -> QuerySet[CurrentDecision]:
+    """The selected declarations whose outcome is not recorded yet, within the actor's reach."""
+    return worklist_rows(actor.reach, choice, actor.account)

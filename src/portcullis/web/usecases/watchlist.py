@@ -1,0 +1,158 @@
+"""Watchlist entries: list and read them, add one with a reason, change one (the old entry
+is revoked and its successor recorded, so that the entries in force at any past moment stay
+known), revoke one. Every change tells the serving engines at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portcullis.engine.reference import COUNTRY_CODES
+from portcullis.engine.validation import FieldProblem
+from portcullis.engine.watchlist import WatchKind, WatchlistError
+from portcullis.web.accounts.scopes import Scope
+from portcullis.web.audit.services import record
+from portcullis.web.codes import assign_code, provisional_code
+from portcullis.web.errors import Invalid, NotAllowedNow, NotFound
+from portcullis.web.intelligence.models import WatchlistEntry
+from portcullis.web.intelligence.watchlist import engine_entry
+from portcullis.web.scoring.state import engine_changed
+from portcullis.web.usecases.access import use_case
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.transactions import atomic
+
+READ = "intelligence.view_watchlistentry"
+WRITE = "intelligence.add_watchlistentry"
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    kind: str
+    value: str
+    reason: str
+    weight: float = 0.5
+    valid_from: datetime | None = None
+    expires_at: datetime | None = None
+
+
+READERS = (Scope.RISK_READ, Scope.PROFILES)  # whoever manages the watchlist reads it
+
+
+@use_case("watchlist.list", "read the watchlist", permission=READ, scope=READERS)
+def list_entries(actor: Actor, *, include_revoked: bool = False) -> QuerySet[WatchlistEntry]:
+    entries = WatchlistEntry.objects.select_related("created_by", "revoked_by")
+    return entries if include_revoked else entries.filter(revoked_at__isnull=True)
+
+
+@use_case("watchlist.read", "read the watchlist", permission=READ, scope=READERS)
+def read_entry(actor: Actor, code: str) -> WatchlistEntry:
+    entry = WatchlistEntry.objects.select_related("created_by").filter(code=code).first()
+    if entry is None:
+        raise NotFound(f"watchlist entry {code} does not exist")
+    return entry
+
+
+def _problem(field: str, message: str) -> Invalid:
+    return Invalid(f"{field} {message}", problems=[FieldProblem(field, message)])
+
+
+def _checked(given: EntryInput) -> WatchlistEntry:
+    try:
+        kind = WatchKind(given.kind).value
+    except ValueError:
+        known = ", ".join(k.value for k in WatchKind)
+        raise _problem("kind", f"must be one of: {known}") from None
+    if not given.reason.strip():
+        raise _problem("reason", "is required: say why the entry is watched")
+    if given.valid_from and given.expires_at and given.expires_at <= given.valid_from:
+        raise _problem("expires_at", "must come after valid_from")
+    value = given.value.strip().upper() if kind in ("origin", "route") else given.value.strip()
+    if kind == "origin" and value not in COUNTRY_CODES:
+        raise _problem("value", f"{value!r} is not an ISO 3166 country code")
+    if kind == "route" and ">" in value:  # the engine says what a route looks like
+        departure = value.split(">", 1)[0]
+        if departure not in ("*", "") and departure not in COUNTRY_CODES:
+            raise _problem("value", f"{departure!r} is not an ISO 3166 country code")
+    entry = WatchlistEntry(
+        code=provisional_code(),
+        kind=kind,
+        value=value,
+        reason=given.reason.strip(),
+        weight=given.weight,
+        valid_from=given.valid_from,
+        expires_at=given.expires_at,
+    )
+    try:
+        engine_entry(entry)  # the engine's own checks: value, weight, route syntax
+    except WatchlistError as error:
+        raise Invalid(str(error)) from None
+    return entry
+
+
+def _add(actor: Actor, given: EntryInput) -> WatchlistEntry:
+    entry = _checked(given)
+    entry.created_by = actor.account
+    entry.save()
+    assign_code(entry, "WL", 6)
+    engine_changed()
+    record(
+        actor.account,
+        "watchlist.add",
+        entry,
+        f"added {entry.code}: {entry.kind} {entry.value}",
+        reason=entry.reason,
+        **actor.audit_details(),
+    )
+    return entry
+
+
+def _revoke(actor: Actor, entry: WatchlistEntry, why: str) -> WatchlistEntry:
+    if entry.revoked_at is None:
+        entry.revoked_at, entry.revoked_by = timezone.now(), actor.account
+        entry.save()
+        engine_changed()
+        record(
+            actor.account,
+            "watchlist.revoke",
+            entry,
+            f"revoked {entry.code}",
+            why=why,
+            **actor.audit_details(),
+        )
+    return entry
+
+
+def _locked(code: str) -> WatchlistEntry:
+    entry = WatchlistEntry.objects.select_for_update().filter(code=code).first()
+    if entry is None:
+        raise NotFound(f"watchlist entry {code} does not exist")
+    return entry
+
+
+@use_case("watchlist.add", "add to the watchlist", permission=WRITE, scope=Scope.PROFILES)
+def add_entry(actor: Actor, given: EntryInput) -> WatchlistEntry:
+    return atomic(lambda: _add(actor, given))
+
+
+@use_case("watchlist.change", "change the watchlist", permission=WRITE, scope=Scope.PROFILES)
+def change_entry(actor: Actor, code: str, given: EntryInput) -> WatchlistEntry:
+    """The entry revoked and its successor, with the new settings, recorded."""
+
+    def work() -> WatchlistEntry:
+        old = _locked(code)
+        if old.revoked_at is not None:
+            raise NotAllowedNow(f"{code} was revoked; add a new entry instead")
+        new = _add(actor, given)
+        _revoke(actor, old, f"replaced by {new.code}")
+        return new
+
+    return atomic(work)
+
+
+@use_case("watchlist.revoke", "change the watchlist", permission=WRITE, scope=Scope.PROFILES)
+def revoke_entry(actor: Actor, code: str, why: str = "") -> WatchlistEntry:
+    """The entry stops applying (it stays on record); revoking it again changes nothing."""
+    return atomic(lambda: _revoke(actor, _locked(code), why))
