@@ -19,7 +19,7 @@ _CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 def codes(max_size: int) -> st.SearchStrategy[str]:
     first = st.sampled_from(_CODE_CHARS)
-    rest = st.text(_CODE_CHARS + "._/-", max_size=max_size - 1)
+    rest = st.text(_CODE_CHARS + "._-", max_size=max_size - 1)
     return st.builds(lambda a, b: a + b, first, rest)
 
 

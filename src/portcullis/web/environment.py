@@ -5,6 +5,7 @@ the secret key is generated once and kept beside it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -88,10 +89,9 @@ def _private(path: Path, mode: int) -> None:
     except OSError:
         return
     if current & 0o077 and not path.is_symlink():
-        try:
+        # Not ours to change (a mounted volume, say): the umask still holds for new files.
+        with contextlib.suppress(OSError):
             path.chmod(current & ~0o077 | (mode & 0o700))
-        except OSError:  # not ours to change (a mounted volume): the umask still holds
-            pass
 
 
 def secret_key(directory: Path) -> str:

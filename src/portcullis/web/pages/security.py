@@ -42,10 +42,8 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         api = request.path.startswith("/api/")
-        if request.path.startswith(_DOCS):
-            policy = DOCS_POLICY
-        else:
-            policy = API_POLICY if api else POLICY
+        docs = request.path.startswith(_DOCS)
+        policy = DOCS_POLICY if docs else API_POLICY if api else POLICY
         response.headers.setdefault("Content-Security-Policy", policy)
         user = getattr(request, "user", None)
         if api or (user is not None and user.is_authenticated):
