@@ -33,14 +33,14 @@ lint: install
 	$(BIN)/mypy
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest -n auto
 
 test-postgres: install
 	@if [ -z "$(PG_URL)" ]; then \
 		echo "PostgreSQL tests skipped: set PORTCULLIS_TEST_POSTGRES=1 (or a postgres:// URL) to run them"; \
 	else \
 		echo "Database tests on PostgreSQL"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest tests/web; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n auto tests/web; \
 	fi
 
 test: lint test-sqlite test-postgres

@@ -199,8 +199,11 @@ def _number_schema(places: int, upper: Decimal) -> dict[str, Any]:
     }
 
 
-MONEY_PLACES, MONEY_UPPER = 2, Decimal("1e16")
-QUANTITY_PLACES, QUANTITY_UPPER = 3, Decimal("1e15")
+# At most 15 significant digits: every database keeps those exactly (SQLite turns a longer
+# decimal into a binary float, 123456789012345.67 into 123456789012346), so an amount is
+# refused in words rather than stored rounded. 10 trillion is far above any goods item.
+MONEY_PLACES, MONEY_UPPER = 2, Decimal("1e13")
+QUANTITY_PLACES, QUANTITY_UPPER = 3, Decimal("1e12")
 RATE_PLACES, RATE_UPPER = 3, Decimal("10000")
 
 _ID_SCHEMA = {"type": "string", "maxLength": 35, "pattern": CODE_PATTERN}

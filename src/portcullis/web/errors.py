@@ -6,20 +6,9 @@ place. Every use case raises only these (or lets an engine error become one of t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One field that is wrong: its path in the input, what is wrong, the value given."""
-
-    field: str
-    message: str
-    value: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "message": self.message, "value": self.value}
+from portcullis.engine.validation import FieldProblem  # one field's problem, as the engine names it
 
 
 class DomainError(Exception):

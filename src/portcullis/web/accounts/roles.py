@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,7 +91,7 @@ def ensure_role_groups() -> dict[Role, Group]:
     return groups
 
 
-def role_label(user: AbstractBaseUser | AnonymousUser) -> str:
+def role_label(user: User | AnonymousUser) -> str:
     """How the pages name what the user is ("supervisor", "officer and auditor", ...)."""
     if getattr(user, "is_superuser", False):
         return str(ADMINISTRATOR_LABEL)
@@ -99,8 +99,8 @@ def role_label(user: AbstractBaseUser | AnonymousUser) -> str:
     return ", ".join(role.label for role in Role if role.value in names)
 
 
-def give_role(user: AbstractBaseUser, role: Role | None, groups: dict[Role, Group]) -> None:
+def give_role(user: User, role: Role | None, groups: dict[Role, Group]) -> None:
     """Make ``user`` hold ``role`` alone (None: the administrator, every permission)."""
-    user.is_superuser = user.is_staff = role is None  # type: ignore[attr-defined]
+    user.is_superuser = user.is_staff = role is None
     user.save()
-    user.groups.set([] if role is None else [groups[role]])  # type: ignore[attr-defined]
+    user.groups.set([] if role is None else [groups[role]])

@@ -46,7 +46,8 @@ class _SessionAuth(SessionAuth):
         # signed in (401), not a cross-site request (CSRF, 403).
         if self.param_name not in request.COOKIES:
             return None
-        return super()._get_key(request)  # type: ignore[no-any-return]
+        key: str | None = super()._get_key(request)
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user: Any = request.user

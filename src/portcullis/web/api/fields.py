@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from portcullis.engine.fields import OptionalTimestamp
 
 # NUL cannot be stored by PostgreSQL at all, and the other control characters are never
 # meant in a name, a reason or a profile's criteria (tab and line breaks are).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same rule as the schema states it, so that clients (and schemathesis) know it.
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def _printable(value: str) -> str:
@@ -21,6 +23,18 @@ def _printable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_printable)]
-# ISO 8601, converted to UTC; offsets or years a database cannot hold are refused.
-Moment = OptionalTimestamp
+Text = Annotated[str, AfterValidator(_printable), Field(json_schema_extra={"pattern": PRINTABLE})]
+# ISO 8601, converted to UTC; offsets or years a database cannot hold are refused; empty
+# text or null means not given (as the schema says, so that no client is surprised).
+Moment = Annotated[
+    OptionalTimestamp,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "maxLength": 0},
+                {"type": "null"},
+            ]
+        }
+    ),
+]

@@ -45,7 +45,7 @@ def _too_deep(value: Any) -> bool:
         depth += 1
         if depth > MAX_DEPTH:
             return True
-        inner = []
+        inner: list[Any] = []
         for container in level:
             members = container.values() if type(container) is dict else container
             inner.extend(member for member in members if type(member) in _CONTAINERS)

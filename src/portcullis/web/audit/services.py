@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from portcullis.web.audit.models import AuditEvent
 
@@ -12,7 +12,7 @@ SYSTEM = "system"
 
 
 def record(
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     target: Any,
     summary: str,

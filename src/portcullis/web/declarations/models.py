@@ -169,7 +169,10 @@ class AmendmentAuthorisation(models.Model):
         Declaration, on_delete=models.CASCADE, related_name="amendment_authorisations"
     )
     reason = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the operator's command (portcullis ...), answerable as the server's operator.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     used_for_version = models.PositiveIntegerField(null=True, blank=True)

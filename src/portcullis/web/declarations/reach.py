@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 ALL_OFFICES = "declarations.view_all_offices"
@@ -55,7 +55,7 @@ class Reach:
 NOTHING = Reach(offices=frozenset())
 
 
-def reach_of_person(user: AbstractBaseUser | AnonymousUser | None) -> Reach:
+def reach_of_person(user: User | AnonymousUser | None) -> Reach:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.has_perm(ALL_OFFICES):

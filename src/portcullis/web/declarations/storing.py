@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
@@ -40,7 +40,11 @@ from portcullis.web.traders.models import Trader
 def _as_stored(model: type[Declaration | Item], names: tuple[str, ...]) -> list[tuple[str, Any]]:
     """(column, what "not given" is stored as): "" for text columns, which are never NULL
     (Django's convention), None for the others."""
-    return [(name, None if model._meta.get_field(name).null else "") for name in names]
+    fields = [model._meta.get_field(name) for name in names]
+    return [
+        (name, None if getattr(f, "null", False) else "")
+        for name, f in zip(names, fields, strict=True)
+    ]
 
 
 _HEADER_COLUMNS = _as_stored(Declaration, HEADER_COLUMNS)
@@ -101,7 +105,7 @@ def store_declarations(
     source: Declaration.Source,
     batch: ImportBatch | None = None,
     party_ids: PartyIds | None = None,
-    received_by: AbstractBaseUser | None = None,
+    received_by: User | None = None,
 ) -> list[StoreResult]:
     """One result per declaration, in order; call inside a transaction. ``party_ids`` saves
     looking up, again, the offices and traders an earlier call of the same import already
@@ -115,7 +119,7 @@ def _store(
     source: Declaration.Source,
     batch: ImportBatch | None,
     party_ids: PartyIds,
-    received_by: AbstractBaseUser | None,
+    received_by: User | None,
 ) -> list[StoreResult]:
     ids = {valid.declaration.declaration_id for valid in declarations}
     stored = select_where_in(
@@ -223,14 +227,15 @@ def _insert(
     source: Declaration.Source,
     batch: ImportBatch | None,
     party_ids: PartyIds,
-    received_by: AbstractBaseUser | None,
+    received_by: User | None,
 ) -> list[int]:
     if not declarations:
         return []
     now = timezone.now()
     contents = _content_columns(declarations, party_ids, now)
     pks = reserve_ids(Declaration, len(declarations))
-    rows, items = [], []
+    rows: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for pk, valid, content in zip(pks, declarations, contents, strict=True):
         declaration = valid.declaration
         rows.append(
@@ -263,9 +268,7 @@ def _item(declaration_pk: int, item: CanonicalItem) -> dict[str, Any]:
     return {"declaration_id": declaration_pk, **_values(item, _ITEM_COLUMNS)}
 
 
-def replace_content(
-    row: Declaration, valid: ValidDeclaration, received_by: AbstractBaseUser | None
-) -> int:
+def replace_content(row: Declaration, valid: ValidDeclaration, received_by: User | None) -> int:
     """Amend a stored declaration (locked by the caller): what it was is kept as a revision,
     the new content takes its place under the next version number, which is returned."""
     now = timezone.now()

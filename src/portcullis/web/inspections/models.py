@@ -65,7 +65,10 @@ class InspectionCorrection(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="corrections")
     previous = models.JSONField()  # the outcome before, as portcullis.engine.schema fields
     reason = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the operator's command (portcullis ...), answerable as the server's operator.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField()
 
     class Meta:

@@ -21,7 +21,7 @@ def _text(table: Table, row: int, column: int, value: Cell) -> str:
     if table.is_percent(row, column) and isinstance(value, int | float):
         return f"{value * 100:.1f} %"
     if isinstance(value, float | Decimal):
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+        return f"{value:,.2f}" if abs(float(value)) < 1000 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}"
     return value

@@ -19,7 +19,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def signed_in(view: View) -> View:
-    return login_required(view)  # type: ignore[return-value]
+    return login_required(view)
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -34,7 +34,8 @@ class HitStatistics:
 def history_as_of() -> datetime | None:
     """The latest lodging time: "N days without a finding" counts days of history, so a
     replayed or demo history is judged by its own calendar."""
-    return Declaration.objects.aggregate(latest=Max("lodged_at"))["latest"]
+    latest: datetime | None = Declaration.objects.aggregate(latest=Max("lodged_at"))["latest"]
+    return latest
 
 
 def needs_review(profile: Profile, active: bool, as_of: datetime | None, days: int) -> bool:

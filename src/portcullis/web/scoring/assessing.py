@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -94,7 +94,7 @@ def assess_declarations(
     valid: Sequence[ValidDeclaration],
     pks: Sequence[int],
     live: LiveEngine,
-    requested_by: AbstractBaseUser | None,
+    requested_by: User | None,
     versions: Mapping[str, int] | None = None,
 ) -> list[Decision]:
     """Assess stored declarations (their content as given) and keep the decisions."""
@@ -129,7 +129,7 @@ def store_decisions(
     source: Decision.Source,
     *,
     versions: dict[str, int] | None = None,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
 ) -> list[Decision]:
     """Keep one decision per declaration of ``assessment``; ``keys`` maps each declaration
     id to its stored primary key, ``versions`` to the version assessed (default 1). Each
@@ -193,9 +193,9 @@ def store_decisions(
         hit.pk = pk
     bulk_insert(ProfileHit, [_row(h, _HIT_COLUMNS) for h in hits])
     if hits:  # the profiles hit now count these declarations (and outcomes already known)
-        versions = {hit.profile_version_id for hit in hits}
+        touched = {hit.profile_version_id for hit in hits}
         refresh_profile_figures(
-            ProfileVersion.objects.filter(pk__in=versions).values_list("profile_id", flat=True)
+            ProfileVersion.objects.filter(pk__in=touched).values_list("profile_id", flat=True)
         )
     for decision in decisions:
         decision.hits = []  # type: ignore[attr-defined]

@@ -6,11 +6,12 @@ point in time), so a shift means the flow moved, not the arithmetic. An alert is
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 import polars as pl
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from portcullis.engine.drift import compare
@@ -32,7 +33,7 @@ def drift_days() -> int:
 
 
 def check_drift(
-    user: AbstractBaseUser | None,
+    user: User | None,
     *,
     days: int | None = None,
     history: pl.DataFrame | None = None,
@@ -61,11 +62,12 @@ def check_drift(
     matrix = artifact.matrix(build_features(window, context).polars())
     report = compare(kept, matrix, artifact.spec.names, artifact.predict(matrix))
     lodged = window.get_column("lodged_at")
+    first, last = cast(datetime, lodged.min()), cast(datetime, lodged.max())
     with transaction.atomic():
         check = DriftCheck.objects.create(
             model_version=model,
-            window_from=lodged.min(),
-            window_to=lodged.max(),
+            window_from=first,
+            window_to=last,
             items=report.items,
             score_psi=report.score.psi,
             alert=bool(report.alerts),
@@ -87,7 +89,7 @@ def check_drift(
 def latest_check(model: ModelVersion | None) -> DriftCheck | None:
     if model is None:
         return None
-    return model.drift_checks.first()  # type: ignore[attr-defined,no-any-return]
+    return model.drift_checks.first()
 
 
 def active_model_check() -> DriftCheck | None:

@@ -3,7 +3,7 @@ stands (its current decision's effective channel), written together."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from portcullis.web.scoring.models import CurrentDecision, Decision, Override
@@ -13,7 +13,7 @@ def apply_override(
     decision: Decision,
     channel: str,
     justification: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     kind: str = Override.Kind.PERSON,
 ) -> Override:
     """Call inside the use case's transaction, the decision's row locked (an automatic
@@ -29,5 +29,5 @@ def apply_override(
         },
     )
     CurrentDecision.objects.filter(decision=decision).update(channel=channel)
-    decision.override = made  # type: ignore[attr-defined]
+    decision.override = made
     return made

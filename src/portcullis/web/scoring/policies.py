@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from portcullis.engine.selectivity import Policy, SelectionSeed
@@ -18,7 +18,7 @@ def selection_seed() -> SelectionSeed:
 
 @transaction.atomic
 def save_policy(
-    policy: Policy, user: AbstractBaseUser | None, note: str = "", activate: bool = True
+    policy: Policy, user: User | None, note: str = "", activate: bool = True
 ) -> PolicyVersion:
     """Keep ``policy`` as a version (the same content is one version) and, by default, make it
     the active one."""

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ def models_dir() -> Path:
 
 
 @transaction.atomic
-def register(artifact: ModelArtifact, user: AbstractBaseUser | None) -> ModelVersion:
+def register(artifact: ModelArtifact, user: User | None) -> ModelVersion:
     """Keep a trained artifact as a candidate version (the same version twice is kept once)."""
     existing = ModelVersion.objects.filter(version=artifact.version).first()
     if existing is not None:
@@ -50,7 +50,7 @@ def register(artifact: ModelArtifact, user: AbstractBaseUser | None) -> ModelVer
 
 
 @transaction.atomic
-def activate(version: ModelVersion, user: AbstractBaseUser | None, why: str = "") -> ModelVersion:
+def activate(version: ModelVersion, user: User | None, why: str = "") -> ModelVersion:
     """Make ``version`` the active model (the previous one is retired)."""
     load(version.version)  # refuse a version whose files are missing or altered
     ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).exclude(pk=version.pk).update(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import polars as pl
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from portcullis.engine.model.challenge import Verdict, challenge
@@ -41,14 +42,14 @@ def target_rate() -> float:
 
 
 def holdout_start(history: pl.DataFrame, days: int) -> datetime:
-    latest = history.get_column("lodged_at").max()
+    latest = cast(datetime | None, history.get_column("lodged_at").max())
     if latest is None:
         raise ValueError("no declarations are stored: there is nothing to retrain on")
-    return latest - timedelta(days=days)  # type: ignore[operator,no-any-return]
+    return latest - timedelta(days=days)
 
 
 def retrain(
-    user: AbstractBaseUser | None,
+    user: User | None,
     *,
     holdout_days: int = HOLDOUT_DAYS,
     settings: TrainingSettings | None = None,

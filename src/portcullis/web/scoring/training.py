@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import polars as pl
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from portcullis.engine.features import FeatureContext, build_features
@@ -38,7 +39,7 @@ class Trained:
 
 
 def train_from_history(
-    user: AbstractBaseUser | None,
+    user: User | None,
     *,
     until: datetime | None = None,
     activate: bool = False,
@@ -69,13 +70,11 @@ def train_from_history(
     return Trained(version, policy, labelled.height, int(labelled.get_column("finding").sum()))
 
 
-def recalibrate(
-    user: AbstractBaseUser | None, history: pl.DataFrame, until: datetime | None
-) -> PolicyVersion:
+def recalibrate(user: User | None, history: pl.DataFrame, until: datetime | None) -> PolicyVersion:
     """Thresholds set on the active model's scores of the latest CALIBRATION_DAYS of
     declarations lodged before ``until``, saved as a new active policy version."""
     live = build_engine(history)
-    end = until or history.get_column("lodged_at").max()
+    end = until or cast(datetime, history.get_column("lodged_at").max())
     recent = history.filter(
         (pl.col("lodged_at") >= end - timedelta(days=CALIBRATION_DAYS))
         & (pl.col("lodged_at") < end)
@@ -92,7 +91,7 @@ def recalibrate(
 @transaction.atomic
 def promote(
     version: ModelVersion,
-    user: AbstractBaseUser | None,
+    user: User | None,
     why: str = "promoted from the model registry",
     history: pl.DataFrame | None = None,
 ) -> PolicyVersion:

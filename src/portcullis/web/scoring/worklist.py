@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.expressions import OrderBy
 
 from portcullis.engine.channels import Channel
 from portcullis.web.declarations.reach import Reach
@@ -14,7 +15,7 @@ from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.queries import current_decisions
 
 WORK_CHANNELS = (Channel.RED.value, Channel.YELLOW.value, Channel.BLUE.value)
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, str]] = {
     "waiting": ("assessed_at", "pk"),  # longest waiting first
     "risk": (F("risk_score").desc(nulls_last=True), "pk"),
     "lodged": ("lodged_at", "pk"),
@@ -31,7 +32,7 @@ class WorklistFilter:
 
 
 def worklist_rows(
-    reach: Reach, choice: WorklistFilter, user: AbstractBaseUser | None
+    reach: Reach, choice: WorklistFilter, user: User | None
 ) -> QuerySet[CurrentDecision]:
     """What waits within ``reach``; ``choice.mine``: taken by ``user``."""
     # NOT EXISTS straight from the current row: a join through the declaration made the

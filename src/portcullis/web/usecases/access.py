@@ -53,7 +53,7 @@ class UseCase(Generic[P, R]):
     function: Callable[Concatenate[Actor, P], R] = field(repr=False)
 
     def __post_init__(self) -> None:
-        update_wrapper(self, self.function)  # type: ignore[arg-type]
+        update_wrapper(self, self.function)
 
     def allows(self, actor: Actor) -> bool:
         return self.rule.allows(actor)

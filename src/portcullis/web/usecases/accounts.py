@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -34,7 +34,7 @@ class IssuedToken:
     secret: str  # shown once; never stored, never logged
 
 
-def _service_account(name: str) -> AbstractBaseUser:
+def _service_account(name: str) -> User:
     user, created = get_user_model().objects.get_or_create(username=f"api-{slugify(name)}"[:150])
     if created:
         user.set_unusable_password()
@@ -147,10 +147,10 @@ def create_user(
     password: str,
     role: str | None,
     offices: Iterable[str] = (),
-) -> AbstractBaseUser:
+) -> User:
     chosen = _role(role)
 
-    def work() -> AbstractBaseUser:
+    def work() -> User:
         model = get_user_model()
         if model.objects.filter(username=username).exists():
             raise Invalid(f"a user {username!r} already exists")
@@ -183,11 +183,11 @@ def change_user(
     role: str | None = "",
     offices: Iterable[str] | None = None,
     active: bool | None = None,
-) -> AbstractBaseUser:
+) -> User:
     """Give a role (``role`` "" leaves it), post to offices (None leaves them), activate or
     deactivate (a deactivated user's sessions and tokens stop working at once)."""
 
-    def work() -> AbstractBaseUser:
+    def work() -> User:
         user = get_user_model().objects.select_for_update().filter(username=username).first()
         if user is None:
             raise NotFound(f"no user {username!r}")
@@ -218,7 +218,7 @@ def change_user(
 
 
 @use_case("user.list", "see user accounts", permission="auth.view_user")
-def list_users(actor: Actor) -> QuerySet[AbstractBaseUser]:
+def list_users(actor: Actor) -> QuerySet[User]:
     return (
         get_user_model().objects.prefetch_related("groups", "account__offices").order_by("username")
     )

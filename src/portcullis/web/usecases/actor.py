@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from portcullis.web.accounts.models import ApiToken
 from portcullis.web.accounts.scopes import Scope
@@ -28,12 +28,12 @@ class Actor:
     system (``token``), or the operator and Portcullis itself, who may do everything: whoever
     runs `portcullis <command>` holds the server's files and database already."""
 
-    user: AbstractBaseUser | AnonymousUser | None
+    user: User | AnonymousUser | None
     via: Via
     token: ApiToken | None = None
 
     @classmethod
-    def person(cls, user: AbstractBaseUser | AnonymousUser, via: Via = Via.PAGE) -> Actor:
+    def person(cls, user: User | AnonymousUser, via: Via = Via.PAGE) -> Actor:
         return cls(user, via)
 
     @classmethod
@@ -53,7 +53,7 @@ class Actor:
         return self.via in (Via.COMMAND, Via.SYSTEM)
 
     @property
-    def account(self) -> AbstractBaseUser | None:
+    def account(self) -> User | None:
         """The user to attribute writes to (None: Portcullis itself)."""
         user = self.user
         if user is None or not getattr(user, "pk", None):

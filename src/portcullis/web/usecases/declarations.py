@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
@@ -424,6 +425,10 @@ def amend(actor: Actor, declaration_id: str, raw: Any) -> Submitted:
     return atomic(work)
 
 
+def _name(user: User | None) -> str:
+    return user.get_username() if user is not None else "the operator"
+
+
 def _keep_control(
     decision: Decision,
     control: Control,
@@ -442,7 +447,7 @@ def _keep_control(
             return apply_override(
                 decision,
                 before.value,
-                f"amended under control (authorised by {authorisation.by.get_username()}: "
+                f"amended under control (authorised by {_name(authorisation.by)}: "
                 f"{authorisation.reason}); the stricter channel {before.value} is kept",
                 authorisation.by,
                 Override.Kind.KEPT_UNDER_CONTROL,

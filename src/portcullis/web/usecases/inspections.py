@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -161,9 +161,7 @@ class ImportedOutcome:
     outcome: InspectionOutcome
 
 
-def record_imported_outcomes(
-    outcomes: Sequence[ImportedOutcome], by: AbstractBaseUser | None
-) -> int:
+def record_imported_outcomes(outcomes: Sequence[ImportedOutcome], by: User | None) -> int:
     """The outcomes a historical file carries for the declarations just stored from it:
     written in the import's transaction, fed back, and told to the serving engines. Part of
     the file import (whose use case checked who may run it), not an action of its own."""

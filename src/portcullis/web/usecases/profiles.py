@@ -115,7 +115,7 @@ def _contributed(version: ProfileVersion, actor: Actor) -> None:
     permission="profiles.add_profile",
     scope=Scope.PROFILES,
 )
-def create_profile(actor: Actor, name: str, **settings: Any) -> ProfileVersion:
+def create_profile(actor: Actor, /, name: str, **settings: Any) -> ProfileVersion:
     """A new profile with its first version, a draft."""
     name = name.strip()
     if not name:
@@ -173,7 +173,7 @@ def _moved(version: ProfileVersion, actor: Actor, action: str, done: str, **deta
 
 
 @use_case("profile.new_version", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
-def new_version(actor: Actor, code: str, **changes: Any) -> ProfileVersion:
+def new_version(actor: Actor, /, code: str, **changes: Any) -> ProfileVersion:
     """A draft of the next version, starting from the latest one."""
     changes = _settings(changes)
 
@@ -205,7 +205,7 @@ def new_version(actor: Actor, code: str, **changes: Any) -> ProfileVersion:
 
 
 @use_case("profile.edit", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
-def edit_draft(actor: Actor, code: str, number: int, **changes: Any) -> ProfileVersion:
+def edit_draft(actor: Actor, /, code: str, number: int, **changes: Any) -> ProfileVersion:
     changes = _settings(changes)
 
     def work() -> ProfileVersion:

@@ -168,7 +168,7 @@ def _batch_result(result: Submitted) -> BatchResultOut:
     return BatchResultOut(
         index=result.index,
         declaration_id=result.declaration_id,
-        status=result.status.value,  # type: ignore[arg-type]
+        status=result.status.value,  # type: ignore[arg-type,unused-ignore]
         decision_id=decision.pk if decision else None,
         channel=decision.channel if decision else None,
         reason=decision.reason if decision else None,
@@ -228,7 +228,7 @@ def authorise(
         AuthorisationOut(
             declaration_id=declaration_id,
             reason=made.reason,
-            by=made.by.get_username(),
+            by=made.by.get_username() if made.by else "the operator",
             at=made.at,
         ),
     )

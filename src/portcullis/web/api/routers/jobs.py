@@ -77,6 +77,7 @@ def start_training(request: HttpRequest, payload: TrainingIn) -> Status[Job]:
         max_rounds=payload.max_rounds,
         background=True,
     )
+    assert isinstance(job, Job)
     return Status(202, job)
 
 

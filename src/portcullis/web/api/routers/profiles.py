@@ -22,14 +22,13 @@ _ERRORS: dict[int, Any] = {
     401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut
 }  # fmt: skip
 
-Category = Literal[tuple(ProfileVersion.RiskCategory.values)]  # type: ignore[valid-type]
 TargetChannel = Literal["yellow", "red", "blue"]
 
 
 class SettingsIn(Schema):
     criteria: Text | None = Field(None, max_length=10_000, description="see docs/profiles.md")
     rationale: Text | None = Field(None, max_length=5_000)
-    risk_category: Category | None = None
+    risk_category: ProfileVersion.RiskCategory | None = None
     channel: TargetChannel | None = None
     weight: float | None = Field(None, ge=0, le=1)
     selection_pct: float | None = Field(None, ge=0, le=100)
@@ -44,7 +43,7 @@ class SettingsIn(Schema):
 
 class ProfileIn(SettingsIn):
     name: Text = Field(min_length=1, max_length=200)
-    criteria: Text = Field(min_length=1, max_length=10_000)  # type: ignore[assignment]
+    criteria: Text = Field(min_length=1, max_length=10_000)  # type: ignore[assignment,unused-ignore]
 
 
 class ReasonIn(Schema):

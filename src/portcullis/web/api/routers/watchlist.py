@@ -6,7 +6,7 @@ the entries in force at any past moment stay known."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,11 +23,10 @@ from portcullis.web.usecases.watchlist import EntryInput
 
 router = Router(tags=["watchlist"])
 _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-Kind = Literal[tuple(k.value for k in WatchKind)]  # type: ignore[valid-type]
 
 
 class EntryIn(Schema):
-    kind: Kind
+    kind: WatchKind
     value: Text = Field(
         min_length=1, max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
     )
@@ -65,7 +64,7 @@ class EntryOut(Schema):
 
 def _given(payload: EntryIn) -> EntryInput:
     return EntryInput(
-        kind=payload.kind,
+        kind=payload.kind.value,
         value=payload.value,
         reason=payload.reason,
         weight=payload.weight,

@@ -155,7 +155,7 @@ def _worst(*fields: str, at_least: int) -> dict[str, Any] | None:
     """The values of ``fields`` whose inspections found something most often (among those
     inspected at least ``at_least`` times)."""
     rate = Cast("found", FloatField()) / Cast("n", FloatField())
-    return (
+    worst: dict[str, Any] | None = (
         Declaration.objects.filter(inspection__isnull=False)
         .exclude(**{f"{fields[0]}__isnull": True})
         .values(*fields)
@@ -165,6 +165,7 @@ def _worst(*fields: str, at_least: int) -> dict[str, Any] | None:
         .order_by("-rate", *fields)
         .first()
     )
+    return worst
 
 
 def ensure_sample_watchlist() -> int:

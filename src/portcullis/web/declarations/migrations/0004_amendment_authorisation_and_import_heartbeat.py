@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField()),
                 ('used_at', models.DateTimeField(blank=True, null=True)),
                 ('used_for_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendment_authorisations', to='declarations.declaration')),
             ],
             options={

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('previous', models.JSONField()),
                 ('reason', models.TextField()),
                 ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='inspections.inspection')),
             ],
             options={

@@ -55,6 +55,6 @@ def override_decision(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))
     return redirect("declaration", decision.declaration.declaration_id)

@@ -64,6 +64,6 @@ def authorise_amendment(request: HttpRequest, declaration_id: str) -> HttpRespon
             )
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))
     return redirect("declaration", declaration_id)

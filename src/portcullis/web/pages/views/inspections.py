@@ -47,7 +47,7 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
             ),
         )  # fmt: skip
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    kept = {k: str(v) for k, v in request.GET.items() if k != "page" and v}
     offices = actor.reach.office_codes
     office_choices = Office.objects.order_by("code")
     if offices is not None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portcullis.web.errors import DomainError
+from portcullis.web.jobs.models import Job
 from portcullis.web.pages.errors import show
 from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.scoring import registry
@@ -38,6 +39,7 @@ def models(request: HttpRequest) -> HttpResponse:
 @signed_in
 def train(request: HttpRequest) -> HttpResponse:
     job = training.retrain_model(actor_of(request), background=True)
+    assert isinstance(job, Job)
     messages.success(
         request,
         _(
@@ -72,6 +74,7 @@ def model_detail(request: HttpRequest, version: str) -> HttpResponse:
 @signed_in
 def check_drift(request: HttpRequest) -> HttpResponse:
     job = training.check_model_drift(actor_of(request), background=True)
+    assert isinstance(job, Job)
     messages.success(request, _("Drift check started as job %(id)s.") % {"id": job.pk})
     active = registry.active()
     return redirect("model", active.version) if active else redirect("models")

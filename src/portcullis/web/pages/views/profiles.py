@@ -4,11 +4,13 @@ approval workflow (nobody approves a version they wrote, edited or submitted).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,11 +23,13 @@ from portcullis.web.profiles.history import version_diffs
 from portcullis.web.usecases import profiles
 from portcullis.web.usecases.access import UseCase
 
+StrOrPromise = str | Promise
+
 
 @dataclass(frozen=True)
 class Step:
-    use_case: UseCase[..., object]
-    done: str
+    use_case: UseCase[..., Any]
+    done: StrOrPromise
 
 
 STEPS = {

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     path,
                     fmt,
                     options["encoding"],
-                    report=lambda line: sys.stderr.write(line + "\n"),
+                    report=lambda line: print(line, file=sys.stderr),
                 )
                 bar(1, 1)
         except FileFormatError as error:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.conf import settings
@@ -58,7 +58,8 @@ class Command(BaseCommand):
         with fail_politely("the simulation", options["traceback"]):
             items = self._items(options["file"])
             self.stdout.write(
-                f"{items.height:,} labelled items, {items.get_column('finding').mean():.1%} "
+                f"{items.height:,} labelled items, "
+                f"{cast(float, items.get_column('finding').mean() or 0.0):.1%} "
                 f"with a finding; {options['rate']:g} % inspected each week."
             )
             with progress_bar("simulating", unit="week") as bar:
