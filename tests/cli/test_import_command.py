@@ -186,3 +186,43 @@ def test_the_format_is_taken_from_the_file_name_when_not_given(portcullis, tmp_p
     result = portcullis("import", str(path))
     assert result.code == 0, result.text
     assert "1 stored" in result.out
+
+
+@pytest.mark.slow
+def test_an_import_killed_halfway_is_marked_interrupted_and_the_file_completes_it(
+    fresh_portcullis, tmp_path
+):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = [kcs_row(f"K-{n}", Importer_ID=f"IMP{n % 50}") for n in range(20_000)]
+    path = write_kcs(tmp_path / "big.csv", rows)
+    database = fresh_portcullis.data_dir / "portcullis.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portcullis", "import", str(path), "--format", "kcs"],
+        env=fresh_portcullis.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stored = 0
+    for _ in range(600):  # until its first chunk is committed
+        with sqlite3.connect(database) as db:
+            stored = db.execute("SELECT count(*) FROM declarations_declaration").fetchone()[0]
+        if stored or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)  # no chance to say anything
+    process.wait()
+    assert 0 < stored < 20_000, stored
+    again = fresh_portcullis("import", str(path), "--format", "kcs")
+    assert again.code == 0, again.text
+    with sqlite3.connect(database) as db:
+        batches = db.execute(
+            "SELECT status, message FROM declarations_importbatch ORDER BY id"
+        ).fetchall()
+        count = db.execute("SELECT count(*) FROM declarations_declaration").fetchone()[0]
+    assert [status for status, _ in batches] == ["interrupted", "completed"]
+    assert "importing the file again completes it" in batches[0][1]
+    assert count == 20_000  # each declaration once

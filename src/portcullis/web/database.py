@@ -50,3 +50,12 @@ def unavailable(error: DatabaseError) -> bool:
     if isinstance(error, OperationalError | InterfaceError):
         return True
     return getattr(error.__cause__, "sqlstate", None) == _READ_ONLY
+
+
+def forget_connection() -> None:
+    """After such an error, drop this thread's connection: the next request opens a new one,
+    with the database as it is then (a connection opened while it was read-only stays so)."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        connection.close()

@@ -78,7 +78,9 @@ def test_bodies_the_api_cannot_read_are_400_in_words(client, body, says):
 
 def test_a_body_over_the_limit_is_413(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    reply = _raw(client, b'{"declarations": [' + b'{"x": 1},' * 200 + b"{}]}", "/declarations/batch")
+    reply = _raw(
+        client, b'{"declarations": [' + b'{"x": 1},' * 200 + b"{}]}", "/declarations/batch"
+    )
     assert reply.status_code == 413
     assert reply.json()["type"].endswith("/too-large")
 

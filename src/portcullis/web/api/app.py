@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -95,6 +96,12 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
 @api.exception_handler(BodyError)
 def _bad_body(request: HttpRequest, error: BodyError) -> HttpResponse:
     return problems.response(request, Problem(400, "bad-request", "Bad request", str(error)))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_form(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+    detail = f"the form body cannot be read ({error}): send multipart/form-data with its boundary"
+    return problems.response(request, Problem(400, "bad-request", "Bad request", detail))
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -15,7 +15,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
-from portcullis.web.database import unavailable
+from portcullis.web.database import forget_connection, unavailable
 from portcullis.web.errors import DomainError
 
 logger = logging.getLogger("portcullis.api")
@@ -131,6 +131,7 @@ def fault(request: HttpRequest, error: BaseException | None) -> Problem:
     if isinstance(error, DatabaseError) and unavailable(error):
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         logger.error("database unavailable on %s %s: %s", request.method, request.path, first)
+        forget_connection()
         detail = "the database cannot be reached or written just now; nothing was changed: retry"
         return Problem(503, "unavailable", "Service unavailable", detail)
     return unexpected(request, error if isinstance(error, Exception) else RuntimeError())

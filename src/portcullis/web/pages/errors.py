@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
-from portcullis.web.database import unavailable
+from portcullis.web.database import forget_connection, unavailable
 from portcullis.web.errors import DomainError, Forbidden, NotFound
 
 logger = logging.getLogger("portcullis.pages")
@@ -72,6 +72,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(error, DatabaseError) and unavailable(error):
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         logger.error("database unavailable on %s %s: %s", request.method, request.path, first)
+        forget_connection()
         # Rendered without the request: the navigation would ask the database again.
         reply = HttpResponse(render_to_string("503.html"), status=503)
         reply["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from portcullis.engine.validation import FieldProblem
 from portcullis.web.api import bodies, problems
 from portcullis.web.api.auth import actor_of, signed_in
-from portcullis.web.api.fields import Text
+from portcullis.web.api.fields import Body, Text
 from portcullis.web.api.problems import FieldError, ProblemOut
 from portcullis.web.api.routers.inspections import InspectionOut, inspection_out
 from portcullis.web.api.schemas import DecisionOut, decision_out
@@ -124,7 +124,10 @@ def submit_one(request: HttpRequest) -> Status[SubmissionOut]:
                     "type": "array",
                     "minItems": 1,
                     "maxItems": MAX_BATCH,
-                    "items": {"$ref": "#/components/schemas/DeclarationIn"},
+                    "description": "declarations (DeclarationIn), each checked on its own: one "
+                    "that is not a declaration is a result 'rejected' naming why, never a "
+                    "refusal of the batch",
+                    "items": {},
                 }
             },
         }
@@ -202,7 +205,7 @@ def amend_one(request: HttpRequest, declaration_id: str) -> Status[SubmissionOut
     return _single(result)
 
 
-class AuthorisationIn(Schema):
+class AuthorisationIn(Body):
     reason: Text = Field(min_length=15, max_length=2000)
 
 

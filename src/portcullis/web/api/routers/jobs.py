@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from portcullis.engine.formats import FORMATS, guess_format
 from portcullis.web.api import problems
 from portcullis.web.api.auth import actor_of, signed_in
+from portcullis.web.api.fields import Body, Day, Flag, Whole
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.jobs.models import Job
 from portcullis.web.usecases import jobs as usecases
@@ -21,6 +22,7 @@ from portcullis.web.usecases import training
 router = Router(tags=["jobs"])
 _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 422: ProblemOut}
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+Layout = Literal["kcs", "csv", "json", "parquet"]
 
 
 class JobOut(Schema):
@@ -53,15 +55,15 @@ class JobOut(Schema):
         return job.created_by.get_username() if job.created_by else None
 
 
-class TrainingIn(Schema):
-    activate: bool = Field(False, description="make it the active model and recalibrate the policy")
-    max_rounds: int | None = Field(None, ge=1, le=5000)
+class TrainingIn(Body):
+    activate: Flag = Field(False, description="make it the active model and recalibrate the policy")
+    max_rounds: Whole | None = Field(None, ge=1, le=5000)
 
 
-class BacktestIn(Schema):
-    split: date = Field(description="train on declarations lodged before, test from this day")
-    until: date | None = Field(None, description="test up to (not including) this day")
-    seeds: int = Field(1, ge=1, le=5)
+class BacktestIn(Body):
+    split: Day = Field(description="train on declarations lodged before, test from this day")
+    until: Day | None = Field(None, description="test up to (not including) this day")
+    seeds: Whole = Field(1, ge=1, le=5)
 
 
 @router.post(
@@ -99,7 +101,7 @@ def start_backtest(request: HttpRequest, payload: BacktestIn) -> Status[Job]:
     summary="Import a file of declarations (kcs, csv, json or parquet)",
 )
 def start_import(
-    request: HttpRequest, file: File[UploadedFile], format: Form[str | None] = None
+    request: HttpRequest, file: File[UploadedFile], format: Form[Layout | None] = None
 ) -> Status[Job]:
     name = file.name or "upload"
     layout = format or guess_format(Path(name))

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from portcullis.web.api.auth import actor_of, signed_in
-from portcullis.web.api.fields import Moment, Text
+from portcullis.web.api.fields import Body, Flag, Moment, Number, Text
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.profiles.models import ProfileVersion
 from portcullis.web.profiles.statistics import HitStatistics
@@ -25,14 +25,14 @@ _ERRORS: dict[int, Any] = {
 TargetChannel = Literal["yellow", "red", "blue"]
 
 
-class SettingsIn(Schema):
+class SettingsIn(Body):
     criteria: Text | None = Field(None, max_length=10_000, description="see docs/profiles.md")
     rationale: Text | None = Field(None, max_length=5_000)
     risk_category: ProfileVersion.RiskCategory | None = None
     channel: TargetChannel | None = None
-    weight: float | None = Field(None, ge=0, le=1)
-    selection_pct: float | None = Field(None, ge=0, le=100)
-    mandatory: bool | None = None
+    weight: Number | None = Field(None, ge=0, le=1)
+    selection_pct: Number | None = Field(None, ge=0, le=100)
+    mandatory: Flag | None = None
     offices: list[Text] | None = Field(None, max_length=500)
     valid_from: Moment = None
     valid_to: Moment = None
@@ -46,7 +46,7 @@ class ProfileIn(SettingsIn):
     criteria: Text = Field(min_length=1, max_length=10_000)  # type: ignore[assignment,unused-ignore]
 
 
-class ReasonIn(Schema):
+class ReasonIn(Body):
     reason: Text = Field("", max_length=500)
 
 

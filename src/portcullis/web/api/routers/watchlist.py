@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from portcullis.engine.watchlist import WatchKind
 from portcullis.web.api.auth import actor_of, signed_in
-from portcullis.web.api.fields import Moment, Text
+from portcullis.web.api.fields import Body, Moment, Number, Text
 from portcullis.web.api.problems import ProblemOut
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.intelligence.watchlist import engine_entry
@@ -25,18 +25,18 @@ router = Router(tags=["watchlist"])
 _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
 
 
-class EntryIn(Schema):
+class EntryIn(Body):
     kind: WatchKind
     value: Text = Field(
         min_length=1, max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
     )
     reason: Text = Field(min_length=1, max_length=500)
-    weight: float = Field(0.5, ge=0, le=1)
+    weight: Number = Field(0.5, ge=0, le=1)
     valid_from: Moment = None
     expires_at: Moment = None
 
 
-class RevokeIn(Schema):
+class RevokeIn(Body):
     reason: Text = Field("", max_length=500)
 
 

@@ -1,0 +1,168 @@
+"""Faults under a running server: a PostgreSQL cluster of the test's own (initdb into a
+temporary folder, on a free port) is stopped and made read-only under `portcullis serve`.
+Every answer is then a 503 problem with Retry-After, /ready says why, nothing acknowledged
+is lost, and the server answers again once the database is back."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.builders import declaration
+
+pytestmark = pytest.mark.slow
+_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Cluster:
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder, self.port = folder, port
+        self.bin = Path(_BIN[-1])
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*user, *command], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(
+            "pg_ctl", "-D", str(self.folder / "data"), "-l", str(self.folder / "log"),
+            "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1",
+            "-w", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+
+    def sql(self, statement: str) -> None:
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d",
+                  "postgres", "-c", statement)  # fmt: skip
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    if not _BIN or (os.geteuid() == 0 and not shutil.which("runuser")):
+        pytest.skip("PostgreSQL's server programs are not installed here")
+    # Outside pytest's own (private) temporary folders: the postgres user owns its cluster.
+    folder = Path(tempfile.mkdtemp(prefix="portcullis-pg-"))
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+    made = Cluster(folder, _free_port())
+    made._run("initdb", "-D", str(folder / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+    made.start()
+    made.sql("CREATE DATABASE portcullis")
+    yield made
+    with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test already
+        made.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def served(cluster, tmp_path) -> Iterator[tuple[str, str]]:
+    """`portcullis serve` on the cluster, with a token; (base URL, token)."""
+    env = {
+        **os.environ,
+        "PORTCULLIS_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{cluster.port}/portcullis",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def portcullis(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "portcullis", *args],
+            env=env, capture_output=True, text=True, timeout=300, check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    portcullis("migrate", "-v0")
+    token = portcullis("token", "create", "UNI-PASS").strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "portcullis", "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"),  # noqa: SIM115
+        start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(120):
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, "the server stopped"
+                time.sleep(0.25)
+        yield base, token
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _submit(base: str, token: str, declaration_id: str) -> httpx.Response:
+    return httpx.post(
+        f"{base}/declarations",
+        json=declaration(declaration_id),
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def test_a_database_down_or_read_only_is_a_503_to_retry_and_nothing_is_lost(cluster, served):
+    base, token = served
+    first = _submit(base, token, "F-1")
+    assert first.status_code == 201, first.text  # held yellow: no model trained here
+
+    cluster.stop()
+    down = _submit(base, token, "F-2")
+    assert down.status_code == 503, down.text
+    assert down.headers["Retry-After"] == "30"
+    assert down.headers["Content-Type"] == "application/problem+json"
+    assert down.json()["type"].endswith("/unavailable")
+    ready = httpx.get(f"{base}/ready", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert ready.status_code in (401, 503)  # the token cannot even be checked
+
+    cluster.start()
+    cluster.sql("ALTER DATABASE portcullis SET default_transaction_read_only = on")
+    time.sleep(1)
+    read_only = _submit(base, token, "F-3")
+    for _ in range(5):  # a pooled connection opened before the change writes on: a new one
+        if read_only.status_code == 503:
+            break
+        read_only = _submit(base, token, f"F-3-{_}")
+    assert read_only.status_code == 503, read_only.text
+    ready = httpx.get(f"{base}/ready", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert ready.status_code == 503
+    assert ready.json()["writable"] is False
+    assert "takes no writes" in ready.json()["problems"][0]
+
+    cluster.sql("ALTER DATABASE portcullis SET default_transaction_read_only = off")
+    again = _submit(base, token, "F-2")
+    for _ in range(10):  # each refused request let its connection go: the next opens anew
+        if again.status_code != 503:
+            break
+        time.sleep(0.5)
+        again = _submit(base, token, "F-2")
+    assert again.status_code in (200, 201), again.text
+    kept = httpx.get(f"{base}/declarations/F-1", headers={"Authorization": f"Bearer {token}"})
+    assert kept.status_code == 200  # what was acknowledged before the fault is there
