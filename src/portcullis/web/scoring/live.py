@@ -64,20 +64,26 @@ def live_engine() -> LiveEngine:
             context, built, counted = history_context(model), time.monotonic(), outcomes
         else:
             context, built, counted = kept.context, kept.context_built, kept.outcomes
-        _kept = _swap(configuration, counted, model_name, context, built)
+        live = build_engine(context=context)
+        _kept = _swap(live, configuration, counted, model_name, context, built)
         if stale and _in_background():
             _refresh_later(outcomes)
         return _kept.live
 
 
 def _swap(
-    configuration: int, outcomes: int, model: str | None, context: HistoryContext, built: float
+    live: LiveEngine,
+    configuration: int,
+    outcomes: int,
+    model: str | None,
+    context: HistoryContext,
+    built: float,
 ) -> _Kept:
-    """A new engine over ``context`` (called holding the lock)."""
+    """Keep ``live`` (called holding the lock)."""
     # What the old engine held may be collected again; the new one is set aside from the
     # collector, whose full passes over it otherwise stalled a request for 0.2-0.7 s.
     gc.unfreeze()
-    kept = _Kept(build_engine(context=context), configuration, outcomes, model, context, built)
+    kept = _Kept(live, configuration, outcomes, model, context, built)
     gc.freeze()
     return kept
 
@@ -107,8 +113,13 @@ def _refresh(outcomes: int) -> None:
         model_name = model_version.version if model_version else None
         context, built = history_context(model), time.monotonic()
         configuration, _ = engine_state()
+        # Built before taking the lock: building records its profile set, a write that waits
+        # for any transaction writing the same row, and that transaction's thread may be
+        # waiting for the lock (a deadlock seen under PostgreSQL).
+        live = build_engine(context=context)
         with _lock:
-            _kept = _swap(configuration, outcomes, model_name, context, built)
+            if _kept is None or _kept.configuration <= configuration:
+                _kept = _swap(live, configuration, outcomes, model_name, context, built)
     except Exception:
         logger.exception("refreshing the compliance history failed; the previous one is kept")
     finally:
