@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.migrations.executor import MigrationExecutor
 from tqdm import tqdm
+
+from portcullis.web.errors import DomainError
 
 
 def ensure_database_ready() -> None:
@@ -64,10 +67,32 @@ def write_above_bar(line: str) -> None:
 
 
 @contextmanager
-def fail_politely(what: str, show_traceback: bool) -> Iterator[None]:
-    """Turn an unexpected error into one line naming a log file that has the details."""
+def refused_in_words() -> Iterator[None]:
+    """A use case's refusal (a permission, a scope, a business rule) ends the command with
+    its own words: nothing went wrong, so there is no traceback and no log."""
     try:
         yield
+    except DomainError as error:
+        raise CommandError(str(error)) from None
+
+
+class ActionsCommand(BaseCommand):
+    """A command of several actions (`token create|list|revoke`), each a method named
+    after it (`_create`) taking the options."""
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_database_ready()
+        with refused_in_words():
+            getattr(self, f"_{options['action']}")(options)
+
+
+@contextmanager
+def fail_politely(what: str, show_traceback: bool) -> Iterator[None]:
+    """Turn an unexpected error into one line naming a log file that has the details (and
+    a use case's refusal into its own words)."""
+    try:
+        with refused_in_words():
+            yield
     except (CommandError, KeyboardInterrupt):
         raise
     except Exception as error:

@@ -70,17 +70,14 @@ class Command(BaseCommand):
             self._policy(options, start, end)
             return
         with fail_politely("the backtest", options["traceback"]):
-            try:
-                result = profiles.backtest(
-                    Actor.command(),
-                    start,
-                    end,
-                    criteria=options["criteria"],
-                    selection_pct=options["selection_pct"],
-                    codes=options["profile"] or None,
-                )
-            except DomainError as error:
-                raise CommandError(str(error)) from None
+            result = profiles.backtest(
+                Actor.command(),
+                start,
+                end,
+                criteria=options["criteria"],
+                selection_pct=options["selection_pct"],
+                codes=options["profile"] or None,
+            )
         total = result.total
         self.stdout.write(
             f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {result.declarations:,} declarations; "

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.engine.drift import ALERT_PSI, WATCH_PSI
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.errors import DomainError
 from portcullis.web.scoring.drift import drift_days
 from portcullis.web.scoring.models import DriftCheck
 from portcullis.web.usecases import training
@@ -36,10 +35,7 @@ class Command(BaseCommand):
         if options["days"] is not None and options["days"] < 1:
             raise CommandError("--days must be at least 1")
         with fail_politely("the drift check", options["traceback"]):
-            try:
-                check = training.check_model_drift(Actor.command(), days=options["days"])
-            except DomainError as error:
-                raise CommandError(str(error)) from None
+            check = training.check_model_drift(Actor.command(), days=options["days"])
         assert isinstance(check, DriftCheck)
         report = check.report
         self.stdout.write(

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.errors import DomainError
 from portcullis.web.scoring.retraining import HOLDOUT_DAYS, Retrained
 from portcullis.web.usecases import training
 from portcullis.web.usecases.actor import Actor
@@ -34,12 +33,7 @@ class Command(BaseCommand):
         if options["holdout_days"] < 1:
             raise CommandError("--holdout-days must be at least 1")
         with fail_politely("retraining", options["traceback"]):
-            try:
-                result = training.retrain_model(
-                    Actor.command(), holdout_days=options["holdout_days"]
-                )
-            except DomainError as error:
-                raise CommandError(str(error)) from None
+            result = training.retrain_model(Actor.command(), holdout_days=options["holdout_days"])
         assert isinstance(result, Retrained)
         verdict = result.verdict
         self.stdout.write(

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from portcullis.web.accounts.scopes import CLEARANCE_SYSTEM, Scope, parse_scopes
-from portcullis.web.cli.kit import ensure_database_ready
-from portcullis.web.errors import DomainError
+from portcullis.web.cli.kit import ActionsCommand
 from portcullis.web.usecases import accounts
 from portcullis.web.usecases.actor import Actor
 
 
-class Command(BaseCommand):
+class Command(ActionsCommand):
     help = "Issue, list and revoke API tokens for client systems."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,13 +37,6 @@ class Command(BaseCommand):
         actions.add_parser("list", help="every token, without secrets")
         revoke = actions.add_parser("revoke", help="revoke a token by its prefix")
         revoke.add_argument("prefix")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        ensure_database_ready()
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except DomainError as error:
-            raise CommandError(str(error)) from None
 
     def _create(self, options: dict[str, Any]) -> None:
         try:

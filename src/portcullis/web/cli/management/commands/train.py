@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
-from portcullis.web.errors import DomainError
 from portcullis.web.scoring.training import Trained
 from portcullis.web.usecases import training
 from portcullis.web.usecases.actor import Actor
@@ -39,12 +38,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
         with fail_politely("training", options["traceback"]):
-            try:
-                trained = training.train(
-                    Actor.command(), until=options["until"], activate=options["activate"]
-                )
-            except DomainError as error:
-                raise CommandError(str(error)) from None
+            trained = training.train(
+                Actor.command(), until=options["until"], activate=options["activate"]
+            )
         assert isinstance(trained, Trained)
         model = trained.model
         validation = model.metadata.get("validation", {})

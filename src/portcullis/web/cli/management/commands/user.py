@@ -6,11 +6,10 @@ import getpass
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from portcullis.web.accounts.roles import role_label
-from portcullis.web.cli.kit import ensure_database_ready
-from portcullis.web.errors import DomainError
+from portcullis.web.cli.kit import ActionsCommand
 from portcullis.web.usecases import accounts
 from portcullis.web.usecases.actor import Actor
 
@@ -25,7 +24,7 @@ def _offices(text: str | None) -> list[str] | None:
     return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
 
 
-class Command(BaseCommand):
+class Command(ActionsCommand):
     help = "Create people's accounts, give them a role, post them to offices, deactivate them."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,13 +41,6 @@ class Command(BaseCommand):
         state.add_argument("--deactivate", action="store_true", help="stop their sign-in at once")
         state.add_argument("--activate", action="store_true")
         actions.add_parser("list", help="every account, its role and offices")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        ensure_database_ready()
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except DomainError as error:
-            raise CommandError(str(error)) from None
 
     def _create(self, options: dict[str, Any]) -> None:
         password = os.environ.get(PASSWORD_VARIABLE) or getpass.getpass("Password: ")
