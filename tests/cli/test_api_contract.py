@@ -7,26 +7,18 @@ schemathesis.toml beside this file (why 422 answers schema-valid data there)."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.builders import first_kcs_rows
+from tests.cli.serving import running_server
 
 pytestmark = pytest.mark.slow
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_the_live_api_passes_every_schemathesis_check(fresh_portcullis, tmp_path):
@@ -40,23 +32,9 @@ def test_the_live_api_passes_every_schemathesis_check(fresh_portcullis, tmp_path
         assert done.code == 0, done.text
     issued = fresh_portcullis("token", "create", "fuzzer", "--scopes", "admin")
     secret = issued.out.strip().splitlines()[-1]
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portcullis", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2"],
-        env=fresh_portcullis.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, "the server stopped"
-            time.sleep(0.25)
+    with running_server(fresh_portcullis.env, workers=2, log=tmp_path / "server.log") as root:
+        base = f"{root}/api/v1"
+        assert httpx.get(f"{base}/ready", timeout=30).status_code == 200
         done = subprocess.run(
             [
                 # One worker: with two threads, the generator's calls to ast.parse trip a
@@ -70,9 +48,6 @@ def test_the_live_api_passes_every_schemathesis_check(fresh_portcullis, tmp_path
             capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path,
             env={**os.environ, "NO_COLOR": "1"},
         )  # fmt: skip
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     summary = done.stdout[-12000:] + done.stderr[-3000:]
     assert done.returncode == 0, summary
     assert "passed" in summary

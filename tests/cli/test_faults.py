@@ -10,8 +10,6 @@ import glob
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,15 +21,10 @@ import httpx
 import pytest
 
 from tests.builders import declaration
+from tests.cli.serving import free_port, running_server
 
 pytestmark = pytest.mark.slow
 _BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Cluster:
@@ -68,7 +61,7 @@ def cluster() -> Iterator[Cluster]:
     if os.geteuid() == 0:
         owner = pwd.getpwnam("postgres")
         os.chown(folder, owner.pw_uid, owner.pw_gid)
-    made = Cluster(folder, _free_port())
+    made = Cluster(folder, free_port())
     made._run("initdb", "-D", str(folder / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
     made.start()
     made.sql("CREATE DATABASE portcullis")
@@ -97,26 +90,8 @@ def served(cluster, tmp_path) -> Iterator[tuple[str, str]]:
 
     portcullis("migrate", "-v0")
     token = portcullis("token", "create", "UNI-PASS").strip().splitlines()[-1]
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portcullis", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"),  # noqa: SIM115
-        start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        for _ in range(120):
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None, "the server stopped"
-                time.sleep(0.25)
-        yield base, token
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    with running_server(env, workers=1, log=tmp_path / "server.log") as base:
+        yield f"{base}/api/v1", token
 
 
 def _submit(base: str, token: str, declaration_id: str) -> httpx.Response:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
+
+from tests.cli.serving import running_server
 
 
 def test_tokens_are_created_listed_and_revoked(portcullis):
@@ -36,44 +33,10 @@ def test_an_unknown_scope_is_refused_with_the_known_ones(portcullis):
     assert "declarations:submit" in refused.err
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def server(portcullis):
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "portcullis",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        env=portcullis.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                assert process.poll() is None, process.stdout.read().decode()
-                time.sleep(0.25)
+def server(portcullis, tmp_path):
+    with running_server(portcullis.env, workers=2, log=tmp_path / "server.log") as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def test_serve_answers_the_api_and_its_docs_with_local_assets(server):
