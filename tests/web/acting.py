@@ -24,6 +24,18 @@ def active_profile(analyst: Any, approver: Any, name: str, **settings: Any) -> P
     return profiles.approve(Actor.person(approver), code, draft.number)
 
 
+def cars_sent_red(users: Mapping[str, Any]) -> ProfileVersion:
+    """An active mandatory profile sending the builders' declaration (a car, 870323) red."""
+    return active_profile(
+        users["analyst"],
+        users["supervisor"],
+        "Cars",
+        criteria='hs_code == "870323"',
+        mandatory=True,
+        channel="red",
+    )
+
+
 def record(declaration: Any, outcome: Mapping[str, Any], actor: Actor = SYSTEM) -> Inspection:
     declaration_id = getattr(declaration, "declaration_id", declaration)
     return inspections.record_outcome(actor, declaration_id, outcome)

@@ -17,22 +17,14 @@ from portcullis.web.traders.models import Trader
 from portcullis.web.usecases import profiles
 from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration
-from tests.web.acting import active_profile, lodge
+from tests.web.acting import active_profile, cars_sent_red, lodge
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cars(trained, users):
-    """Cars are sent red by a mandatory profile."""
-    return active_profile(
-        users["analyst"],
-        users["supervisor"],
-        "Cars",
-        criteria='hs_code == "870323"',
-        mandatory=True,
-        channel="red",
-    )
+    return cars_sent_red(users)
 
 
 @pytest.fixture

@@ -13,23 +13,14 @@ from portcullis.web.inspections.models import Inspection
 from portcullis.web.jobs.models import Job
 from portcullis.web.scoring.models import EngineState
 from tests.builders import declaration
+from tests.web.acting import cars_sent_red
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cars_profile(trained, users):
-    """An active mandatory profile that sends the builders' declaration (a car from CN) red."""
-    from tests.web.acting import active_profile
-
-    return active_profile(
-        users["analyst"],
-        users["supervisor"],
-        "Cars",
-        criteria='hs_code == "870323"',
-        mandatory=True,
-        channel="red",
-    )
+    return cars_sent_red(users)
 
 
 def _selected(api, prefix: str) -> str:
