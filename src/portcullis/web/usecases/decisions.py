@@ -15,9 +15,10 @@ from portcullis.web.scoring.queries import latest_decisions
 from portcullis.web.scoring.replaying import Replay, ReplayError, replay
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.reasons import MIN_LENGTH, written_reason
 from portcullis.web.usecases.transactions import atomic
 
-MIN_JUSTIFICATION = 15  # characters: a reason a court could read, not "ok"
+MIN_JUSTIFICATION = MIN_LENGTH
 
 
 def _decisions(actor: Actor) -> QuerySet[Decision]:
@@ -59,11 +60,7 @@ def replay_decision(actor: Actor, pk: int) -> Replay:
 def override_decision(actor: Actor, pk: int, channel: Channel, justification: str) -> Override:
     """Another channel on the latest decision of a declaration, before any outcome is
     recorded, once, with a justification kept in the audit trail."""
-    justification = justification.strip()
-    if len(justification) < MIN_JUSTIFICATION:
-        raise Invalid(
-            f"a justification of at least {MIN_JUSTIFICATION} characters is required",
-        )
+    justification = written_reason(justification, "justification")
 
     def work() -> Override:
         decision = _reachable(actor, pk, lock=True)

@@ -64,10 +64,10 @@ from portcullis.web.usecases.declaration_page import (
     DeclarationPage,
     declaration_page,
 )
+from portcullis.web.usecases.reasons import written_reason
 from portcullis.web.usecases.transactions import atomic
 
 MAX_BATCH = 10_000
-MIN_REASON = 15  # characters: a reason someone else can read later, not "ok"
 # Offices and traders already looked up by this process: never deleted, so their ids stay
 # right (an id that went wrong all the same fails the insert, which is retried without them).
 _KNOWN_PARTIES = PartyIds()
@@ -472,12 +472,7 @@ def _keep_control(
 )
 def authorise_amendment(actor: Actor, declaration_id: str, reason: str) -> AmendmentAuthorisation:
     """Let the declarant's system amend one declaration under control, once."""
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise Invalid(
-            f"a reason of at least {MIN_REASON} characters is required",
-            problems=[FieldProblem("reason", f"must be at least {MIN_REASON} characters")],
-        )
+    reason = written_reason(reason)
 
     def work() -> AmendmentAuthorisation:
         row = reachable(actor, declaration_id, lock=True)

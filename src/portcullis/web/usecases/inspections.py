@@ -17,7 +17,6 @@ from django.utils import timezone
 from portcullis.engine.channels import Channel
 from portcullis.engine.outcomes import validate_outcome
 from portcullis.engine.schema import InspectionOutcome
-from portcullis.engine.validation import FieldProblem
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record
 from portcullis.web.bulk import bulk_insert
@@ -30,7 +29,8 @@ from portcullis.web.scoring.state import engine_changed
 from portcullis.web.scoring.worklist import WorklistFilter, worklist_rows
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
-from portcullis.web.usecases.declarations import MIN_REASON, reachable
+from portcullis.web.usecases.declarations import reachable
+from portcullis.web.usecases.reasons import written_reason
 from portcullis.web.usecases.transactions import atomic
 
 
@@ -106,12 +106,7 @@ def correct_outcome(
 ) -> Inspection:
     """A recorded result set right, with the reason; what it said before stays readable,
     and the traders' and profiles' figures and the serving engines follow."""
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise Invalid(
-            f"a reason of at least {MIN_REASON} characters is required",
-            problems=[FieldProblem("reason", f"must be at least {MIN_REASON} characters")],
-        )
+    reason = written_reason(reason)
 
     def work() -> Inspection:
         declaration = reachable(actor, declaration_id, lock=True)
