@@ -1,5 +1,6 @@
 """Faults under a running server: a PostgreSQL cluster of the test's own (initdb into a
-temporary folder, on a free port) is stopped and made read-only under `portcullis serve`.
+temporary folder, on a free port) is stopped, made read-only and has its data disk (a small
+tmpfs, when the test may mount one) filled under `portcullis serve`.
 Every answer is then a 503 problem with Retry-After, /ready says why, nothing acknowledged
 is lost, and the server answers again once the database is back."""
 
@@ -48,8 +49,11 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
 
     def sql(self, statement: str) -> None:
-        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d",
-                  "postgres", "-c", statement)  # fmt: skip
+        self.sql_in("postgres", statement)
+
+    def sql_in(self, database: str, statement: str) -> None:
+        self._run("psql", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                  "-U", "postgres", "-d", database, "-c", statement)  # fmt: skip
 
 
 @pytest.fixture
@@ -141,3 +145,76 @@ def test_a_database_down_or_read_only_is_a_503_to_retry_and_nothing_is_lost(clus
     assert again.status_code in (200, 201), again.text
     kept = httpx.get(f"{base}/declarations/F-1", headers={"Authorization": f"Bearer {token}"})
     assert kept.status_code == 200  # what was acknowledged before the fault is there
+
+
+@pytest.fixture
+def small_disk(cluster) -> Iterator[Path]:
+    """A 24 MB filesystem the cluster's postgres user owns: a data disk that can fill up."""
+    mount, umount = shutil.which("mount"), shutil.which("umount")
+    if os.geteuid() != 0 or not mount or not umount:
+        pytest.skip("mounting a small filesystem needs root")
+    mount_point = cluster.folder / "small"
+    mount_point.mkdir()
+    owner = pwd.getpwnam("postgres")
+    mounted = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size=24m,mode=700,uid={owner.pw_uid},gid={owner.pw_gid}",
+         "tmpfs", str(mount_point)],
+        capture_output=True, timeout=30,
+    )  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("this machine does not let a test mount a filesystem")
+    yield mount_point
+    with contextlib.suppress(subprocess.CalledProcessError):
+        cluster.stop()
+    subprocess.run([umount, "-l", str(mount_point)], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def on_small_disk(cluster, small_disk):
+    """The served database lives on the small disk (created before `served` migrates it)."""
+    cluster.sql(f"CREATE TABLESPACE small LOCATION '{small_disk}'")
+    cluster.sql("DROP DATABASE portcullis")
+    cluster.sql("CREATE DATABASE portcullis TABLESPACE small")
+    return cluster
+
+
+def _fill(cluster: Cluster) -> None:
+    cluster.sql_in("portcullis", "CREATE TABLE junk (b text)")
+    for rows in (5000, 500, 50, 5, 1):  # committed chunks, smaller and smaller, until none fits
+        for _ in range(100):
+            try:
+                rows_of_text = f"repeat(md5(i::text), 30) FROM generate_series(1, {rows}) i"
+                cluster.sql_in("portcullis", f"INSERT INTO junk SELECT {rows_of_text}")
+            except subprocess.CalledProcessError:
+                break
+
+
+def test_a_full_data_disk_is_a_503_to_retry_and_ready_says_so(on_small_disk, served):
+    cluster = on_small_disk
+    base, token = served
+    headers = {"Authorization": f"Bearer {token}"}
+    assert _submit(base, token, "D-1").status_code == 201
+
+    _fill(cluster)
+    accepted = ["D-1"]
+    for number in range(2, 60):  # a page with room left takes a few more: then none fits
+        answer = _submit(base, token, f"D-{number}")
+        if answer.status_code == 503:
+            break
+        assert answer.status_code == 201, answer.text
+        accepted.append(f"D-{number}")
+    assert answer.status_code == 503, "a full disk never refused a submission"
+    assert answer.headers["Retry-After"] == "30"
+    assert answer.json()["type"].endswith("/unavailable")
+    ready = httpx.get(f"{base}/ready", headers=headers, timeout=30)
+    assert ready.status_code == 503
+    assert ready.json()["writable"] is False
+    assert "could not extend" in ready.json()["problems"][0]
+
+    cluster.sql_in("portcullis", "DROP TABLE junk")
+    refused = f"D-{number}"
+    assert _submit(base, token, refused).status_code == 201  # the refused one, sent again
+    assert httpx.get(f"{base}/ready", headers=headers, timeout=30).status_code in (200, 503)
+    for declaration_id in accepted:  # nothing acknowledged while the disk filled was lost
+        kept = httpx.get(f"{base}/declarations/{declaration_id}", headers=headers, timeout=30)
+        assert kept.status_code == 200, declaration_id

@@ -215,6 +215,19 @@ def test_not_ready_without_a_model(anonymous):
     assert reply.json()["writable"] is True
 
 
+def test_a_sqlite_disk_nearly_full_is_reported_before_a_write_fails_on_it(tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    from portcullis.web.scoring import readiness
+
+    usage = namedtuple("usage", "total used free")
+    database = str(tmp_path / "portcullis.sqlite3")
+    assert readiness.sqlite_short_of_space(database) is None
+    monkeypatch.setattr(readiness.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 2**20))
+    assert readiness.sqlite_short_of_space(database) == f"the disk of {database} has 1024 KiB free"
+    assert readiness.sqlite_short_of_space(":memory:") is None
+
+
 def test_text_and_moments_a_database_cannot_store_are_refused_with_422(trained, api_as):
     # Found by schemathesis on PostgreSQL: a NUL in a profile name and a -22:10 offset
     # reached the database and failed there (500).
