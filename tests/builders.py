@@ -14,6 +14,10 @@ from portcullis.engine.formats.kcs import COLUMNS as KCS_COLUMNS
 KCS_HEADER = list(KCS_COLUMNS)
 # The bundled copy of the KCS data: present in every checkout, unlike ../shared.
 KCS_2020 = Path(__file__).resolve().parents[1] / "src/portcullis/data/kcs/declarations-2020.csv.gz"
+# Data sets the project did not make stay in ../shared beside the checkout (CI has it there).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+WCO_SAMPLES = SHARED / "reference/wco-dec-dms/samples"
+WCO_SCHEMAS = SHARED / "reference/wco-dec-dms/schemas"
 
 
 def kcs_row(declaration_id: str = "10000001", **overrides: str) -> dict[str, str]:

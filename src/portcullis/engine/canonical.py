@@ -17,9 +17,38 @@ def canonical_dict(declaration: Declaration) -> dict[str, Any]:
     return declaration.model_dump(mode="json")
 
 
+# Fields added after declarations were first stored enter the hash only when given, so that
+# every stored hash stays true (the same file imported again is still "unchanged").
+_LATER_HEADER_FIELDS = ("exchange_rate",)
+_LATER_ITEM_FIELDS = ("additional_codes",)
+
+
 def content_hash(declaration: Declaration) -> str:
-    """SHA-256 (hex) of the canonical JSON: fields in schema order, no whitespace."""
-    return hashlib.sha256(declaration.model_dump_json().encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the canonical JSON: fields in schema order, no whitespace.
+
+    What the channel filled in is not what was sent: a header field it filled (the time a
+    message was received, for one without an acceptance time) is left out, so the same
+    message sent twice hashes the same."""
+    exclude: dict[str, Any] = {"filled_in": True}
+    for name in _LATER_HEADER_FIELDS:
+        if getattr(declaration, name) is None:
+            exclude[name] = True
+    for name in declaration.filled_in:
+        if name in Declaration.model_fields:
+            exclude[name] = True
+    unset = [
+        index
+        for index, item in enumerate(declaration.items)
+        if all(getattr(item, name) is None for name in _LATER_ITEM_FIELDS)
+    ]
+    if unset:
+        fields = set(_LATER_ITEM_FIELDS)
+        if len(unset) == len(declaration.items):
+            exclude["items"] = {"__all__": fields}
+        else:
+            exclude["items"] = dict.fromkeys(unset, fields)
+    dumped = declaration.model_dump_json(exclude=exclude)
+    return hashlib.sha256(dumped.encode("utf-8")).hexdigest()
 
 
 def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:

@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from portcullis.engine.formats import FileFormatError, ReadProblem, SourceRecord, open_reader
+from portcullis.engine.formats import (
+    FileFormatError,
+    ReadProblem,
+    SourceRecord,
+    WcoIntake,
+    open_reader,
+)
 from portcullis.engine.validation import ValidationContext, ValidDeclaration, validate_declaration
 
 
@@ -72,10 +78,15 @@ def check(result: SourceRecord | ReadProblem, context: ValidationContext) -> Che
 
 
 def check_file(
-    path: Path, fmt: str, encoding: str | None, context: ValidationContext, chunk_size: int
+    path: Path,
+    fmt: str,
+    encoding: str | None,
+    context: ValidationContext,
+    chunk_size: int,
+    intake: WcoIntake | None = None,
 ) -> Iterator[CheckedChunk]:
     """Chunks of at most ``chunk_size`` checked records, with the reader's progress."""
-    reader = open_reader(path, fmt, encoding)
+    reader = open_reader(path, fmt, encoding, intake)
     try:
         pending: list[Checked] = []
         try:

@@ -205,6 +205,12 @@ def _number_schema(places: int, upper: Decimal) -> dict[str, Any]:
 MONEY_PLACES, MONEY_UPPER = 2, Decimal("1e13")
 QUANTITY_PLACES, QUANTITY_UPPER = 3, Decimal("1e12")
 RATE_PLACES, RATE_UPPER = 3, Decimal("10000")
+# Units of the national currency per unit of another: 0.000001 (a strong currency in a weak
+# one's terms) to a billion, within the same 15 digits.
+EXCHANGE_RATE_PLACES, EXCHANGE_RATE_UPPER = 6, Decimal("1e9")
+# National additional codes (TARIC additional codes, national VAT or excise codes): a few
+# short codes, kept apart from the commodity code they qualify.
+_ADDITIONAL_CODES_RE = re.compile(r"^[A-Z0-9]{1,4}( [A-Z0-9]{1,4}){0,15}$")
 
 _ID_SCHEMA = {"type": "string", "maxLength": 35, "pattern": CODE_PATTERN}
 _CODE_SCHEMA = {"type": "string", "maxLength": 10, "pattern": CODE_PATTERN}
@@ -220,6 +226,22 @@ _RATE_SCHEMA = _number_schema(RATE_PLACES, RATE_UPPER)
 _money = _decimal(MONEY_PLACES, MONEY_UPPER)
 _quantity = _decimal(QUANTITY_PLACES, QUANTITY_UPPER)
 _rate = _decimal(RATE_PLACES, RATE_UPPER)
+_EXCHANGE_RATE_SCHEMA = _number_schema(EXCHANGE_RATE_PLACES, EXCHANGE_RATE_UPPER)
+_exchange_rate = _decimal(EXCHANGE_RATE_PLACES, EXCHANGE_RATE_UPPER)
+
+
+def _additional_codes(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        value = " ".join(str(code) for code in value)
+    text = " ".join(_text(value).upper().split())
+    if not _ADDITIONAL_CODES_RE.match(text):
+        raise _fail(
+            "additional_codes",
+            "must be up to 16 codes of 1 to 4 letters or digits, separated by spaces",
+        )
+    return text
+
+
 _description, _notes = _free_text(512), _free_text(4000)
 
 # Codes and identifiers are the most frequent fields: their checks run in pydantic's compiled
@@ -273,3 +295,11 @@ OptionalQuantity = Annotated[
     Decimal | None, BeforeValidator(_or_none(_quantity)), _nullable(_QUANTITY_SCHEMA)
 ]
 OptionalRate = Annotated[Decimal | None, BeforeValidator(_or_none(_rate)), _nullable(_RATE_SCHEMA)]
+OptionalExchangeRate = Annotated[
+    Decimal | None, BeforeValidator(_or_none(_exchange_rate)), _nullable(_EXCHANGE_RATE_SCHEMA)
+]
+OptionalAdditionalCodes = Annotated[
+    str | None,
+    BeforeValidator(_or_none(_additional_codes)),
+    _nullable({"type": "string", "pattern": _ADDITIONAL_CODES_RE.pattern}),
+]

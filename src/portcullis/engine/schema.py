@@ -8,6 +8,7 @@ outcome of its inspection. ``python -m portcullis.engine.schema`` prints the JSO
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -20,9 +21,11 @@ from portcullis.engine.fields import (
     HsCode,
     Identifier,
     Money,
+    OptionalAdditionalCodes,
     OptionalCode,
     OptionalCountryCode,
     OptionalDescription,
+    OptionalExchangeRate,
     OptionalIdentifier,
     OptionalMoney,
     OptionalNotes,
@@ -34,6 +37,7 @@ from portcullis.engine.fields import (
 )
 
 MAX_ITEMS = 999
+_FILLED_FIELD_RE = re.compile(r"^(items\[\d{1,3}\]\.)?[a-z_]{1,40}$")
 
 
 class FindingType(StrEnum):
@@ -74,7 +78,12 @@ class Item(_Strict):
     model_config = ConfigDict(json_schema_extra=_line_no_is_optional)
 
     line_no: int = Field(ge=1, le=MAX_ITEMS, description="1-based; defaults to the position")
-    hs_code: HsCode
+    hs_code: HsCode = Field(
+        description="the commodity code: HS subheading, with the national tariff's digits if any"
+    )
+    additional_codes: OptionalAdditionalCodes = Field(
+        None, description="national or TARIC additional codes qualifying the commodity code"
+    )
     description: OptionalDescription = Field(None, description="goods description, free text")
     origin_country: CountryCode
     origin_indicator: OptionalCode = Field(None, description="preference/origin proof code")
@@ -130,8 +139,29 @@ class Declaration(_Strict):
     seller: OptionalIdentifier = None
     courier: OptionalIdentifier = None
     country_of_departure: OptionalCountryCode = None
+    exchange_rate: OptionalExchangeRate = Field(
+        None, description="the declarant's rate: national currency per unit of the invoice's"
+    )
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     outcome: InspectionOutcome | None = None
+    filled_in: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=32,
+        description=(
+            "fields the message left out and the channel filled in, each with what it put "
+            "there and why (a WCO message without an acceptance time: the time received)"
+        ),
+    )
+
+    @field_validator("filled_in")
+    @classmethod
+    def _filled_in_names_fields(cls, filled: dict[str, str]) -> dict[str, str]:
+        for name, note in filled.items():
+            if not _FILLED_FIELD_RE.match(name):
+                raise ValueError(f"{name[:40]!r} is not a field of the declaration")
+            if not note.strip() or len(note) > 300 or not note.isprintable():
+                raise ValueError(f"the note on {name} must be 1 to 300 printable characters")
+        return filled
 
     @model_validator(mode="before")
     @classmethod

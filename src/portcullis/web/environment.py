@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from pathlib import Path
+
+from portcullis.engine.fields import CODE_PATTERN
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -58,6 +61,19 @@ def whole(
     if value != int(value):
         raise ConfigurationError(f"{name} must be a whole number, not {os.environ.get(name)!r}")
     return int(value)
+
+
+def code(name: str, default: str) -> str:
+    """A code setting (an office): what a declaration may carry as a code."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    if len(value) > 10 or not re.match(CODE_PATTERN, value):
+        raise ConfigurationError(
+            f"{name} must be a code of 1 to 10 letters, digits, '.', '_' or '-', not {raw!r}"
+        )
+    return value
 
 
 def listing(name: str, default: str) -> list[str]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from portcullis.web.database import database_settings
 from portcullis.web.environment import (
     ConfigurationError,
+    code,
     data_dir,
     flag,
     kept_secret,
@@ -209,4 +210,6 @@ PORTCULLIS_HISTORY_REFRESH_SECONDS = number("PORTCULLIS_HISTORY_REFRESH_SECONDS"
 # measured at approval on the latest stored declarations: usecases.profiles.approve).
 PORTCULLIS_PROFILE_MAX_MS = number("PORTCULLIS_PROFILE_MAX_MS", 1.0, minimum=0.01)
 # Previews and backtests refuse, before they start, work estimated to take longer (seconds).
+# The office a WCO message without a SupervisingOffice is filed under (and says so).
+PORTCULLIS_DEFAULT_OFFICE = code("PORTCULLIS_DEFAULT_OFFICE", "HQ")
 PORTCULLIS_BACKTEST_MAX_SECONDS = number("PORTCULLIS_BACKTEST_MAX_SECONDS", 120, minimum=1)

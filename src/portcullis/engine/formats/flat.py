@@ -16,7 +16,10 @@ from portcullis.engine.schema import Declaration, InspectionOutcome, Item
 from portcullis.engine.validation import FieldProblem, excerpt
 
 OUTCOME_PREFIX = "outcome_"
-HEADER_FIELDS = [name for name in Declaration.model_fields if name not in ("items", "outcome")]
+# What a channel filled in is a note on the stored declaration, not a column of a file.
+HEADER_FIELDS = [
+    name for name in Declaration.model_fields if name not in ("items", "outcome", "filled_in")
+]
 ITEM_FIELDS = list(Item.model_fields)
 OUTCOME_FIELDS = list(InspectionOutcome.model_fields)
 

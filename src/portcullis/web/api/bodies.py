@@ -4,14 +4,20 @@ canonical declaration schema."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
+from portcullis.engine.formats import ReadProblem, WcoIntake
+from portcullis.engine.formats.wco import read_message
 from portcullis.engine.schema import Declaration
 from portcullis.web.api.parsing import BodyError, parse_json
-from portcullis.web.api.problems import Problem
+from portcullis.web.api.problems import Problem, invalid
 
 _REF = "#/components/schemas/{model}"
 
@@ -28,11 +34,21 @@ def declaration_components() -> dict[str, Any]:
     return {"DeclarationIn": schema, **components}
 
 
-def body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+def body(schema: dict[str, Any], **other: dict[str, Any]) -> dict[str, Any]:
+    content = {"application/json": {"schema": schema}, **other}
+    return {"requestBody": {"required": True, "content": content}}
 
 
-DECLARATION = body({"$ref": _REF.format(model="DeclarationIn")})
+_WCO_MESSAGE = {
+    "schema": {
+        "type": "string",
+        "description": "a WCO Data Model goods declaration (DEC-DMS), as docs/formats.md maps it",
+    }
+}
+DECLARATION = body(
+    {"$ref": _REF.format(model="DeclarationIn")},
+    **{"application/xml": _WCO_MESSAGE, "text/xml": _WCO_MESSAGE},
+)
 OUTCOME = body({"$ref": _REF.format(model="InspectionOutcome")})
 
 
@@ -56,3 +72,33 @@ def json_body(request: HttpRequest) -> Any:
         return parse_json(request.body)
     except BodyError as error:
         raise Problem(400, "bad-request", "Bad request", str(error)) from None
+
+
+_XML_TYPES = ("application/xml", "text/xml")
+
+
+@dataclass(frozen=True)
+class DeclarationBody:
+    """A submitted declaration as a canonical record, and how to name its fields back to
+    the sender (a WCO message's fields by their element and data element number)."""
+
+    raw: Any
+    name: Callable[[str], str]
+
+
+def declaration_body(request: HttpRequest) -> DeclarationBody:
+    """The declaration a request carries: canonical JSON, or a WCO DEC-DMS message
+    (``Content-Type: application/xml``), whose gaps are filled as the import fills them."""
+    if request.content_type not in _XML_TYPES:
+        return DeclarationBody(json_body(request), lambda path: path)
+    intake = WcoIntake(office=settings.PORTCULLIS_DEFAULT_OFFICE)
+    read = read_message(request.body, "message", timezone.now(), intake)
+    if isinstance(read, ReadProblem):
+        (problem,) = read.problems
+        if not problem.field:  # not XML, or unsafe XML: nothing of it was read
+            raise Problem(400, "bad-request", "Bad request", problem.message)
+        raise invalid(
+            [{"field": problem.field, "message": problem.message, "value": problem.value}],
+            f"the WCO message cannot be a declaration: {problem.field} {problem.message}",
+        )
+    return DeclarationBody(read.raw, lambda path: read.locate(path)[1])

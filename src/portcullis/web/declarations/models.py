@@ -76,6 +76,9 @@ class Declaration(models.Model):
         Trader, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     country_of_departure = models.CharField(max_length=2, blank=True)
+    exchange_rate = models.DecimalField(max_digits=15, decimal_places=6, null=True, blank=True)
+    # What the message left out and its channel filled in, with why (engine.schema).
+    filled_in = models.JSONField(default=dict, blank=True)
     hs_edition = models.CharField("HS edition", max_length=10)  # in force when lodged
     # SHA-256 of the canonical JSON (portcullis.engine.canonical): the same declaration sent
     # again is recognised, a different one under the same id is a conflict.
@@ -113,6 +116,7 @@ class Item(models.Model):
     )
     line_no = models.PositiveSmallIntegerField()
     hs_code = models.CharField("HS code", max_length=10, db_index=True)
+    additional_codes = models.CharField(max_length=80, blank=True)
     description = models.TextField(blank=True)
     origin_country = models.CharField(max_length=2)
     origin_indicator = models.CharField(max_length=10, blank=True)

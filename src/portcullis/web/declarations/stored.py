@@ -11,7 +11,7 @@ from portcullis.web.declarations.models import Declaration
 # Header fields stored as plain columns of the same name (the rest are keys or relations).
 HEADER_COLUMNS = (
     "procedure", "process_type", "import_use", "payment_type", "transport_mode",
-    "country_of_departure",
+    "country_of_departure", "exchange_rate", "filled_in",
 )  # fmt: skip
 ITEM_COLUMNS = tuple(CanonicalItem.model_fields)  # every item field has its column
 _OUTCOME = ("finding", "critical", "additional_duties", "seizure", "inspected_at", "notes")

@@ -31,7 +31,7 @@ from portcullis.engine.checking import (
     Rejection,
     check_file,
 )
-from portcullis.engine.formats import FileFormatError
+from portcullis.engine.formats import FileFormatError, WcoIntake
 from portcullis.engine.validation import ValidationContext
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record as audit
@@ -245,11 +245,13 @@ def import_file(
     fmt: str,
     *,
     encoding: str | None = None,
+    schemas: Path | None = None,
     progress: Progress | None = None,
     report: Report | None = None,
 ) -> ImportResult:
-    """Import ``path`` in layout ``fmt``. Problems go to ``report`` (one line each) and to a
-    rejects CSV; the returned batch has the counts."""
+    """Import ``path`` (a file, or a folder of WCO messages) in layout ``fmt``. Problems go
+    to ``report`` (one line each) and to a rejects CSV; the returned batch has the counts.
+    WCO messages are checked against the XSDs in ``schemas`` first, when given."""
     mark_interrupted()
     started = timezone.now()
     batch = ImportBatch.objects.create(
@@ -274,7 +276,8 @@ def import_file(
     try:
         context = ValidationContext(tz=ZoneInfo(settings.TIME_ZONE))
         with _collect_garbage_less_often():
-            for chunk in check_file(path, fmt, encoding, context, CHUNK):
+            intake = WcoIntake(office=settings.PORTCULLIS_DEFAULT_OFFICE, schemas=schemas)
+            for chunk in check_file(path, fmt, encoding, context, CHUNK, intake):
                 job.process(chunk)
                 batch.heartbeat_at = timezone.now()
                 batch.save()

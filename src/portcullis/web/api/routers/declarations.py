@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -71,13 +72,13 @@ class DeclarationOut(Schema):
     inspection: InspectionOut | None
 
 
-def _errors(found: list[FieldProblem]) -> list[dict[str, Any]]:
-    return [{"field": p.field, "message": p.message, "value": p.value} for p in found]
+def _errors(found: list[FieldProblem], name: Callable[[str], str] = str) -> list[dict[str, Any]]:
+    return [{"field": name(p.field), "message": p.message, "value": p.value} for p in found]
 
 
-def _single(result: Submitted) -> Status[SubmissionOut]:
+def _single(result: Submitted, name: Callable[[str], str] = str) -> Status[SubmissionOut]:
     if result.status is Outcome.REJECTED:
-        raise problems.invalid(_errors(result.problems), "the declaration is invalid")
+        raise problems.invalid(_errors(result.problems, name), "the declaration is invalid")
     if result.status is Outcome.CONFLICT:
         raise problems.conflict(
             f"another declaration is stored under {result.declaration_id}: to change it, "
@@ -106,9 +107,11 @@ def _single(result: Submitted) -> Status[SubmissionOut]:
 def submit_one(request: HttpRequest) -> Status[SubmissionOut]:
     """201 with a new decision; 200 with the original decision when the same declaration
     was submitted before (nothing is assessed twice); 409 naming the differing fields when
-    a different declaration is stored under the same id."""
-    (result,) = usecases.submit(actor_of(request), [bodies.json_body(request)])
-    return _single(result)
+    a different declaration is stored under the same id. A WCO DEC-DMS message
+    (``Content-Type: application/xml``) is read as ``portcullis import`` reads one."""
+    sent = bodies.declaration_body(request)
+    (result,) = usecases.submit(actor_of(request), [sent.raw])
+    return _single(result, sent.name)
 
 
 @router.post(
@@ -201,8 +204,9 @@ def amend_one(request: HttpRequest, declaration_id: str) -> Status[SubmissionOut
     officer or inspected): an officer may authorise one amendment, which is then reassessed
     and keeps the stricter channel. After release, a new version that would have been
     stopped is checked after release (BLUE)."""
-    result = usecases.amend(actor_of(request), declaration_id, bodies.json_body(request))
-    return _single(result)
+    sent = bodies.declaration_body(request)
+    result = usecases.amend(actor_of(request), declaration_id, sent.raw)
+    return _single(result, sent.name)
 
 
 class AuthorisationIn(Body):

@@ -1,4 +1,4 @@
-"""portcullis import FILE --format kcs|csv|json|parquet"""
+"""portcullis import FILE|FOLDER --format kcs|csv|json|parquet|wco"""
 
 from __future__ import annotations
 
@@ -23,17 +23,26 @@ EXIT_PARTIAL = 3  # some records were rejected or conflicted; the rest are store
 
 class Command(BaseCommand):
     help = (
-        "Import declarations from a file. Each record is validated; good ones are stored once "
+        "Import declarations from a file, or a folder of WCO Data Model messages (one "
+        "declaration per .xml file). Each record is validated; good ones are stored once "
         "(importing the same file again adds nothing), bad ones are reported with their row "
         "and field, and written to a rejects CSV in the data directory."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, help="a file, or a folder of WCO messages")
         parser.add_argument(
             "--format",
             choices=FORMATS,
-            help="file layout (default: from the file name; .csv means the canonical flat CSV)",
+            help="file layout (default: a WCO DEC-DMS message by its namespace, else from the "
+            "file name; .csv means the canonical flat CSV)",
+        )
+        parser.add_argument(
+            "--validate-schema",
+            type=Path,
+            metavar="FOLDER",
+            help="check each WCO message against the DEC-DMS XSDs in FOLDER "
+            "(WCO_DEC_2_DMS.xsd, DocumentMetaData_2_DMS.xsd) before reading it",
         )
         parser.add_argument("--encoding", help="text encoding, if not UTF-8 (e.g. cp949, latin-1)")
         parser.add_argument(
@@ -46,6 +55,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         fmt = options["format"] or guess_format(path)
+        if options["validate_schema"] and fmt != "wco":
+            raise CommandError("--validate-schema checks WCO messages; this is not one")
         limit = options["max_messages"]
         printed = 0
 
@@ -64,6 +75,7 @@ class Command(BaseCommand):
                 path,
                 fmt,
                 encoding=options["encoding"],
+                schemas=options["validate_schema"],
                 progress=bar,
                 report=report,
             )
