@@ -75,3 +75,17 @@ def test_a_valid_message_with_a_bad_value_names_the_element_not_the_json_path(tr
     (error,) = reply.json()["errors"]
     assert error["field"] == "Origin/CountryCode (DE 5/15)"
     assert error["value"] == "QQ"
+
+
+def test_an_amendment_may_come_as_a_wco_message_too(trained, api_as):
+    api = api_as("cds", Scope.SUBMIT, Scope.READ)
+    message = (WCO_SAMPLES / "tt_im002a-step1_tt_im002a.xml").read_bytes()
+    first = _send(api, message)
+    assert first.status_code == 201, first.content
+    if first.json()["decision"]["channel"] != "green":
+        pytest.skip("selected: an amendment would be refused as under control (tested elsewhere)")
+    amended = message.replace(b"<NetNetWeightMeasure>10<", b"<NetNetWeightMeasure>12<")
+    reply = _send(api, amended, method="put", path="/declarations/7849431OU9IZ")
+    assert reply.status_code == 201, reply.content
+    stored = Declaration.objects.get(declaration_id="7849431OU9IZ")
+    assert (stored.version, str(stored.items.get().net_mass_kg)) == (2, "12.000")
