@@ -61,6 +61,12 @@ def test_hostile_or_broken_xml_is_a_400_in_one_line(api_as, message, words):
     assert not Declaration.objects.exists()
 
 
+def test_a_message_over_the_limit_is_a_413(api_as):
+    reply = _send(api_as("cds", Scope.SUBMIT), b"<a>" + b" " * (9 * 1024 * 1024) + b"</a>")
+    assert reply.status_code == 413
+    assert "at most 8,388,608 bytes" in reply.json()["detail"]
+
+
 def test_a_message_that_is_not_a_declaration_is_a_422_naming_what_is_missing(api_as):
     reply = _send(api_as("cds", Scope.SUBMIT), b"<submitDeclarationRequest/>")
     assert reply.status_code == 422

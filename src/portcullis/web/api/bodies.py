@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portcullis.engine.formats import ReadProblem, WcoIntake
+from portcullis.engine.formats.safexml import MAX_MESSAGE_BYTES
 from portcullis.engine.formats.wco import read_message
 from portcullis.engine.schema import Declaration
 from portcullis.web.api.parsing import BodyError, parse_json
@@ -91,6 +92,9 @@ def declaration_body(request: HttpRequest) -> DeclarationBody:
     (``Content-Type: application/xml``), whose gaps are filled as the import fills them."""
     if request.content_type not in _XML_TYPES:
         return DeclarationBody(json_body(request), lambda path: path)
+    if len(request.body) > MAX_MESSAGE_BYTES:
+        detail = f"a WCO message may have at most {MAX_MESSAGE_BYTES:,} bytes"
+        raise Problem(413, "too-large", "Too large", detail)
     intake = WcoIntake(office=settings.PORTCULLIS_DEFAULT_OFFICE)
     read = read_message(request.body, "message", timezone.now(), intake)
     if isinstance(read, ReadProblem):
