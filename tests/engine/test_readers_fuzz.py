@@ -65,3 +65,18 @@ def test_a_directory_or_a_missing_file_is_one_message(tmp_path, fmt):
         list(check_file(tmp_path, fmt, None, ValidationContext(), 10))
     with pytest.raises(FileFormatError, match="cannot open the file"):
         list(check_file(tmp_path / "absent", fmt, None, ValidationContext(), 10))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("data", [b"\xfe\xff\x00", b"\xff\xfeA\x00B"])
+def test_a_utf16_file_cut_at_an_odd_byte_is_refused_politely(tmp_path, fmt, data):
+    # Found by the fuzz test: Python's surrogateescape cannot keep the last, lone byte of a
+    # UTF-16 file ("truncated data") and the reader failed with a UnicodeDecodeError.
+    path = tmp_path / "cut"
+    path.write_bytes(data)
+    try:
+        for chunk in check_file(path, fmt, None, ValidationContext(), chunk_size=50):
+            assert all(chunk.records)
+    except FileFormatError as error:
+        message = str(error)
+        assert "\n" not in message

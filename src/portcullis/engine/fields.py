@@ -30,8 +30,9 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 # PostgreSQL); codes exclude them by their pattern, free text may keep tab and line breaks.
 _FREE_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HS_SEPARATORS = str.maketrans("", "", ". ")
-# Readers decode with errors="surrogateescape": bytes that are not valid in the file's encoding
-# arrive as lone surrogates, so the record (not the whole file) can be rejected for them.
+# Readers decode as surrogateescape does (formats.textfile): bytes that are not valid in the
+# file's encoding arrive as lone surrogates, so the record (not the whole file) can be rejected
+# for them.
 _UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
 
 Validate = Callable[[Any], Any]

@@ -1,11 +1,13 @@
 """Opening a text file whatever it turns out to be: plain or gzip, BOM or not, or not text.
 
-Undecodable bytes are kept as lone surrogates (``errors="surrogateescape"``) so that one
-badly encoded row is rejected on its own, naming its field, instead of failing the file.
+Undecodable bytes are kept as lone surrogates (as ``errors="surrogateescape"`` keeps them) so
+that one badly encoded row is rejected on its own, naming its field, instead of failing the
+file.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
@@ -27,6 +29,19 @@ _SIGNATURES = {
 }
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
+UNDECODABLE = "portcullis.undecodable"
+
+
+def _as_lone_surrogates(error: UnicodeError) -> tuple[str, int]:
+    """Python's surrogateescape, for every byte: it refuses bytes below 128, which a UTF-16
+    file cut at an odd length ends with ("truncated data"), and would fail the whole file."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    undecodable = error.object[error.start : error.end]
+    return "".join(chr(0xDC80 | (byte & 0x7F)) for byte in undecodable), error.end
+
+
+codecs.register_error(UNDECODABLE, _as_lone_surrogates)
 
 
 class TextFile:
@@ -56,7 +71,7 @@ class TextFile:
             self.text = io.TextIOWrapper(
                 io.BufferedReader(_Guarded(binary)),
                 encoding=self.encoding,
-                errors="surrogateescape",
+                errors=UNDECODABLE,
                 newline="",
             )
         except LookupError:
