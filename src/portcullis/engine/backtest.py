@@ -25,6 +25,7 @@ from portcullis.engine.features.compliance import ComplianceHistory, ComplianceS
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.measurement import share
+from portcullis.engine.revenue import revenue_expr
 from portcullis.engine.rules.profiles import ProfileSet
 
 DECLARED_GROUPS = frozenset({"declaration", "item", "derived"})
@@ -169,10 +170,11 @@ def backtest(
         "declaration_id", "office", pl.col("lodged_at").dt.date().alias("day"), "finding"
     ).with_columns(pl.int_range(pl.len()).alias("row"))
     outcomes = (
-        period.group_by("declaration_id")
+        period.with_columns(revenue_expr())
+        .group_by("declaration_id")
         .agg(
             pl.col("finding").first(),
-            pl.col("additional_duties").first().fill_null(0).alias("duties"),
+            pl.col("revenue").first().fill_null(0).alias("duties"),
         )
         .with_columns(pl.when(pl.col("finding")).then(pl.col("duties")).otherwise(0.0))
     )

@@ -6,6 +6,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from portcullis.engine.revenue import revenue_expr
+
 RATES = (1, 2, 5, 10)  # inspection rates (percent of items) reported by default
 
 Floats = npt.NDArray[np.float64]
@@ -64,11 +66,10 @@ def ranking_report(
 
 
 def item_revenue(frame: pl.DataFrame) -> Floats:
-    """Additional duties found on each item: the declaration's duties shared by customs
-    value (a compliant or unknown item has none), as the revenue model learns them."""
+    """Revenue found on each item: the declaration's finding revenue (engine.revenue) shared
+    by customs value (a compliant or unknown item has none), as the revenue model learns it."""
     share = pl.col("customs_value") / pl.col("customs_value").sum().over("declaration_id")
-    found = pl.when(pl.col("finding").fill_null(False)).then(pl.col("additional_duties"))
-    amount = (found * share.fill_nan(0)).fill_null(0).fill_nan(0)
+    amount = (revenue_expr() * share.fill_nan(0)).fill_null(0).fill_nan(0)
     return frame.select(amount.cast(pl.Float64)).to_series().to_numpy()
 
 

@@ -20,6 +20,7 @@ import polars as pl
 from portcullis.engine.assessment import RiskEngine
 from portcullis.engine.channels import Channel
 from portcullis.engine.measurement import share
+from portcullis.engine.revenue import revenue_expr
 from portcullis.engine.selectivity import Policy, calibrate
 
 CALIBRATION_DAYS = 90
@@ -113,8 +114,9 @@ def backtest_policy(
         "declaration_id", pl.col("lodged_at").dt.date().alias("day")
     )
     outcomes = (
-        period.group_by("declaration_id")
-        .agg(pl.col("finding").first(), pl.col("additional_duties").first().alias("duties"))
+        period.with_columns(revenue_expr())
+        .group_by("declaration_id")
+        .agg(pl.col("finding").first(), pl.col("revenue").first().alias("duties"))
         .with_columns(pl.when(pl.col("finding")).then(pl.col("duties").fill_null(0)).otherwise(0.0))
     )
 

@@ -23,6 +23,7 @@ from portcullis.engine import drift, metrics
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.features import FeatureSpec
+from portcullis.engine.revenue import revenue_expr
 
 MIN_TRAINING_ITEMS = 200
 MIN_REVENUE_FINDINGS = 50  # findings with duties needed before a revenue model is attempted
@@ -119,12 +120,13 @@ def _fit(
 def _revenue_model(
     spec: FeatureSpec, settings: TrainingSettings, frame: pl.DataFrame
 ) -> lgb.Booster | None:
-    """log revenue of a finding per item (the declaration's duties shared by item value)."""
-    findings = frame.filter(pl.col("finding") & pl.col("additional_duties").is_not_null())
+    """log revenue of a finding per item (the declaration's finding revenue, engine.revenue,
+    shared by item value)."""
+    findings = frame.with_columns(revenue_expr()).filter(pl.col("revenue").is_not_null())
     if findings.height < MIN_REVENUE_FINDINGS:
         return None
     share = pl.col("customs_value") / pl.col("customs_value").sum().over("declaration_id")
-    target = (pl.col("additional_duties") * share.fill_nan(0).fill_null(0)).log1p()
+    target = (pl.col("revenue") * share.fill_nan(0).fill_null(0)).log1p()
     data = lgb.Dataset(
         spec.matrix(findings),
         label=findings.select(target).to_series().to_numpy(),

@@ -24,6 +24,17 @@ class Inspection(models.Model):
     )
     critical = models.BooleanField(default=False, help_text="a finding of high revenue impact")
     additional_duties = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    # What the finding is worth, as every revenue figure counts it (engine.revenue): the
+    # additional duties, else the declaration's expected duty; null when compliant.
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    revenue_basis = models.CharField(
+        max_length=15,
+        blank=True,
+        choices=[
+            ("assessed", _("Additional duties assessed")),
+            ("expected_duty", _("Expected duty of the declaration")),
+        ],
+    )
     seizure = models.BooleanField(default=False)
     inspected_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)

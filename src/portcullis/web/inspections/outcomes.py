@@ -3,16 +3,44 @@ follow from the schema's fields, so the rules live in one place (engine.outcomes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from portcullis.engine.outcomes import FIELDS
+from portcullis.engine.revenue import declaration_expected_duty, finding_revenue
+from portcullis.engine.schema import Declaration as CanonicalDeclaration
 from portcullis.engine.schema import InspectionOutcome
+from portcullis.web.declarations.models import Item
 from portcullis.web.inspections.models import Inspection
 
 
-def columns(outcome: InspectionOutcome, *, inspected_at: datetime | None = None) -> dict[str, Any]:
-    """The ``Inspection`` columns that hold ``outcome`` (text columns are never NULL)."""
+def expected_duty_of(declaration: CanonicalDeclaration) -> Decimal | None:
+    return declaration_expected_duty(
+        (item.customs_value, item.tax_rate, item.duty) for item in declaration.items
+    )
+
+
+def stored_expected_duties(declaration_pks: Iterable[int]) -> dict[int, Decimal | None]:
+    """The expected duty of each stored declaration (engine.revenue)."""
+    items: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = {}
+    rows = Item.objects.filter(declaration_id__in=list(declaration_pks)).values_list(
+        "declaration_id", "customs_value", "tax_rate", "duty"
+    )
+    for pk, value, rate, duty in rows:
+        items.setdefault(pk, []).append((value, rate, duty))
+    return {pk: declaration_expected_duty(found) for pk, found in items.items()}
+
+
+def columns(
+    outcome: InspectionOutcome,
+    expected_duty: Decimal | None,
+    *,
+    inspected_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The ``Inspection`` columns that hold ``outcome`` and what its finding is worth, given
+    the declaration's expected duty (text columns are never NULL)."""
     values: dict[str, Any] = {}
     for name in FIELDS:
         value = getattr(outcome, name)
@@ -23,6 +51,8 @@ def columns(outcome: InspectionOutcome, *, inspected_at: datetime | None = None)
         values[name] = value
     if inspected_at is not None and values["inspected_at"] is None:
         values["inspected_at"] = inspected_at
+    revenue, basis = finding_revenue(outcome.finding, outcome.additional_duties, expected_duty)
+    values["revenue"], values["revenue_basis"] = revenue, basis.value if basis else ""
     return values
 
 

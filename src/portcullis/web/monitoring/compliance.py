@@ -76,7 +76,7 @@ def compliance(reach: Reach, start: datetime, end: datetime, caught: int) -> Com
         "origin_country",
         "declaration__office__code",
         "declaration__inspection__finding",
-        "declaration__inspection__additional_duties",
+        "declaration__inspection__revenue",
     )
     outcomes: dict[str, dict[str, list[tuple[bool, float]]]] = {
         d: defaultdict(list) for d in DIMENSIONS

@@ -112,7 +112,7 @@ def tally_selection(figures: Dashboard, current: QuerySet[CurrentDecision]) -> N
         n=Count("pk"),
         inspected=Count("pk", filter=_INSPECTED),
         findings=Count("pk", filter=_FOUND),
-        revenue=Sum("declaration__inspection__additional_duties", filter=_FOUND),
+        revenue=Sum("declaration__inspection__revenue", filter=_FOUND),
     )
     channels: dict[str, int] = defaultdict(int)
     by_channel: dict[str, list[int]] = defaultdict(lambda: [0, 0])

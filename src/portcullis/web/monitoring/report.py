@@ -127,7 +127,7 @@ def _profiles(reach: Reach, start: datetime, end: datetime) -> list[ProfileLine]
             "decisions__profile_hits__profile_version__profile_id",
             "pk",
             "inspection__finding",
-            "inspection__additional_duties",
+            "inspection__revenue",
         )
         .order_by()  # DISTINCT over these columns alone
         .distinct()

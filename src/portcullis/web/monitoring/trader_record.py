@@ -49,7 +49,7 @@ def trader_record(trader: Trader, scope: Q) -> TraderRecord:
             declarations=Count("pk"),
             inspected=Count("inspection"),
             findings=Count("pk", filter=Q(inspection__finding=True)),
-            revenue=Sum("inspection__additional_duties", filter=Q(inspection__finding=True)),
+            revenue=Sum("inspection__revenue", filter=Q(inspection__finding=True)),
         )
     else:  # the whole service: the stored figures every outcome keeps current
         totals = {

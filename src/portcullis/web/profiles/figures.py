@@ -57,7 +57,7 @@ def refresh_profile_figures(
             hits=Count("pk"),
             inspected=Count("inspection"),
             findings=Count("inspection", filter=found),
-            revenue=Sum("inspection__additional_duties", filter=found),
+            revenue=Sum("inspection__revenue", filter=found),
             first_hit_lodged_at=Min("lodged_at"),
             last_hit_lodged_at=Max("lodged_at"),
             last_finding_lodged_at=Max("lodged_at", filter=found),

@@ -24,7 +24,7 @@ _FIELDS = (
     "reason",
     "sampled",
     "declaration__inspection__finding",
-    "declaration__inspection__additional_duties",
+    "declaration__inspection__revenue",
 )
 
 

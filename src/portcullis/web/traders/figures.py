@@ -61,7 +61,7 @@ def refresh_trader_figures(
             .annotate(
                 inspected=Count("inspection"),
                 findings=Count("inspection", filter=_FOUND),
-                revenue=Sum("inspection__additional_duties", filter=_FOUND),
+                revenue=Sum("inspection__revenue", filter=_FOUND),
                 last_finding_lodged_at=Max("lodged_at", filter=_FOUND),
             )
             .order_by()

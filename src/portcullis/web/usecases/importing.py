@@ -43,6 +43,7 @@ from portcullis.web.declarations.storing import (
     StoreResult,
     store_declarations,
 )
+from portcullis.web.inspections.outcomes import expected_duty_of
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.inspections import ImportedOutcome, record_imported_outcomes
@@ -124,7 +125,11 @@ class _FileImport:
             )
             record_imported_outcomes(
                 [
-                    ImportedOutcome(result.pk, a.valid.declaration.outcome)
+                    ImportedOutcome(
+                        result.pk,
+                        a.valid.declaration.outcome,
+                        expected_duty_of(a.valid.declaration),
+                    )
                     for a, result in zip(accepted, stored, strict=True)
                     if result.outcome is Outcome.STORED
                     and result.pk is not None

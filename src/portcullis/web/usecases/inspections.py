@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -23,7 +24,7 @@ from portcullis.web.bulk import bulk_insert
 from portcullis.web.errors import Conflict, Invalid, NotAllowedNow
 from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Assignment, Inspection, InspectionCorrection
-from portcullis.web.inspections.outcomes import as_outcome, columns
+from portcullis.web.inspections.outcomes import as_outcome, columns, stored_expected_duties
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.scoring.worklist import WorklistFilter, worklist_rows
@@ -76,7 +77,7 @@ def record_outcome(actor: Actor, declaration_id: str, outcome: Mapping[str, Any]
         now = timezone.now()
         inspection = Inspection.objects.create(
             declaration=declaration,
-            **columns(checked, inspected_at=now),
+            **columns(checked, _expected(declaration.pk), inspected_at=now),
             source=Inspection.Source.OFFICER,
             recorded_at=now,
             recorded_by=actor.account,
@@ -130,7 +131,7 @@ def correct_outcome(
             by=actor.account,
             at=timezone.now(),
         )
-        for name, value in columns(after).items():
+        for name, value in columns(after, _expected(declaration.pk)).items():
             setattr(inspection, name, value)
         inspection.save()
         outcomes_changed([declaration.pk])
@@ -154,6 +155,11 @@ def correct_outcome(
 class ImportedOutcome:
     declaration_pk: int
     outcome: InspectionOutcome
+    expected_duty: Decimal | None = None  # of the declaration it belongs to
+
+
+def _expected(declaration_pk: int) -> Decimal | None:
+    return stored_expected_duties([declaration_pk]).get(declaration_pk)
 
 
 def record_imported_outcomes(outcomes: Sequence[ImportedOutcome], by: User | None) -> int:
@@ -168,7 +174,7 @@ def record_imported_outcomes(outcomes: Sequence[ImportedOutcome], by: User | Non
         [
             {
                 "declaration_id": imported.declaration_pk,
-                **columns(imported.outcome),
+                **columns(imported.outcome, imported.expected_duty),
                 "source": Inspection.Source.IMPORTED.value,
                 "recorded_at": now,
                 "recorded_by_id": getattr(by, "pk", None),

@@ -38,6 +38,10 @@ class InspectionOut(Schema):
     finding_type: str | None
     critical: bool
     additional_duties: Decimal | None
+    # What every revenue figure counts for this result: the additional duties, else the
+    # declaration's expected duty ("expected_duty"); null when compliant.
+    revenue: Decimal | None
+    revenue_basis: str | None
     seizure: bool
     inspected_at: datetime | None
     notes: str
@@ -54,6 +58,8 @@ def inspection_out(inspection: Inspection, declaration_id: str) -> InspectionOut
         finding_type=inspection.finding_type or None,
         critical=inspection.critical,
         additional_duties=inspection.additional_duties,
+        revenue=inspection.revenue,
+        revenue_basis=inspection.revenue_basis or None,
         seizure=inspection.seizure,
         inspected_at=inspection.inspected_at,
         notes=inspection.notes,
