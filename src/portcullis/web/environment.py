@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from portcullis.engine.fields import CODE_PATTERN
+from portcullis.engine.reference import CURRENCY_CODES
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -73,6 +74,17 @@ def code(name: str, default: str) -> str:
         raise ConfigurationError(
             f"{name} must be a code of 1 to 10 letters, digits, '.', '_' or '-', not {raw!r}"
         )
+    return value
+
+
+def currency(name: str, default: str) -> str:
+    """An ISO 4217 currency code setting."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().upper()
+    if value not in CURRENCY_CODES:
+        raise ConfigurationError(f"{name} must be an ISO 4217 currency code, not {raw!r}")
     return value
 
 

@@ -12,6 +12,7 @@ from portcullis.web.database import database_settings
 from portcullis.web.environment import (
     ConfigurationError,
     code,
+    currency,
     data_dir,
     flag,
     kept_secret,
@@ -210,6 +211,8 @@ PORTCULLIS_HISTORY_REFRESH_SECONDS = number("PORTCULLIS_HISTORY_REFRESH_SECONDS"
 # measured at approval on the latest stored declarations: usecases.profiles.approve).
 PORTCULLIS_PROFILE_MAX_MS = number("PORTCULLIS_PROFILE_MAX_MS", 1.0, minimum=0.01)
 # Previews and backtests refuse, before they start, work estimated to take longer (seconds).
+# The currency values, duties and revenue are counted in (the KCS data and the demo: KRW).
+PORTCULLIS_NATIONAL_CURRENCY = currency("PORTCULLIS_NATIONAL_CURRENCY", "KRW")
 # The office a WCO message without a SupervisingOffice is filed under (and says so).
 PORTCULLIS_DEFAULT_OFFICE = code("PORTCULLIS_DEFAULT_OFFICE", "HQ")
 PORTCULLIS_BACKTEST_MAX_SECONDS = number("PORTCULLIS_BACKTEST_MAX_SECONDS", 120, minimum=1)

@@ -397,6 +397,7 @@ ROWS: dict[str, Row] = {
     "user.list": Row(ADMIN, lambda s, side: args()),
     "data.check_identifiers": Row(ADMIN, lambda s, side: args()),
     "reference.load": Row(ADMIN, lambda s, side: args(), token_sides=(OWN,)),
+    "reference.load_rates": Row(ADMIN, lambda s, side: args(_missing_file()), token_sides=(OWN,)),
     "trader.update": Row(ADMIN, lambda s, side: args(_importer(), name="", aeo_status="none")),
     "office.update": Row(ADMIN, lambda s, side: args(_office(), name="Incheon")),
 }

@@ -81,3 +81,28 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
+
+
+class ExchangeRate(models.Model):
+    """How many units of the national currency one unit of ``currency`` was worth from
+    ``valid_from`` until ``valid_to`` (exclusive; none: until a later rate), by ``source``.
+    Rows are kept as loaded: a later file never changes one (engine.rates)."""
+
+    national = models.CharField(max_length=3)  # the national currency it is a rate to
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    rate = models.DecimalField(max_digits=20, decimal_places=10)
+    source = models.CharField(max_length=40)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["national", "currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national", "currency", "source", "valid_from"], name="exchange_rate_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} {self.national} from {self.valid_from}"

@@ -4,10 +4,19 @@ change to it tells the serving engines)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from portcullis.engine.rates import Rate, RatesError, csv_rates, ecb_rates
 from portcullis.web.audit.services import record
+from portcullis.web.bulk import bulk_insert
 from portcullis.web.errors import Invalid, NotFound
 from portcullis.web.reference.loading import ReferenceCounts, load_reference
-from portcullis.web.reference.models import Office
+from portcullis.web.reference.models import ExchangeRate, Office
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.traders.models import Trader
 from portcullis.web.usecases.access import use_case
@@ -78,3 +87,93 @@ def update_office(actor: Actor, pk: int, *, name: str) -> Office:
         return office
 
     return atomic(work)
+
+
+@dataclass
+class RatesLoaded:
+    source: str
+    national: str
+    stored: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)  # one line each, never written over
+
+
+_RATE_CHUNK = 20_000
+
+
+@use_case("reference.load_rates", "load exchange rates", permission="reference.add_exchangerate")
+def load_rates(
+    actor: Actor, path: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> RatesLoaded:
+    """Exchange rates to the national currency (PORTCULLIS_NATIONAL_CURRENCY): the ECB's
+    daily reference rates shipped with the product, or the CSV at ``path``. A rate already
+    kept is left as it is: the same again is "unchanged", a different one a conflict."""
+    national = settings.PORTCULLIS_NATIONAL_CURRENCY
+    try:
+        rates = ecb_rates(national) if path is None else list(csv_rates(path, path.stem[:40]))
+    except RatesError as error:
+        raise Invalid(str(error)) from None
+    for rate in rates:
+        if rate.currency == national:
+            raise Invalid(
+                f"a rate of {national}, the national currency, to itself is always 1: "
+                f"remove it (from {rate.valid_from})"
+            )
+    loaded = RatesLoaded(source=path.name if path else "ECB", national=national)
+
+    def work() -> None:
+        kept = {
+            (currency, source, valid_from): rate
+            for currency, source, valid_from, rate in ExchangeRate.objects.filter(
+                national=national
+            ).values_list("currency", "source", "valid_from", "rate")
+        }
+        now = timezone.now()
+        new: list[dict[str, object]] = []
+        for rate in rates:
+            key = (rate.currency, rate.source, rate.valid_from)
+            if key in kept:
+                if kept[key] == rate.rate:
+                    loaded.unchanged += 1
+                else:
+                    loaded.conflicts.append(_conflict(rate, kept[key], national))
+                continue
+            kept[key] = rate.rate
+            new.append(_row(rate, national, now))
+        for start in range(0, len(new), _RATE_CHUNK):
+            bulk_insert(ExchangeRate, new[start : start + _RATE_CHUNK])
+            if progress:
+                progress(min(start + _RATE_CHUNK, len(new)), len(new))
+        loaded.stored = len(new)
+        engine_changed()  # values in the national currency depend on them
+        record(
+            actor.account,
+            "reference.load_rates",
+            "exchange rates",
+            f"exchange rates to {national} from {loaded.source}: {loaded.stored:,} stored, "
+            f"{loaded.unchanged:,} unchanged, {len(loaded.conflicts):,} conflicts",
+            **actor.audit_details(),
+        )
+
+    atomic(work)
+    return loaded
+
+
+def _row(rate: Rate, national: str, now: object) -> dict[str, object]:
+    return {
+        "national": national,
+        "currency": rate.currency,
+        "valid_from": rate.valid_from,
+        "valid_to": rate.valid_to,
+        "rate": rate.rate,
+        "source": rate.source,
+        "loaded_at": now,
+    }
+
+
+def _conflict(rate: Rate, kept: object, national: str) -> str:
+    return (
+        f"{rate.currency} from {rate.valid_from} ({rate.source}): {rate.rate} {national} "
+        f"differs from the {kept} kept; not changed (a correction is a new rate of its own "
+        "source)"
+    )

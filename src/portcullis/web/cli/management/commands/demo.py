@@ -93,6 +93,11 @@ class Command(BaseCommand):
             f"Reference data: {counts.editions} HS editions, {counts.hs_codes:,} codes, "
             f"{counts.countries} countries"
         )
+        rates = reference.load_rates(Actor.system())
+        self.stdout.write(
+            f"Exchange rates to {rates.national} (ECB, shipped with Portcullis): "
+            f"{rates.stored + rates.unchanged:,}"
+        )
         users = ensure_demo_users(settings.DATA_DIR)
         self._import(HISTORY)
 
