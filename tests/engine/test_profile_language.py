@@ -182,3 +182,47 @@ def test_a_profile_set_names_its_versions() -> None:
     same = ProfileSet.compile([Profile("P2", 3, "true"), Profile("P1", 1, "true")], CATALOGUE)
     newer = ProfileSet.compile([Profile("P1", 2, "true"), Profile("P2", 3, "true")], CATALOGUE)
     assert first.version == same.version != newer.version
+
+
+_DOCS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "profiles.md"
+
+
+def _documented_example(heading: str) -> str:
+    """The first code block under ``heading`` in docs/profiles.md."""
+    text = _DOCS.read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    start = section.index("```\n") + 4
+    return section[start : section.index("```", start)].strip()
+
+
+def test_the_goods_description_example_runs_as_documented():
+    criteria = _documented_example("## Goods descriptions")
+    assert criteria == 'hs_chapter == "85" and description contains word "parts"'
+    rows = (
+        item("A", hs_code="851090", description="Parts for shavers"),
+        item("B", hs_code="850440", description="Electrical PARTS,  used"),
+        item("C", hs_code="851810", description="Partsy speakers"),
+        item("D", hs_code="841391", description="Spare parts for pumps"),
+        item("E", hs_code="851090", description=None),
+    )
+    assert hits(criteria, *rows) == ["A", "B"]
+    assert hits('not (description contains word "parts")', *rows) == ["C"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ('description contains "parts"', ["B", "C"]),  # literal, letter case too
+        ('description contains any case "PARTS"', ["A", "B", "C"]),
+        ('description contains word "spare parts"', ["B"]),
+        ('description contains word "(a+b)"', ["C"]),  # taken as written, never a pattern
+        ('description contains word ".*"', []),
+    ],
+)
+def test_text_tests_match_as_written_in_the_letter_case_asked(criteria, expected):
+    rows = (
+        item("A", description="PARTS"),
+        item("B", description="Spare   parts for pumps"),
+        item("C", description="kit (a+b) partsy"),
+    )
+    assert hits(criteria, *rows) == expected

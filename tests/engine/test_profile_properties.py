@@ -31,7 +31,10 @@ NUMBERS = (
     "declaration_value",
     "item_count",
 )
-TEXTS = ("origin_country", "office", "importer", "seller", "hs_chapter", "currency", "hs_code")
+TEXTS = (
+    "origin_country", "office", "importer", "seller", "hs_chapter", "currency", "hs_code",
+    "description",
+)  # fmt: skip
 VALUES = {
     "origin_country": ["CN", "VN", "DE", "US"],
     "office": ["10", "11", "12"],
@@ -40,6 +43,7 @@ VALUES = {
     "hs_chapter": ["87", "61", "85"],
     "currency": ["USD", "EUR"],
     "hs_code": ["870323", "870421", "610910", "851712"],
+    "description": ["Spare parts", "PARTS, used", "partsy kit", "Cotton shirts"],
 }
 
 
@@ -69,6 +73,9 @@ def declarations(seed: int, count: int) -> pl.DataFrame:
                     "customs_value": float(rng.choice([0.0, 5.0, 100.0, 1000.0, 25000.0])),
                     "currency": str(rng.choice(VALUES["currency"])),
                     "tax_rate": None if rng.random() < 0.2 else float(rng.choice([0.0, 5.0, 8.0])),
+                    "description": None
+                    if rng.random() < 0.2
+                    else str(rng.choice(VALUES["description"])),
                 }
             )
     return add_derived(
@@ -118,7 +125,9 @@ def text_test(draw: st.DrawFn) -> str:
             )
         )
         return f"{field} startswith {quoted(prefixes)}"
-    return f'{field} contains "{draw(st.sampled_from(["0", "N", "1", "SEL"]))}"'
+    mode = draw(st.sampled_from(["", "word ", "any case "]))
+    text = draw(st.sampled_from(["0", "N", "1", "SEL", "parts", "Spare parts", "PART"]))
+    return f'{field} contains {mode}"{text}"'
 
 
 @st.composite

@@ -64,6 +64,8 @@ _DECLARED_DESCRIPTIONS = {
     "tax_type": "duty / tax type code",
     "tax_rate": "duty rate in percent",
     "duty": "duty declared on the item",
+    "description": "goods description, as declared (free text)",
+    "additional_codes": "national or TARIC additional codes, separated by spaces",
 }
 
 _DERIVED = (

@@ -53,6 +53,8 @@ ITEM_FIELDS: dict[str, pl.DataType] = {
     "tax_type": pl.String(),
     "tax_rate": pl.Float64(),
     "duty": pl.Float64(),
+    "description": pl.String(),
+    "additional_codes": pl.String(),
 }
 OUTCOME_FIELDS: dict[str, pl.DataType] = {
     "finding": pl.Boolean(),
@@ -120,6 +122,8 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
             item.tax_type,
             _number(item.tax_rate),
             _number(item.duty),
+            item.description,
+            item.additional_codes,
             *result,
         )
 

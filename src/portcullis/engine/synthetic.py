@@ -282,12 +282,38 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
             "tax_type": np.where(tax_rate > 0, "A", "F"),
             "tax_rate": tax_rate,
             "duty": pl.Series([None] * n_items, dtype=pl.Float64),
+            "description": _descriptions(hs_code, rng),
+            "additional_codes": pl.Series([None] * n_items, dtype=pl.String),
         }
     )
     frame = items.join(
         header.with_row_index("_owner"), on="_owner", how="left", maintain_order="left"
     )
     return frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+
+
+# Goods descriptions as declarants write them, by HS chapter (the rest: by heading), so that
+# text criteria ("parts" under chapter 85) have something real to find.
+_WORDS_BY_CHAPTER = {
+    "84": ("Spare parts for pumps", "Machine parts, steel", "Industrial valves"),
+    "85": ("Electrical parts", "Parts for shavers", "Lithium batteries", "Mobile phones"),
+    "87": ("Passenger car", "Motor vehicle parts", "Used car, petrol"),
+    "61": ("Cotton T-shirts, knitted", "Women's blouses"),
+    "62": ("Men's trousers, cotton", "Jackets, synthetic"),
+    "09": ("Coffee, not roasted", "Green tea"),
+    "22": ("Whisky", "Red wine in bottles"),
+    "24": ("Cigarettes", "Tobacco, unmanufactured"),
+}
+
+
+def _descriptions(hs_code: npt.NDArray[np.str_] | pl.Series, rng: np.random.Generator) -> pl.Series:
+    codes = pl.Series(hs_code).cast(pl.String).to_list()
+    picks = rng.random(len(codes))
+    written = []
+    for code, pick in zip(codes, picks, strict=True):
+        words = _WORDS_BY_CHAPTER.get(code[:2])
+        written.append(words[int(pick * len(words))] if words else f"Goods of heading {code[:4]}")
+    return pl.Series(written, dtype=pl.String)
 
 
 __all__ = ["SyntheticSettings", "generate"]

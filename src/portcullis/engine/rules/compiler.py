@@ -163,9 +163,9 @@ class _Compiler:
             return _Typed(Kind.BOOL, expr)
         if isinstance(node, Contains):
             value = self.expect(node.value, Kind.TEXT, "'contains'")
-            if not isinstance(node.text.value, str) or not node.text.value:
+            if not isinstance(node.text.value, str) or not node.text.value.strip():
                 return self.fail(node.text.at, "'contains' needs a non-empty text")
-            return _Typed(Kind.BOOL, value.str.contains(node.text.value, literal=True))
+            return _Typed(Kind.BOOL, _contains(value, node.text.value, node.mode))
         if isinstance(node, Between):
             return self.between(node)
         if isinstance(node, NullTest):
@@ -404,3 +404,26 @@ def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
         anchors,
         thresholds,
     )
+
+
+# Characters with a meaning in a (Rust) regular expression: escaped, so that the analyst's
+# text is only ever matched literally (no pattern of theirs runs; the engine is linear-time).
+_REGEX_META = frozenset("\\.+*?()|[]{}^$#&-~")
+
+
+def _literal_pattern(text: str) -> str:
+    return "".join(f"\\{c}" if c in _REGEX_META else c for c in text)
+
+
+def _contains(value: pl.Expr, text: str, mode: str) -> pl.Expr:
+    if mode == "exact":
+        return value.str.contains(text, literal=True)
+    if mode == "any_case":
+        return value.str.to_lowercase().str.contains(text.lower(), literal=True)
+    words = text.split()
+    pattern = r"\s+".join(_literal_pattern(word) for word in words)
+    # A word boundary where the text begins or ends with a letter or digit ("parts" is not
+    # found in "partsy"); "(parts)" is matched as written.
+    before = r"\b" if words[0][0].isalnum() else ""
+    after = r"\b" if words[-1][-1].isalnum() else ""
+    return value.str.contains(f"(?i){before}{pattern}{after}")

@@ -134,6 +134,9 @@ class Contains:
     value: Node
     text: Literal
     at: Position
+    # "exact": the text as written; "word": as a whole word (or words), any letter case;
+    # "any_case": anywhere, any letter case.
+    mode: str = "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,8 +272,10 @@ def _build(tree: Tree[Token] | Token) -> Node:
         else:
             prefixes = _list(target)
         return StartsWith(_build(kids[0]), prefixes, at)
-    if kind == "contains":
-        return Contains(_build(kids[0]), Literal(_unquote(kids[2]), _at(kids[2])), at)
+    if kind in ("contains", "contains_word", "contains_any_case"):
+        text = kids[-1]
+        mode = {"contains": "exact", "contains_word": "word"}.get(kind, "any_case")
+        return Contains(_build(kids[0]), Literal(_unquote(text), _at(text)), at, mode)
     if kind == "between":
         return Between(_build(kids[0]), _build(kids[2]), _build(kids[4]), at)
     if kind == "null_test":

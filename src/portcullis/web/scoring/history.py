@@ -43,6 +43,8 @@ _PATHS = {
     "tax_type": "tax_type",
     "tax_rate": "tax_rate",
     "duty": "duty",
+    "description": "description",
+    "additional_codes": "additional_codes",
     "finding": "declaration__inspection__finding",
     "finding_type": "declaration__inspection__finding_type",
     "critical": "declaration__inspection__critical",

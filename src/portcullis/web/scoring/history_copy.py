@@ -26,6 +26,7 @@ import polars as pl
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 
+from portcullis.engine.items import SCHEMA
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring.history import item_frame_of
@@ -72,7 +73,9 @@ def _read() -> tuple[pl.DataFrame, Stamp] | None:
         frame = pl.read_parquet(data)
     except (OSError, ValueError, TypeError, pl.exceptions.PolarsError):
         return None
-    return (frame, stamp) if frame.height == stamp.items else None
+    if frame.height != stamp.items or not set(SCHEMA) <= set(frame.columns):
+        return None  # cut short, or written before the frame had all its fields: rebuilt
+    return frame, stamp
 
 
 def _write(frame: pl.DataFrame, stamp: Stamp) -> None:
