@@ -78,3 +78,24 @@ def test_references_survive_a_round_trip_through_frames() -> None:
     again = ReferencePrices.from_frames(PRICES.to_frames())
     probe = item("N", customs_value=2000.0, net_mass_kg=1000.0, origin_country="CN")
     assert priced(again, probe) == priced(PRICES, probe)
+
+
+def test_a_national_tariff_line_with_enough_history_is_its_own_reference() -> None:
+    # Electric cars (8703 80 10 10 here) at 30 USD/kg among CN cars at about 10: the
+    # national line knows them apart, the HS6 does not.
+    national = [
+        item(f"E{i}", hs_code="8703231010", customs_value=30000.0, net_mass_kg=1000.0)
+        for i in range(5)
+    ]
+    prices = ReferencePrices.fit(add_derived(frame(*HISTORY, *national)), ValuationSettings(5))
+    [line, other_line, plain] = priced(
+        prices,
+        item("N1", hs_code="8703231010", customs_value=6000.0, net_mass_kg=1000.0),
+        item("N2", hs_code="8703231090", customs_value=6000.0, net_mass_kg=1000.0),
+        item("N3", hs_code="870323", customs_value=6000.0, net_mass_kg=1000.0),
+    )
+    assert line["valuation_basis"] == "national_origin"
+    assert line["ref_unit_value"] == pytest.approx(30.0)
+    assert line["value_ratio"] == pytest.approx(0.2)  # a fifth of its own line's price
+    assert other_line["valuation_basis"] == "hs6_origin"  # a line without history: its HS6
+    assert plain["valuation_basis"] == "hs6_origin"

@@ -92,7 +92,8 @@ _DERIVED = (
     FieldSpec(
         "valuation_basis",
         Kind.TEXT,
-        'which reference was found: "hs6_origin", "hs6", "hs4" (null: none)',
+        'which reference was found: "national_origin" (a national tariff line × origin), '
+        '"hs6_origin", "hs6", "hs4" (null: none)',
         "valuation",
     ),
     FieldSpec(

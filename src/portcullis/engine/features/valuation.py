@@ -3,7 +3,9 @@
 Undervaluation is the commonest revenue fraud. From history, the log unit value (value per
 kg) of each HS6 × origin (in one currency) is summarised by its median and its median
 absolute deviation, robust to the outliers being looked for; where an HS6 × origin has too
-few items, the HS6, then the HS4, stands in. An item is then placed against its reference:
+few items, the HS6, then the HS4, stands in. Where history has enough items of the same
+national tariff line (a commodity code longer than six digits) × origin, that finer
+reference comes first. An item is then placed against its reference:
 ``value_ratio`` (1 = the median) and ``valuation_z`` (robust z-score; -3 is very cheap).
 """
 
@@ -23,6 +25,7 @@ from portcullis.engine.items import SMALL_FRAME
 MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
 # The finest reference first; each level needs ``min_items`` items in history to be used.
 LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("national_origin", ("hs_code", "origin_country", "currency")),
     ("hs6_origin", ("hs6", "origin_country", "currency")),
     ("hs6", ("hs6", "currency")),
     ("hs4", ("hs_heading", "currency")),
@@ -53,8 +56,11 @@ class ReferencePrices:
         priced = history.filter(pl.col("unit_value") > 0)
         tables = {}
         for level, keys in LEVELS:
+            rows = priced
+            if level == "national_origin":  # an HS6 code alone is the hs6_origin level's
+                rows = priced.filter(pl.col("hs_code").str.len_chars() > 6)
             table = (
-                priced.group_by(keys)
+                rows.group_by(keys)
                 .agg(
                     log_value.median().alias("median"),
                     (log_value - log_value.median()).abs().median().alias("mad"),
