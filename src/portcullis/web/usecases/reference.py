@@ -145,7 +145,8 @@ def load_rates(
             if progress:
                 progress(min(start + _RATE_CHUNK, len(new)), len(new))
         loaded.stored = len(new)
-        engine_changed()  # values in the national currency depend on them
+        if new:
+            engine_changed()  # what serving engines read of the reference data has changed
         record(
             actor.account,
             "reference.load_rates",
