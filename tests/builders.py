@@ -92,7 +92,7 @@ def declaration(declaration_id: str = "D-1", **overrides: Any) -> dict[str, Any]
                 "origin_country": "CN",
                 "net_mass_kg": "1250.5",
                 "customs_value": "15000",
-                "currency": "USD",
+                "currency": "KRW",
                 "tax_rate": "8",
             }
         ],

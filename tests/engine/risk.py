@@ -60,6 +60,7 @@ def item(declaration_id: str = "D1", line_no: int = 1, **fields: Any) -> dict[st
         "known_at": None,
     }
     row.update(fields)
+    row.setdefault("invoice_value", row["customs_value"])  # declared in the national currency
     return row
 
 

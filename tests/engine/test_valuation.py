@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from portcullis.engine.conversion import RateBook, to_national
 from portcullis.engine.features import Features
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import MAD_TO_SD, ReferencePrices, ValuationSettings
+from portcullis.engine.rates import Rate
 from tests.engine.risk import frame, item
 
 
@@ -69,9 +73,26 @@ def test_no_reference_and_no_mass_give_no_figures() -> None:
     assert weightless["valuation_z"] is None
 
 
-def test_references_are_kept_per_currency() -> None:
-    [euro] = priced(PRICES, item("N", currency="EUR", customs_value=10000.0))
-    assert euro["valuation_basis"] is None
+def test_an_item_in_another_currency_is_valued_at_the_customs_rate() -> None:
+    # 2,000 EUR for a tonne of CN cars, history in USD at about 10 USD/kg: at 1.25 USD per
+    # euro that is 2.5 USD/kg, a quarter of the reference.
+    book = RateBook("USD", [Rate("EUR", date(2019, 1, 1), None, Decimal("1.25"), "TEST")])
+    euro = item("N", currency="EUR", customs_value=2000.0, net_mass_kg=1000.0)
+    converted = to_national(frame(euro), book).to_dicts()[0]
+    assert converted["customs_value"] == pytest.approx(2500.0)
+    assert converted["invoice_value"] == pytest.approx(2000.0)
+    [row] = priced(PRICES, converted)
+    assert row["value_ratio"] == pytest.approx(0.25)
+    assert row["valuation_basis"] == "hs6_origin"
+
+
+def test_an_item_with_no_rate_gets_no_valuation_figure() -> None:
+    book = RateBook("USD", [])
+    converted = to_national(frame(item("N", currency="EUR")), book).to_dicts()[0]
+    assert converted["customs_value"] is None
+    [row] = priced(PRICES, converted)
+    assert row["value_ratio"] is None
+    assert row["valuation_basis"] is None
 
 
 def test_references_survive_a_round_trip_through_frames() -> None:

@@ -25,12 +25,14 @@ import polars as pl
 
 from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.channels import Channel
+from portcullis.engine.conversion import at_rates, to_national
 from portcullis.engine.features import FeatureContext, Features, build_features, context_fields
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.items import declaration_starts, per_item
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.explain import Factor, fields_to_describe, top_factors
 from portcullis.engine.model.features import ModelInputs
+from portcullis.engine.notes import decision_notes
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.selectivity import (
     Draws,
@@ -95,6 +97,8 @@ class Assessment:
     versions: Versions
     features: Features | None = None
     context_names: tuple[str, ...] = ()
+    # What a decision must say besides its reason: items left unvalued for want of a rate.
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
     def channel_mix(self) -> dict[str, int]:
         counts = dict(self.declarations.group_by("channel").len().iter_rows())
@@ -137,6 +141,11 @@ class RiskEngine:
     def context_fields(self) -> tuple[str, ...]:
         return context_fields(self.catalogue)
 
+    @property
+    def _national(self) -> str | None:
+        rates = self.context.rates
+        return rates.national if rates is not None else None
+
     def features(
         self,
         items: pl.DataFrame,
@@ -147,15 +156,20 @@ class RiskEngine:
         from what a decision stored."""
         if stored is None:
             return build_features(items, self.context, starts)
-        frame = add_derived(items, one_declaration=starts is not None and len(starts) == 1)
         names = [n for n in self.context_fields() if n in stored.context.columns]
-        missing = sorted(set(self.context_fields()) - set(names))
+        # Decisions made before conversion stored no rate: today's book stands in.
+        missing = sorted(set(self.context_fields()) - set(names) - {"rate_applied"})
         if missing:
             raise SignalFailure(f"the stored inputs lack {', '.join(missing)}")
         keys = ["declaration_id", "line_no"]
-        aligned = frame.select(keys).join(
+        aligned = items.select(keys).join(
             stored.context, on=keys, how="left", maintain_order="left"
         )
+        if "rate_applied" in names:
+            converted = at_rates(items, aligned.get_column("rate_applied"))
+        else:
+            converted = to_national(items, self.context.rates)
+        frame = add_derived(converted, one_declaration=starts is not None and len(starts) == 1)
         features = Features(frame, {name: aligned.get_column(name) for name in names})
         features.watchlist_hits = _rows_of(frame, stored.watchlist_hits)
         return features
@@ -269,11 +283,15 @@ class RiskEngine:
             ]
         )
         factors: dict[str, list[Factor]] = {}
-        if features is not None and inputs is not None and explain != "none":
+        notes: dict[str, list[str]] = {}
+        if features is not None and explain != "none":
             chosen = np.flatnonzero(stopped) if explain == "selected" else np.arange(len(starts))
-            factors = self._factors(
-                features, inputs, top[chosen], [declaration_ids[k] for k in chosen]
-            )
+            explained = [declaration_ids[k] for k in chosen]
+            if inputs is not None:
+                factors = self._factors(features, inputs, top[chosen], explained)
+            notes = decision_notes(features, set(explained), self._national)
+        elif features is not None:
+            notes = decision_notes(features, set(), self._national)
         return Assessment(
             declarations,
             item_scores,
@@ -283,6 +301,7 @@ class RiskEngine:
             self.versions,
             features,
             self.context_fields(),
+            notes,
         )
 
     def _profile_hits(self, features: Features, ids: pl.Series, lines: pl.Series) -> pl.DataFrame:

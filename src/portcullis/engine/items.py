@@ -39,6 +39,7 @@ HEADER_FIELDS: dict[str, pl.DataType] = {
     "seller": pl.String(),
     "courier": pl.String(),
     "country_of_departure": pl.String(),
+    "declared_rate": pl.Float64(),  # the declarant's exchange rate, if the message gives one
 }
 ITEM_FIELDS: dict[str, pl.DataType] = {
     "line_no": pl.Int32(),
@@ -48,8 +49,12 @@ ITEM_FIELDS: dict[str, pl.DataType] = {
     "net_mass_kg": pl.Float64(),
     "quantity": pl.Float64(),
     "quantity_unit": pl.String(),
+    # In the national currency once converted (portcullis.engine.conversion); as declared
+    # until then. ``invoice_value`` is always the amount as declared, in ``currency``.
     "customs_value": pl.Float64(),
+    "invoice_value": pl.Float64(),
     "currency": pl.String(),
+    "rate_applied": pl.Float64(),  # national currency per unit of ``currency``; null: none
     "tax_type": pl.String(),
     "tax_rate": pl.Float64(),
     "duty": pl.Float64(),
@@ -95,6 +100,7 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         declaration.seller,
         declaration.courier,
         declaration.country_of_departure,
+        _number(declaration.exchange_rate),
     )
     outcome = declaration.outcome if with_outcome else None
     if outcome is None:
@@ -118,7 +124,9 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
             _number(item.quantity),
             item.quantity_unit,
             float(item.customs_value),
+            float(item.customs_value),
             item.currency,
+            None,
             item.tax_type,
             _number(item.tax_rate),
             _number(item.duty),

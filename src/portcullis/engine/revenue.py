@@ -24,18 +24,19 @@ class RevenueBasis(StrEnum):
 
 
 def expected_duty(
-    customs_value: Decimal, tax_rate: Decimal | None, duty: Decimal | None
+    customs_value: Decimal | None, tax_rate: Decimal | None, duty: Decimal | None
 ) -> Decimal | None:
-    """One item's expected duty: its declared duty, else its declared rate on its value."""
+    """One item's expected duty: its declared duty, else its declared rate on its value in
+    the national currency (None: no rate to convert it at)."""
     if duty is not None:
         return duty
-    if tax_rate is None:
+    if tax_rate is None or customs_value is None:
         return None
     return (customs_value * tax_rate / 100).quantize(_CENT, rounding=ROUND_HALF_EVEN)
 
 
 def declaration_expected_duty(
-    items: Iterable[tuple[Decimal, Decimal | None, Decimal | None]],
+    items: Iterable[tuple[Decimal | None, Decimal | None, Decimal | None]],
 ) -> Decimal | None:
     """The sum over (customs_value, tax_rate, duty) of each item; None when no item says."""
     amounts = [amount for item in items if (amount := expected_duty(*item)) is not None]

@@ -250,6 +250,7 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
                 pl.Series(has_courier), pl.Series([None] * n_decl, dtype=pl.String)
             ),
             "country_of_departure": departure,
+            "declared_rate": pl.Series([None] * n_decl, dtype=pl.Float64),
             "finding": pl.Series(finding).zip_with(
                 pl.Series(inspected), pl.Series([None] * n_decl, dtype=pl.Boolean)
             ),
@@ -278,7 +279,9 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
             "quantity": pl.Series([None] * n_items, dtype=pl.Float64),
             "quantity_unit": pl.Series([None] * n_items, dtype=pl.String),
             "customs_value": declared_value,
+            "invoice_value": declared_value,
             "currency": currency,
+            "rate_applied": pl.Series([None] * n_items, dtype=pl.Float64),
             "tax_type": np.where(tax_rate > 0, "A", "F"),
             "tax_rate": tax_rate,
             "duty": pl.Series([None] * n_items, dtype=pl.Float64),

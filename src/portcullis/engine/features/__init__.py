@@ -15,6 +15,7 @@ import numpy.typing as npt
 import polars as pl
 
 from portcullis.engine.catalogue import Catalogue, build_catalogue
+from portcullis.engine.conversion import RateBook, to_national
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.table import Column, Features
@@ -30,6 +31,8 @@ class FeatureContext:
     compliance: ComplianceHistory
     watchlist: Watchlist = field(default_factory=Watchlist)
     aeo_importers: frozenset[str] = frozenset()
+    # Exchange rates to the national currency; None: the amounts are national already.
+    rates: RateBook | None = None
 
     def aeo_flags(self, frame: pl.DataFrame) -> npt.NDArray[np.bool_]:
         importers = frame.get_column("importer")
@@ -56,7 +59,8 @@ def context_fields(catalogue: Catalogue) -> tuple[str, ...]:
     """The fields a decision stores to be replayed: those that depend on more than the
     declaration itself (``model_score`` is recomputed from them)."""
     groups = ("valuation", "compliance", "watchlist", "trader")
-    return tuple(f.name for f in catalogue.fields.values() if f.group in groups)
+    names = tuple(f.name for f in catalogue.fields.values() if f.group in groups)
+    return (*names, "rate_applied")  # reference data too: the rate in force then
 
 
 def build_features(
@@ -65,7 +69,7 @@ def build_features(
     """Every catalogue field of ``items`` but ``model_score``, point in time. ``starts``: the
     first row of each declaration, if known."""
     starts = declaration_starts(items) if starts is None else starts
-    frame = add_derived(items, one_declaration=len(starts) == 1)
+    frame = add_derived(to_national(items, context.rates), one_declaration=len(starts) == 1)
     watchlist_hits = context.watchlist.hits(frame)
     columns: dict[str, Column] = {
         **context.prices.fields(frame),

@@ -1,4 +1,5 @@
-"""Fields computed from the declaration alone: HS levels, unit value, declaration totals."""
+"""Fields computed from the declaration alone (in the national currency once converted): HS
+levels, unit value, declaration totals, the declared rate against the customs rate."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ _PER_ITEM = (
     pl.col("hs_code").str.slice(0, 6).alias("hs6"),
     pl.when(_MASS > 0).then(pl.col("customs_value") / _MASS).alias("unit_value"),
     (pl.col("country_of_departure") == pl.col("origin_country")).alias("departure_is_origin"),
+    (pl.col("declared_rate") / pl.col("rate_applied")).alias("declared_rate_ratio"),
 )
 _TOTALS = ("declaration_value", "item_count")
 _PER_DECLARATION = (

@@ -1,11 +1,11 @@
 """Valuation anomaly: a declared unit value against the reference distribution of its goods.
 
 Undervaluation is the commonest revenue fraud. From history, the log unit value (value per
-kg) of each HS6 × origin (in one currency) is summarised by its median and its median
-absolute deviation, robust to the outliers being looked for; where an HS6 × origin has too
-few items, the HS6, then the HS4, stands in. Where history has enough items of the same
-national tariff line (a commodity code longer than six digits) × origin, that finer
-reference comes first. An item is then placed against its reference:
+kg, in the national currency whatever the invoice's) of each HS6 × origin is summarised by
+its median and its median absolute deviation, robust to the outliers being looked for;
+where an HS6 × origin has too few items, the HS6, then the HS4, stands in. Where history
+has enough items of the same national tariff line (a commodity code longer than six digits)
+× origin, that finer reference comes first. An item is then placed against its reference:
 ``value_ratio`` (1 = the median) and ``valuation_z`` (robust z-score; -3 is very cheap).
 """
 
@@ -25,10 +25,10 @@ from portcullis.engine.items import SMALL_FRAME
 MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
 # The finest reference first; each level needs ``min_items`` items in history to be used.
 LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("national_origin", ("hs_code", "origin_country", "currency")),
-    ("hs6_origin", ("hs6", "origin_country", "currency")),
-    ("hs6", ("hs6", "currency")),
-    ("hs4", ("hs_heading", "currency")),
+    ("national_origin", ("hs_code", "origin_country")),
+    ("hs6_origin", ("hs6", "origin_country")),
+    ("hs6", ("hs6",)),
+    ("hs4", ("hs_heading",)),
 )
 
 
@@ -87,7 +87,10 @@ class ReferencePrices:
         cls, frames: dict[str, pl.DataFrame], settings: ValuationSettings | None = None
     ) -> ReferencePrices:
         keys = dict(LEVELS)
-        tables = {level: KeyedTable(frame, keys[level]) for level, frame in frames.items()}
+        tables = {
+            level: KeyedTable(_national(frame, keys[level]), keys[level])
+            for level, frame in frames.items()
+        }
         return cls(tables, settings or ValuationSettings())
 
     def fields(self, items: pl.DataFrame) -> dict[str, Array | Lazy]:
@@ -107,6 +110,14 @@ class ReferencePrices:
         return valuation_fields(items.get_column("unit_value").to_numpy(), median, spread, basis)
 
 
+def _national(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
+    """A reference table as models trained before conversion stored it (keyed by currency
+    too): one row per key, the most common currency's (the history's own)."""
+    if "currency" not in frame.columns:
+        return frame
+    return frame.unique(subset=list(keys), keep="first", maintain_order=True).drop("currency")
+
+
 def valuation_fields(
     unit_value: Array, median: Array, spread: Array, basis: npt.NDArray[np.int64]
 ) -> dict[str, Array | Lazy]:
@@ -115,6 +126,7 @@ def valuation_fields(
         value = np.asarray(unit_value, dtype=np.float64)
         log_value = np.where(value > 0, np.log(np.where(value > 0, value, 1.0)), np.nan)
         reference = np.exp(median)
+        basis = np.where(np.isnan(log_value), -1, basis)  # no figure, so no basis for one
         return {
             "ref_unit_value": reference,
             "value_ratio": value / reference,

@@ -86,6 +86,8 @@ def describe(feature: str, row: dict[str, Any]) -> str:
         return _describe_history(feature, row)
     if feature in ("valuation_z", "value_ratio"):
         ratio = row.get("value_ratio")
+        if _missing(row.get("rate_applied")) and row.get("currency"):
+            return f"not valued: no exchange rate for {row['currency']} on the lodging day"
         if ratio is None or _missing(ratio):
             return "no reference price"
         z = row.get("valuation_z") or 0.0
@@ -94,7 +96,10 @@ def describe(feature: str, row: dict[str, Any]) -> str:
     if value is None or _missing(value):
         return f"{_source(feature).replace('_', ' ')} unknown"
     if feature == "log_customs_value":
-        return f"customs value {_number(value)} {row.get('currency') or ''}".rstrip()
+        invoiced, currency = row.get("invoice_value"), row.get("currency")
+        if row.get("rate_applied") in (None, 1.0) or invoiced is None or _missing(invoiced):
+            return f"customs value {_number(value)} {currency or ''}".rstrip()
+        return f"customs value {_number(value)} (invoiced {_number(invoiced)} {currency})"
     if feature == "departure_is_origin":
         return "shipped from its country of origin" if value else "shipped from elsewhere"
     shown = _number(float(value)) if isinstance(value, int | float) else str(value)
@@ -130,7 +135,9 @@ def fields_to_describe(artifact: ModelArtifact) -> list[str]:
     names |= {
         n.replace("_finding_rate", "_inspections") for n in names if n.endswith("_finding_rate")
     }
-    return sorted(names | {"currency", "value_ratio", "valuation_z"})
+    return sorted(
+        names | {"currency", "invoice_value", "rate_applied", "value_ratio", "valuation_z"}
+    )
 
 
 def top_factors(

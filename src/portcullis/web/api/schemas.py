@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from portcullis.engine.channels import Reason
 from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
@@ -65,6 +65,10 @@ class DecisionOut(Schema):
     profile_hits: list[ProfileHitOut]
     watchlist_hits: list[WatchlistHitOut]
     factors: list[FactorOut]
+    notes: list[str] = Field(
+        description="what else the decision says: items left unvalued for want of an "
+        "exchange rate on the lodging day"
+    )
     items: list[ItemScoreOut]
     versions: VersionsOut
     assessed_at: datetime
@@ -121,6 +125,7 @@ def decision_out(decision: Decision, declaration_id: str) -> DecisionOut:
         ],
         watchlist_hits=[WatchlistHitOut(**hit) for hit in decision.watchlist_hits],
         factors=[FactorOut(**factor) for factor in decision.factors],
+        notes=list(decision.notes),
         items=[ItemScoreOut(**score) for score in decision.item_scores],
         versions=VersionsOut(
             model=_model(decision.model_version_id) if decision.model_version_id else None,

@@ -4,33 +4,47 @@ follow from the schema's fields, so the rules live in one place (engine.outcomes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from portcullis.engine.conversion import RateBook, lodging_day
 from portcullis.engine.outcomes import FIELDS
 from portcullis.engine.revenue import declaration_expected_duty, finding_revenue
 from portcullis.engine.schema import Declaration as CanonicalDeclaration
 from portcullis.engine.schema import InspectionOutcome
 from portcullis.web.declarations.models import Item
 from portcullis.web.inspections.models import Inspection
+from portcullis.web.reference.rates import rate_book
 
 
-def expected_duty_of(declaration: CanonicalDeclaration) -> Decimal | None:
+def expected_duty_of(
+    declaration: CanonicalDeclaration, book: RateBook | None = None
+) -> Decimal | None:
+    """The expected duty of a declaration, on its values in the national currency."""
+    book, day = book or rate_book(), lodging_day(declaration.lodged_at)
     return declaration_expected_duty(
-        (item.customs_value, item.tax_rate, item.duty) for item in declaration.items
+        (_national(book, item.customs_value, item.currency, day), item.tax_rate, item.duty)
+        for item in declaration.items
     )
 
 
 def stored_expected_duties(declaration_pks: Iterable[int]) -> dict[int, Decimal | None]:
-    """The expected duty of each stored declaration (engine.revenue)."""
-    items: dict[int, list[tuple[Decimal, Decimal | None, Decimal | None]]] = {}
+    """The expected duty of each stored declaration (engine.revenue), in the national
+    currency."""
+    book = rate_book()
+    items: dict[int, list[tuple[Decimal | None, Decimal | None, Decimal | None]]] = {}
     rows = Item.objects.filter(declaration_id__in=list(declaration_pks)).values_list(
-        "declaration_id", "customs_value", "tax_rate", "duty"
+        "declaration_id", "declaration__lodged_at", "customs_value", "currency", "tax_rate", "duty"
     )
-    for pk, value, rate, duty in rows:
-        items.setdefault(pk, []).append((value, rate, duty))
+    for pk, lodged_at, value, currency, rate, duty in rows:
+        national = _national(book, value, currency, lodging_day(lodged_at))
+        items.setdefault(pk, []).append((national, rate, duty))
     return {pk: declaration_expected_duty(found) for pk, found in items.items()}
+
+
+def _national(book: RateBook, value: Decimal, currency: str, day: date) -> Decimal | None:
+    return book.national_amount(value, currency, day)
 
 
 def columns(

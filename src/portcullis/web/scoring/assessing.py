@@ -165,6 +165,7 @@ def store_decisions(
                 draws={"random": _plain(row["u_random"]), "explore": _plain(row["u_explore"])},
                 item_scores=item_scores.get(declaration_id, []),
                 factors=[f.to_dict() for f in factors],
+                notes=assessment.notes.get(declaration_id, []),
                 watchlist_hits=watchlist.get(declaration_id, []),
                 inputs=inputs.get(declaration_id, []),
                 source=source,

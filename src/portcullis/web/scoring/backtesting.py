@@ -16,7 +16,7 @@ from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.profiles.compiled import engine_profile
 from portcullis.web.profiles.models import ProfileVersion
-from portcullis.web.scoring.history import item_frame_of
+from portcullis.web.scoring.history import item_frame_of, national
 from portcullis.web.scoring.history_copy import all_items
 
 
@@ -61,7 +61,7 @@ def backtest_profiles(
         items = Item.objects.filter(declaration__lodged_at__lt=end)
         if not context:
             items = items.filter(declaration__lodged_at__gte=start)
-        history = item_frame_of(items).drop("_pk", strict=False)
+        history = national(item_frame_of(items).drop("_pk", strict=False))
     if history.height == 0:
         raise BacktestError(f"no declarations are stored for {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     history = history.sort("lodged_at", "declaration_id", "line_no", maintain_order=True)

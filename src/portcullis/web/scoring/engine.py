@@ -17,8 +17,9 @@ from portcullis.engine.model.artifact import ArtifactError, ModelArtifact
 from portcullis.web.intelligence.watchlist import watchlist_in_force
 from portcullis.web.profiles.compiled import active_versions, profile_set
 from portcullis.web.profiles.models import ProfileSetVersion
+from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring import registry
-from portcullis.web.scoring.history import stored_items
+from portcullis.web.scoring.history import national, stored_items
 from portcullis.web.scoring.models import ModelVersion, PolicyVersion
 from portcullis.web.scoring.policies import active_policy, policy_of, selection_seed
 from portcullis.web.traders.models import Trader
@@ -71,7 +72,7 @@ def history_context(
     model: ModelArtifact | None, history: pl.DataFrame | None = None
 ) -> HistoryContext:
     """The context of ``history`` (default: every stored declaration and outcome)."""
-    frame = stored_items() if history is None else history
+    frame = stored_items() if history is None else national(history)
     derived = add_derived(frame.drop("_pk", strict=False))
     prices = model.prices if model is not None else ReferencePrices.fit(derived)
     return HistoryContext(prices, ComplianceHistory(derived))
@@ -86,7 +87,7 @@ def build_engine(
     if context is None:
         context = history_context(model, history)
     features = FeatureContext(
-        context.prices, context.compliance, watchlist_in_force(), aeo_importers()
+        context.prices, context.compliance, watchlist_in_force(), aeo_importers(), rate_book()
     )
     versions = active_versions()
     profiles, stored_set = profile_set(versions)

@@ -13,8 +13,10 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
+from portcullis.engine.conversion import to_national
 from portcullis.engine.items import SCHEMA, TIME
 from portcullis.web.declarations.models import Item
+from portcullis.web.reference.rates import rate_book
 
 # (item frame column, ORM path) in the order of portcullis.engine.items.SCHEMA.
 _PATHS = {
@@ -31,6 +33,7 @@ _PATHS = {
     "seller": "declaration__seller__code",
     "courier": "declaration__courier__code",
     "country_of_departure": "declaration__country_of_departure",
+    "declared_rate": "declaration__exchange_rate",
     "line_no": "line_no",
     "hs_code": "hs_code",
     "origin_country": "origin_country",
@@ -39,7 +42,9 @@ _PATHS = {
     "quantity": "quantity",
     "quantity_unit": "quantity_unit",
     "customs_value": "customs_value",
+    "invoice_value": "customs_value",
     "currency": "currency",
+    "rate_applied": "customs_value",  # a placeholder: null until converted (``national``)
     "tax_type": "tax_type",
     "tax_rate": "tax_rate",
     "duty": "duty",
@@ -106,12 +111,19 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
         # Django stores "not given" text as "": the engine reads null.
         *(pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in text),
         known.cast(TIME).alias("known_at"),
+        pl.lit(None, dtype=pl.Float64).alias("rate_applied"),
     ).select(*SCHEMA, "_pk")
 
 
+def national(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its amounts in the national currency, at the stored rates in force."""
+    return to_national(frame, rate_book())
+
+
 def stored_items(declaration_pks: Iterable[int] | None = None) -> pl.DataFrame:
-    """Every stored item (or those of the given declarations) as an item frame."""
+    """Every stored item (or those of the given declarations) as an item frame, in the
+    national currency."""
     items = Item.objects.all()
     if declaration_pks is not None:
         items = items.filter(declaration_id__in=list(declaration_pks))
-    return item_frame_of(items)
+    return national(item_frame_of(items))

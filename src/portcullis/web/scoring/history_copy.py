@@ -29,7 +29,7 @@ from django.db.models import Count, Max, Sum
 from portcullis.engine.items import SCHEMA
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.scoring.history import item_frame_of
+from portcullis.web.scoring.history import item_frame_of, national
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +133,9 @@ def history_frame(*, rebuild: bool = False) -> pl.DataFrame:
 
 
 def all_items() -> pl.DataFrame:
-    """Every stored item, without ``_pk``: from the copy where it is kept
-    (``PORTCULLIS_HISTORY_COPY``, on by default), else read from the database."""
+    """Every stored item, without ``_pk``, in the national currency: from the copy where it
+    is kept (``PORTCULLIS_HISTORY_COPY``, on by default; kept as declared, so that a rates
+    load needs no new copy), else read from the database."""
     if settings.PORTCULLIS_HISTORY_COPY:
-        return history_frame().drop("_pk")
-    return item_frame_of(Item.objects.all()).drop("_pk")
+        return national(history_frame().drop("_pk"))
+    return national(item_frame_of(Item.objects.all()).drop("_pk"))

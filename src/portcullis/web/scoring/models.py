@@ -117,6 +117,8 @@ class Decision(models.Model):
     draws = models.JSONField(default=dict)  # {"random": u, "explore": u}
     item_scores = models.JSONField(default=list)  # [{line_no, model_score, risk_score, ...}]
     factors = models.JSONField(default=list)  # the top item's [{feature, text, contribution}]
+    # What else the officer must know: items not valued for want of an exchange rate.
+    notes = models.JSONField(default=list)  # [text]
     watchlist_hits = models.JSONField(default=list)  # [{line_no, entry, kind, reason, weight}]
     inputs = models.JSONField(default=list)  # per item: {line_no, <context field>: value}
     source = models.CharField(max_length=10, choices=Source.choices)

@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from portcullis.engine.channels import Channel
+from portcullis.engine.conversion import lodging_day
 from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration, DeclarationRevision
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.names import hs_description
+from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring.models import Decision, effective_channel
 from portcullis.web.traders.models import Trader
 
@@ -94,11 +97,20 @@ def declaration_page(declaration: Declaration, reach: Reach) -> DeclarationPage:
         .order_by("-assessed_at", "-id")
     )
     scores = {s["line_no"]: s for s in (decisions[0].item_scores if decisions else [])}
+    national, day = settings.PORTCULLIS_NATIONAL_CURRENCY, lodging_day(declaration.lodged_at)
+    book = rate_book(national)
     items = [
         {
             "item": item,
             "description": hs_description(item.hs_code, declaration.hs_edition),
             "score": scores.get(item.line_no, {}),
+            # The invoice amount stays as declared; beside it, what the engine compared.
+            "national": None
+            if item.currency == national
+            else {
+                "value": book.national_amount(item.customs_value, item.currency, day),
+                "currency": national,
+            },
         }
         for item in declaration.items.order_by("line_no")
     ]

@@ -44,6 +44,7 @@ from portcullis.web.declarations.storing import (
     store_declarations,
 )
 from portcullis.web.inspections.outcomes import expected_duty_of
+from portcullis.web.reference.rates import rate_book
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.inspections import ImportedOutcome, record_imported_outcomes
@@ -116,6 +117,7 @@ class _FileImport:
 
         def store() -> tuple[list[StoreResult], PartyIds]:
             attempt = self.party_ids.attempt()
+            book = rate_book()
             stored = store_declarations(
                 [a.valid for a in accepted],
                 source=Declaration.Source.FILE,
@@ -128,7 +130,7 @@ class _FileImport:
                     ImportedOutcome(
                         result.pk,
                         a.valid.declaration.outcome,
-                        expected_duty_of(a.valid.declaration),
+                        expected_duty_of(a.valid.declaration, book),
                     )
                     for a, result in zip(accepted, stored, strict=True)
                     if result.outcome is Outcome.STORED

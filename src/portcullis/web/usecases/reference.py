@@ -146,7 +146,9 @@ def load_rates(
                 progress(min(start + _RATE_CHUNK, len(new)), len(new))
         loaded.stored = len(new)
         if new:
-            engine_changed()  # what serving engines read of the reference data has changed
+            # The live book changes, and so does the history the references are fitted on.
+            engine_changed()
+            engine_changed("outcomes")
         record(
             actor.account,
             "reference.load_rates",
