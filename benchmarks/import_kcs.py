@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT / "src/portcullis/data/kcs/declarations-2020.csv.gz"
+DEFAULT_FILE = ROOT.parent / "shared/datasets/kcs-synthetic/declarations-2020.csv"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 SCRATCH_DB = "portcullis_benchmark"
 PORTCULLIS = [sys.executable, "-m", "portcullis"]

@@ -35,7 +35,7 @@ from portcullis.engine.formats.base import SourceRecord
 from portcullis.engine.validation import validate_declaration
 
 ROOT = Path(__file__).resolve().parent.parent
-KCS_2020 = ROOT / "src/portcullis/data/kcs/declarations-2020.csv.gz"
+KCS_2020 = ROOT.parent / "shared/datasets/kcs-synthetic/declarations-2020.csv"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 SCRATCH_DB = "portcullis_load"
 PORT = 8765

@@ -12,10 +12,10 @@ from typing import Any
 from portcullis.engine.formats.kcs import COLUMNS as KCS_COLUMNS
 
 KCS_HEADER = list(KCS_COLUMNS)
-# The bundled copy of the KCS data: present in every checkout, unlike ../shared.
-KCS_2020 = Path(__file__).resolve().parents[1] / "src/portcullis/data/kcs/declarations-2020.csv.gz"
 # Data sets the project did not make stay in ../shared beside the checkout (CI has it there).
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+KCS_2020 = SHARED / "datasets/kcs-synthetic/declarations-2020.csv"
+KCS_2021Q1 = SHARED / "datasets/kcs-synthetic/declarations-2021q1.csv"
 WCO_SAMPLES = SHARED / "reference/wco-dec-dms/samples"
 WCO_SCHEMAS = SHARED / "reference/wco-dec-dms/schemas"
 
@@ -108,5 +108,5 @@ def write_json(path: Path, value: Any) -> Path:
 
 def first_kcs_rows(count: int) -> str:
     """The header and the first ``count`` rows of the real KCS 2020 file."""
-    with gzip.open(KCS_2020, "rt", encoding="utf-8", newline="") as handle:
+    with KCS_2020.open(encoding="utf-8", newline="") as handle:
         return "".join(line for _, line in zip(range(count + 1), handle, strict=False))

@@ -1,12 +1,11 @@
-"""`portcullis evaluate`: the offline experiment, on the bundled KCS data, as a user runs it."""
+"""`portcullis evaluate`: the offline experiment, on the KCS data in ../shared, as a user runs
+it."""
 
 import json
 
 import pytest
 
-from tests.builders import KCS_2020, kcs_row, write_kcs
-
-KCS_2021Q1 = KCS_2020.with_name("declarations-2021q1.csv.gz")
+from tests.builders import KCS_2020, KCS_2021Q1, kcs_row, write_kcs
 
 
 @pytest.mark.slow

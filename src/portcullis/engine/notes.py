@@ -35,10 +35,6 @@ def _rate(rate: float) -> str:
     return f"{rate:,.6f}".rstrip("0").rstrip(".")
 
 
-def _rate(rate: float) -> str:
-    return f"{rate:,.6f}".rstrip("0").rstrip(".")
-
-
 def cheap_item_note(row: dict[str, Any], national: str | None) -> str:
     unit = f" {national}" if national else ""
     text = (

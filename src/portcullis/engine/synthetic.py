@@ -11,6 +11,11 @@ planted by patterns a risk system should find, each with its own finding type:
 - new importers lodging unusually valuable declarations;
 - a low background rate that nothing explains.
 
+With ``rates`` (a book of exchange rates to a national currency) the flow has the real
+world's variety too (engine.synthetic_variety): invoices in several currencies at those
+rates, national tariff lines, declared exchange rates and duties, and a few staple goods
+(roasted coffee, cars, smartphones, ...) common enough to have references of their own.
+
 Everything follows from the seed: the same settings give the same frame.
 """
 
@@ -23,9 +28,11 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from portcullis.engine.conversion import RateBook
 from portcullis.engine.items import SCHEMA
 from portcullis.engine.reference import nomenclature
 from portcullis.engine.schema import FindingType
+from portcullis.engine.synthetic_variety import vary
 
 # Main origins and their shares of the flow; the rest share what is left.
 _ORIGINS = {
@@ -40,6 +47,12 @@ _OTHER_ORIGINS = (
 _PROCEDURES = (("40", 0.8), ("71", 0.1), ("51", 0.05), ("21", 0.05))
 _TRANSPORT = (("1", 0.55), ("4", 0.3), ("3", 0.1), ("5", 0.05))
 _TAX_RATES = np.array([0.0, 2.5, 4.0, 6.5, 8.0, 12.0])
+# Goods every customs office sees, with their price level (USD per kg) and share of items.
+_STAPLES = {
+    "090121": 12.0, "090111": 4.0, "870323": 15.0, "851713": 300.0, "610910": 20.0,
+    "220830": 15.0, "240220": 40.0,
+}  # fmt: skip
+_STAPLE_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,8 @@ class SyntheticSettings:
     offices: int = 20
     inspected_share: float = 1.0  # declarations that carry a recorded outcome
     background_rate: float = 0.03
+    # The real world's variety (see the module's text); None: dollars and euros, HS6 codes.
+    rates: RateBook | None = None
 
 
 def _zipf_weights(count: int, exponent: float, rng: np.random.Generator) -> npt.NDArray[np.float64]:
@@ -111,6 +126,10 @@ def _world(s: SyntheticSettings) -> _World:
     subheadings = np.array(sorted(code for code, e in edition.entries.items() if e.level == 6))
     chapters = np.unique([code[:2] for code in subheadings])
     pairs = zip(rng.choice(list(_ORIGINS)[:10], 10), rng.choice(chapters, 10), strict=True)
+    code_weights = _zipf_weights(len(subheadings), 0.8, rng)
+    log_price = rng.normal(3.0, 1.5, len(subheadings))
+    if s.rates is not None:
+        code_weights, log_price = _with_staples(subheadings, code_weights, log_price)
     return _World(
         office_weights=_zipf_weights(s.offices, 1.0, rng),
         # Skewed, as real registers are, without one trader carrying a tenth of the flow.
@@ -120,12 +139,25 @@ def _world(s: SyntheticSettings) -> _World:
         risky_importers=rng.random(n_importers) < 0.04,
         risky_sellers=rng.random(n_sellers) < 0.02,
         subheadings=subheadings,
-        code_weights=_zipf_weights(len(subheadings), 0.8, rng),
-        log_price=rng.normal(3.0, 1.5, len(subheadings)),
+        code_weights=code_weights,
+        log_price=log_price,
         log_mass=rng.normal(4.0, 1.6, len(subheadings)),
         tax_rate=_TAX_RATES[rng.integers(0, len(_TAX_RATES), len(subheadings))],
         risky_pairs=frozenset((str(o), str(c)) for o, c in pairs),
     )
+
+
+def _with_staples(
+    subheadings: npt.NDArray[np.str_],
+    weights: npt.NDArray[np.float64],
+    log_price: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    weights, log_price = weights.copy(), log_price.copy()
+    for code, price in _STAPLES.items():
+        (found,) = np.flatnonzero(subheadings == code)
+        weights[found] = max(weights[found], _STAPLE_SHARE)
+        log_price[found] = np.log(price)
+    return weights / weights.sum(), log_price
 
 
 def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
@@ -292,7 +324,8 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     frame = items.join(
         header.with_row_index("_owner"), on="_owner", how="left", maintain_order="left"
     )
-    return frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+    frame = frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+    return frame if s.rates is None else vary(frame, s.rates, s.seed)
 
 
 # Goods descriptions as declarants write them, by HS chapter (the rest: by heading), so that
@@ -304,6 +337,7 @@ _WORDS_BY_CHAPTER = {
     "61": ("Cotton T-shirts, knitted", "Women's blouses"),
     "62": ("Men's trousers, cotton", "Jackets, synthetic"),
     "09": ("Coffee, not roasted", "Green tea"),
+    "0901": ("Roasted coffee beans", "Coffee, green, in bags"),
     "22": ("Whisky", "Red wine in bottles"),
     "24": ("Cigarettes", "Tobacco, unmanufactured"),
 }
@@ -314,7 +348,7 @@ def _descriptions(hs_code: npt.NDArray[np.str_] | pl.Series, rng: np.random.Gene
     picks = rng.random(len(codes))
     written = []
     for code, pick in zip(codes, picks, strict=True):
-        words = _WORDS_BY_CHAPTER.get(code[:2])
+        words = _WORDS_BY_CHAPTER.get(code[:4]) or _WORDS_BY_CHAPTER.get(code[:2])
         written.append(words[int(pick * len(words))] if words else f"Goods of heading {code[:4]}")
     return pl.Series(written, dtype=pl.String)
 

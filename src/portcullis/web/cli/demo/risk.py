@@ -2,7 +2,7 @@
 
 Profiles are written by the demo analyst and approved by the administrator (never by their
 author). Watchlist entries name the seller, importer and route whose inspections found
-something most often in the 2020 data, as an analyst reading last year's results would."""
+something most often in the history, as an analyst reading last year's results would."""
 
 from __future__ import annotations
 
@@ -31,13 +31,16 @@ class SampleProfile:
 SAMPLE_PROFILES = (
     SampleProfile(
         "Goods declared far below their reference price",
-        "value_ratio < 0.2 and customs_value > 1000000",
+        "value_ratio <= 0.25 and customs_value > 100000",
         {
+            "mandatory": True,
+            "channel": "yellow",
             "weight": 0.3,
             "risk_category": "valuation",
             "rationale": (
-                "Undervaluation is the commonest revenue fraud: a unit value a fifth of what "
-                "the same goods from the same origin usually declare."
+                "Undervaluation is the commonest revenue fraud: a unit value a quarter or less "
+                "of what the same goods (from the same origin) usually declare, whatever the "
+                "invoice currency. The invoice and the proof of payment are checked."
             ),
         },
     ),

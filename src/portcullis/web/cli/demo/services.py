@@ -1,13 +1,9 @@
-"""Setting up the demonstration: database, reference data, the bundled KCS data, users."""
+"""Setting up the demonstration: what it loaded, the officers' worklist, users."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib import resources
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,14 +20,6 @@ from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.queries import current_decisions
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.traders.models import Trader
-
-BUNDLED_KCS = ("declarations-2020.csv.gz", "declarations-2021q1.csv.gz")
-
-
-@contextmanager
-def bundled_file(name: str) -> Iterator[Path]:
-    with resources.as_file(resources.files("portcullis.data.kcs").joinpath(name)) as path:
-        yield path
 
 
 @dataclass(frozen=True)

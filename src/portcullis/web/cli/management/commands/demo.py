@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -13,18 +14,18 @@ from django.db import connection
 
 from portcullis.web.cli.demo.risk import ensure_sample_profiles, ensure_sample_watchlist
 from portcullis.web.cli.demo.services import (
-    BUNDLED_KCS,
     WORKLIST_DAYS,
-    bundled_file,
     contents,
     decided_in,
     leave_latest_selections_open,
     post_officer,
 )
 from portcullis.web.cli.demo.users import ensure_demo_token, ensure_demo_users
+from portcullis.web.cli.demo.world import WorldFile, write_world
 from portcullis.web.cli.kit import fail_politely, progress_bar, write_above_bar
 from portcullis.web.cli.reports import outcome_table, summary_lines
 from portcullis.web.errors import DomainError
+from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring.models import DriftCheck
 from portcullis.web.scoring.training import Trained
 from portcullis.web.usecases import reference, training
@@ -32,15 +33,16 @@ from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.declarations import assess_stored
 from portcullis.web.usecases.importing import ImportResult, import_file
 
-HISTORY, STREAM = BUNDLED_KCS  # train on 2020, then assess 2021-Q1 as it arrives
+WORLD_FOLDER = "demo-world"  # in the data directory
 
 
 class Command(BaseCommand):
     help = (
-        "Set up a demonstration: migrate the database, load reference data, import the bundled "
-        "KCS 2020 declarations, train the risk model on them, create sample profiles and a "
-        "watchlist, then assess the 2021-Q1 declarations and show how each channel did; create "
-        "demo users (printing their passwords), then serve."
+        "Set up a demonstration: migrate the database, load reference data and the ECB's "
+        "exchange rates, import a year (2025) of the project's synthetic world (declarations "
+        "in several currencies with planted fraud and their outcomes), train the risk model "
+        "on it, create sample profiles and a watchlist, then assess 2026-Q1 as it arrives and "
+        "show how each channel did; create demo users (printing their passwords), then serve."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,11 +64,13 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "portcullis", "serve", "--bind", options["addr"]],
             )
 
-    def _import(self, name: str) -> ImportResult:
-        with bundled_file(name) as path, progress_bar(name) as bar:
-            result = import_file(Actor.system(), path, "kcs", progress=bar, report=write_above_bar)
+    def _import(self, world: WorldFile) -> ImportResult:
+        with progress_bar(world.name) as bar:
+            result = import_file(
+                Actor.system(), world.path, "csv", progress=bar, report=write_above_bar
+            )
         if result.failed:
-            raise CommandError(f"{name}: {result.batch.message}")
+            raise CommandError(f"{world.name}: {result.batch.message}")
         self.stdout.write(result.summary())
         return result
 
@@ -99,9 +103,10 @@ class Command(BaseCommand):
             f"{rates.stored + rates.unchanged:,}"
         )
         users = ensure_demo_users(settings.DATA_DIR)
-        self._import(HISTORY)
+        history, stream = write_world(Path(settings.DATA_DIR) / WORLD_FOLDER, rate_book())
+        self._import(history)
 
-        self.stdout.write("\nTraining the risk model on the 2020 outcomes ...")
+        self.stdout.write("\nTraining the risk model on the 2025 outcomes ...")
         try:
             trained = training.train(Actor.system(), activate=True)
         except DomainError as error:
@@ -118,8 +123,8 @@ class Command(BaseCommand):
             f"watchlist: {ensure_sample_watchlist()} entries"
         )
 
-        self.stdout.write(f"\nStreaming {STREAM} through the engine ...")
-        streamed = self._import(STREAM)
+        self.stdout.write(f"\nStreaming {stream.name} through the engine ...")
+        streamed = self._import(stream)
         with progress_bar("assessing", unit="item") as bar:
             summary, live = assess_stored(Actor.system(), streamed.declaration_ids, bar)
         if live is not None:

@@ -1,5 +1,5 @@
-"""portcullis simulate [--rate 5] [--chart FILE] [--json]: the human-in-the-loop replay of
-the bundled KCS data (engine.simulate), with no database."""
+"""portcullis simulate [--file KCS ...] [--rate 5] [--chart FILE] [--json]: the
+human-in-the-loop replay of labelled history (engine.simulate), with no database."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portcullis.engine.evaluate import load_items
 from portcullis.engine.model.training import TrainingSettings
 from portcullis.engine.simulate import STRATEGIES, Simulation, simulate
-from portcullis.web.cli.demo.services import bundled_file
+from portcullis.engine.synthetic import generate
+from portcullis.web.cli.demo.world import HISTORY, STREAM
 from portcullis.web.cli.kit import fail_politely, progress_bar
 from portcullis.web.cli.simulation_chart import write_chart
-
-BUNDLED = ("declarations-2020.csv.gz", "declarations-2021q1.csv.gz")
 
 
 class Command(BaseCommand):
@@ -28,8 +27,8 @@ class Command(BaseCommand):
         "--rate %% of the week's items, only those reveal their outcome, and the model is "
         "retrained every week. Compares pure exploitation with 10 %% random or 10 %% "
         "uncertainty-based exploration; prints weekly precision and duty at stake, and writes "
-        "a chart. Uses the bundled KCS data (2020 and 2021-Q1) unless --file is given; no "
-        "database."
+        "a chart. Replays the KCS files given with --file, else the demo's synthetic world "
+        "(a year and a quarter); no database."
     )
     requires_system_checks: list[str] = []
 
@@ -84,14 +83,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"summary": result.summary(), "weeks": weeks}))
 
     def _items(self, files: list[Path] | None) -> pl.DataFrame:
-        frames = []
-        for name in files or BUNDLED:
-            if files:
-                frames.append(self._load(Path(name)))
-            else:
-                with bundled_file(str(name)) as path:
-                    frames.append(self._load(path))
-        return pl.concat(frames)
+        if not files:
+            return pl.concat([generate(HISTORY), generate(STREAM)])
+        return pl.concat([self._load(Path(name)) for name in files])
 
     def _load(self, path: Path) -> pl.DataFrame:
         if not path.exists():
