@@ -7,6 +7,7 @@ and training take a few minutes, and are not what is measured.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -20,19 +21,24 @@ import polars as pl
 
 from portcullis.engine.assessment import RiskEngine
 from portcullis.engine.channels import Channel
+from portcullis.engine.conversion import RateBook, to_national
 from portcullis.engine.features import FeatureContext, build_features, default_catalogue
 from portcullis.engine.features.compliance import ComplianceHistory
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import ReferencePrices
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.training import TrainingSettings, train_model
+from portcullis.engine.rates import ecb_rates
 from portcullis.engine.rules.profiles import Profile, ProfileSet
 from portcullis.engine.selectivity import Policy, SelectionSeed, calibrate
 from portcullis.engine.synthetic import SyntheticSettings, generate
 from portcullis.engine.watchlist import WatchKind, Watchlist, WatchlistEntry
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WORKDIR = ROOT / "var" / "benchmark"
+# The workload has the real world's variety (several currencies at the ECB's rates, national
+# lines, declared rates): a folder of its own, apart from the earlier dollar-only workload.
+DEFAULT_WORKDIR = ROOT / "var" / "benchmark-currencies"
+NATIONAL = "KRW"
 # Same trader and goods populations (same size), the history a year before what is assessed.
 HISTORY = SyntheticSettings(declarations=400_000, seed=11, start=date(2024, 1, 1), days=365)
 # New declarations start after the last history outcome is known (outcomes arrive up to three
@@ -107,9 +113,10 @@ def prepare(workdir: Path) -> None:
         return
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    history = generate(HISTORY)
+    book = rate_book()
+    history = to_national(generate(replace(HISTORY, rates=book)), book)
     history.write_parquet(workdir / "history.parquet")
-    generate(NEW).write_parquet(workdir / "new.parquet")
+    generate(replace(NEW, rates=book)).write_parquet(workdir / "new.parquet")  # as declared
     derived = add_derived(history)
     prices = ReferencePrices.fit(derived)
     context = FeatureContext(prices, ComplianceHistory(derived))
@@ -123,6 +130,13 @@ def prepare(workdir: Path) -> None:
     )
 
 
+@functools.cache
+def rate_book() -> RateBook:
+    """The ECB's rates to the won, as the demo loads them: the engine converts every new
+    item with them while it assesses (what is measured)."""
+    return RateBook(NATIONAL, ecb_rates(NATIONAL))
+
+
 def load_items(workdir: Path, name: str = "new", columns: list[str] | None = None) -> pl.DataFrame:
     return pl.read_parquet(workdir / f"{name}.parquet", columns=columns)
 
@@ -131,7 +145,7 @@ def load_items(workdir: Path, name: str = "new", columns: list[str] | None = Non
 HISTORY_COLUMNS = [
     "declaration_id", "lodged_at", "office", "declarant", "importer", "seller", "courier",
     "country_of_departure", "hs_code", "origin_country", "tax_type", "customs_value",
-    "net_mass_kg", "finding", "known_at",
+    "net_mass_kg", "finding", "known_at", "declared_rate", "rate_applied",
 ]  # fmt: skip
 
 
@@ -223,7 +237,9 @@ def engine(workdir: Path, profile_count: int, items: pl.DataFrame | None = None)
         ]
     )
     aeo = frozenset(history.get_column("importer").unique().sort().head(300).to_list())
-    context = FeatureContext(model.prices, ComplianceHistory(add_derived(history)), watchlist, aeo)
+    context = FeatureContext(
+        model.prices, ComplianceHistory(add_derived(history)), watchlist, aeo, rate_book()
+    )
     del history
     risk = RiskEngine(
         catalogue,

@@ -13,3 +13,22 @@ os.environ["PORTCULLIS_HISTORY_COPY"] = "0"
 # would make), a test's declaration lands in the random compliance sample in about one run in
 # fifty, and a test that needs it released fails for no fault of the code.
 os.environ["PORTCULLIS_SELECTION_SEED"] = "tests: one seed, so random selections repeat"
+# HS 2017 (the KCS data's edition) is reference data an administration loads; the tests load
+# it from ../shared as `portcullis load_reference` would, into the data directory.
+os.environ["PORTCULLIS_NOMENCLATURE_DIR"] = os.path.join(
+    os.environ["PORTCULLIS_DATA_DIR"], "nomenclature"
+)
+
+
+def _load_hs2017() -> None:
+    from datetime import date
+    from pathlib import Path
+
+    from portcullis.engine.nomenclature_files import EditionSpec, keep_edition
+    from tests.builders import SHARED
+
+    spec = EditionSpec("HS2017", "HS 2017", date(2017, 1, 1), date(2021, 12, 31))
+    keep_edition(Path(os.environ["PORTCULLIS_NOMENCLATURE_DIR"]), spec, SHARED / "reference/hs2017")
+
+
+_load_hs2017()

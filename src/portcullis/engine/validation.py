@@ -125,7 +125,10 @@ def validate_declaration(
     edition = context.nomenclature.edition_on(local_day)
     if edition is None:
         coverage = context.nomenclature.describe_coverage()
-        message = f"no HS edition is in force on {local_day} (loaded: {coverage})"
+        message = (
+            f"no HS edition is in force on {local_day} (loaded: {coverage}); "
+            "portcullis load_reference loads one"
+        )
         return [FieldProblem("lodged_at", message, local_day.isoformat())]
 
     problems = []

@@ -189,6 +189,11 @@ LOGGING = {
 PORTCULLIS_REJECTS_DIR = DATA_DIR / "rejects"
 # Trained model versions, one folder each (see portcullis.engine.model.artifact).
 PORTCULLIS_MODELS_DIR = DATA_DIR / "models"
+# Nomenclature editions an administration loads (portcullis load_reference FILE); the engine
+# reads them from the folder its variable names (engine.reference), so point it here.
+PORTCULLIS_NOMENCLATURE_DIR = Path(
+    os.environ.setdefault("PORTCULLIS_NOMENCLATURE_DIR", str(DATA_DIR / "nomenclature"))
+)
 # The secret behind random selections: without it nobody can tell which declarations the
 # random compliance sample will take; with it every selection can be replayed.
 PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "selection_seed")

@@ -398,6 +398,9 @@ ROWS: dict[str, Row] = {
     "data.check_identifiers": Row(ADMIN, lambda s, side: args()),
     "reference.load": Row(ADMIN, lambda s, side: args(), token_sides=(OWN,)),
     "reference.load_rates": Row(ADMIN, lambda s, side: args(_missing_file()), token_sides=(OWN,)),
+    "reference.load_nomenclature": Row(
+        ADMIN, lambda s, side: args(_missing_file(), _edition()), token_sides=(OWN,)
+    ),
     "trader.update": Row(ADMIN, lambda s, side: args(_importer(), name="", aeo_status="none")),
     "office.update": Row(ADMIN, lambda s, side: args(_office(), name="Incheon")),
 }
@@ -407,6 +410,14 @@ def _missing_file() -> Any:
     from pathlib import Path
 
     return Path("/nonexistent/declarations.json")
+
+
+def _edition() -> Any:
+    from datetime import date
+
+    from portcullis.engine.nomenclature_files import EditionSpec
+
+    return EditionSpec("KR-HSK-24", "HSK 2024", date(2024, 1, 1), None)
 
 
 def _importer() -> int:

@@ -6,7 +6,7 @@ import functools
 
 from portcullis.engine.reference import nomenclature
 
-HEAT_EDITION = "HS2017"  # sections by chapter are the same in every edition we bundle
+HEAT_EDITION = "HS2022"  # sections by chapter are the same in every edition, and it ships
 
 
 @functools.cache

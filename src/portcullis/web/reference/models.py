@@ -40,11 +40,13 @@ class HsCode(models.Model):
         CHAPTER = 2
         HEADING = 4
         SUBHEADING = 6
+        NATIONAL_8 = 8, "national line (8 digits)"
+        NATIONAL_10 = 10, "national line (10 digits)"
 
     edition = models.ForeignKey(HsEdition, on_delete=models.CASCADE, related_name="codes")
-    code = models.CharField(max_length=6)
+    code = models.CharField(max_length=10)  # 2 to 6 digits, or a national line of 8 or 10
     level = models.PositiveSmallIntegerField(choices=Level.choices)
-    parent = models.CharField(max_length=6, blank=True)
+    parent = models.CharField(max_length=10, blank=True)
     section = models.CharField(max_length=5)
     description = models.TextField()
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from portcullis.engine.nomenclature_files import EditionSpec, NomenclatureError, keep_edition
 from portcullis.engine.rates import Rate, RatesError, csv_rates, ecb_rates
+from portcullis.engine.reference import forget_nomenclature
 from portcullis.web.audit.services import record
 from portcullis.web.bulk import bulk_insert
 from portcullis.web.errors import Invalid, NotFound
@@ -180,3 +182,31 @@ def _conflict(rate: Rate, kept: object, national: str) -> str:
         f"differs from the {kept} kept; not changed (a correction is a new rate of its own "
         "source)"
     )
+
+
+@use_case(
+    "reference.load_nomenclature",
+    "load a nomenclature edition",
+    permission="reference.add_hscode",
+)
+def load_nomenclature(actor: Actor, path: Path, spec: EditionSpec) -> ReferenceCounts:
+    """Keep the nomenclature file at ``path`` as edition ``spec`` (a national tariff, or an
+    HS edition the product does not ship) and load it into the reference tables; a later
+    load of the same edition replaces it whole. Declarations are validated against it from
+    the next one received (every process sees the new edition)."""
+    try:
+        kept = keep_edition(Path(settings.PORTCULLIS_NOMENCLATURE_DIR), spec, path)
+    except NomenclatureError as error:
+        raise Invalid(str(error)) from None
+    forget_nomenclature()  # this process at once; the others see the folder change
+    counts = atomic(load_reference)
+    record(
+        actor.account,
+        "reference.load_nomenclature",
+        "reference",
+        f"nomenclature {spec.code} ({spec.name}, in force {spec.valid_from}"
+        f"{' to ' + spec.valid_to.isoformat() if spec.valid_to else ''}) loaded from "
+        f"{path.name}: {len(kept.codes):,} codes",
+        **actor.audit_details(),
+    )
+    return counts
