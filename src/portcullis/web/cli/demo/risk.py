@@ -45,6 +45,18 @@ SAMPLE_PROFILES = (
         },
     ),
     SampleProfile(
+        "Invoice converted at a rate well below the customs rate",
+        "declared_rate_ratio < 0.95",
+        {
+            "weight": 0.25,
+            "risk_category": "valuation",
+            "rationale": (
+                "A declarant who converts the invoice at a rate a twentieth or more below the "
+                "customs rate of the day lowers the customs value as surely as a false invoice."
+            ),
+        },
+    ),
+    SampleProfile(
         "Vehicles and parts from China or Vietnam below reference",
         'hs_chapter == "87" and origin_country in ["CN", "VN"] and value_ratio < 0.5',
         {
