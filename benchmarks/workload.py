@@ -137,6 +137,10 @@ def rate_book() -> RateBook:
     return RateBook(NATIONAL, ecb_rates(NATIONAL))
 
 
+def dollar_in_won() -> float:
+    return float(rate_book().rate("USD", NEW.start) or 1.0)
+
+
 def load_items(workdir: Path, name: str = "new", columns: list[str] | None = None) -> pl.DataFrame:
     return pl.read_parquet(workdir / f"{name}.parquet", columns=columns)
 
@@ -149,9 +153,10 @@ HISTORY_COLUMNS = [
 ]  # fmt: skip
 
 
-def profiles(count: int, items: pl.DataFrame, seed: int = 7) -> list[Profile]:
+def profiles(count: int, items: pl.DataFrame, seed: int = 7, scale: float = 1.0) -> list[Profile]:
     """``count`` profiles like analysts write: mostly anchored on goods, origins or traders,
-    with a value, history or newcomer condition; a few with no anchor at all."""
+    with a value, history or newcomer condition; a few with no anchor at all. Amounts are
+    written in dollars and multiplied by ``scale`` (national currency per dollar)."""
     rng = np.random.default_rng(seed)
     sample = items.sample(n=min(20_000, items.height), seed=seed)
     codes = sample.get_column("hs_code").to_list()
@@ -172,7 +177,7 @@ def profiles(count: int, items: pl.DataFrame, seed: int = 7) -> list[Profile]:
         draw = rng.random()
         condition = str(rng.choice(conditions)).format(
             r=round(rng.uniform(0.1, 0.3), 2),
-            v=int(rng.choice([200_000, 500_000, 1_000_000])),
+            v=int(rng.choice([200_000, 500_000, 1_000_000]) * scale),
             f=round(rng.uniform(0.3, 0.6), 2),
             z=round(rng.uniform(2.5, 4.0), 1),
         )
@@ -193,7 +198,8 @@ def profiles(count: int, items: pl.DataFrame, seed: int = 7) -> list[Profile]:
         elif draw < 0.88:
             criteria = f'importer == "{importers[rng.integers(len(importers))]}" and ({condition})'
         elif draw < 0.98:
-            criteria = f'seller == "{sellers[rng.integers(len(sellers))]}" and customs_value > 1000'
+            seller = sellers[rng.integers(len(sellers))]
+            criteria = f'seller == "{seller}" and customs_value > {int(1000 * scale)}'
         else:
             criteria = (
                 f"valuation_z < -{round(rng.uniform(4, 6), 1)} and importer_finding_rate > 0.2"
@@ -244,7 +250,8 @@ def engine(workdir: Path, profile_count: int, items: pl.DataFrame | None = None)
     risk = RiskEngine(
         catalogue,
         context,
-        ProfileSet.compile(profiles(profile_count, items), catalogue),
+        # Amounts in won, as the engine compares them: the same selectivity as in dollars.
+        ProfileSet.compile(profiles(profile_count, items, scale=dollar_in_won()), catalogue),
         Policy(),
         SEED,
         model,

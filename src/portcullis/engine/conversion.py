@@ -109,24 +109,23 @@ class RateBook:
             return None
         return (amount * rate).quantize(_CENT, rounding=ROUND_HALF_EVEN)
 
-    def rates(
-        self, currencies: list[str | None], days: npt.NDArray[np.int64]
-    ) -> npt.NDArray[np.float64]:
+    def rates(self, currencies: pl.Series, days: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Each item's rate (NaN: none) from its currency and lodging day number."""
         out = np.full(len(currencies), np.nan)
         if len(currencies) <= SMALL_FRAME:
-            for position, currency in enumerate(currencies):
+            for position, currency in enumerate(currencies.to_list()):
                 if currency == self.national:
                     out[position] = 1.0
                 elif currency is not None and (series := self._series.get(currency)):
                     found = series.at_day(int(days[position]))
                     out[position] = np.nan if found is None else found
             return out
-        codes = np.asarray(currencies, dtype=object)
-        out[codes == self.national] = 1.0
-        for currency, series in self._series.items():
-            rows = np.flatnonzero(codes == currency)
-            if len(rows):
+        # One comparison per currency present (a handful), not per currency in the book.
+        for currency in currencies.drop_nulls().unique().to_list():
+            rows = np.flatnonzero((currencies == currency).to_numpy())
+            if currency == self.national:
+                out[rows] = 1.0
+            elif (series := self._series.get(currency)) is not None:
                 out[rows] = series.at(days[rows])
         return out
 
@@ -159,8 +158,7 @@ def to_national(items: pl.DataFrame, book: RateBook | None) -> pl.DataFrame:
             return items
         return items.with_columns(pl.col("rate_applied").fill_null(1.0))
     rate = book.rates(
-        items.get_column("currency").to_list(),
-        lodging_day_numbers(items.get_column("lodged_at")),
+        items.get_column("currency"), lodging_day_numbers(items.get_column("lodged_at"))
     )
     return _converted(items, rate)
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from portcullis.engine.conversion import missing_rates
 from portcullis.engine.features.table import Features
+from portcullis.engine.items import SMALL_FRAME
 
 # An item at or below this share of its reference unit value is named, with the figures.
 CHEAP_RATIO = 0.5
@@ -57,12 +59,17 @@ def decision_notes(
     notes = missing_rates(features.frame)
     if not declaration_ids:
         return notes
-    ratio = features.numbers("value_ratio")
     with np.errstate(invalid="ignore"):
-        cheap: npt.NDArray[np.int64] = np.flatnonzero(ratio <= CHEAP_RATIO)
-    if len(cheap) == 0:
+        cheap = features.numbers("value_ratio") <= CHEAP_RATIO
+    if not cheap.any():
         return notes
-    for row in features.rows(cheap, _FIELDS):
-        if row["declaration_id"] in declaration_ids:
-            notes.setdefault(row["declaration_id"], []).append(cheap_item_note(row, national))
+    ids = features.frame.get_column("declaration_id")
+    if len(ids) <= SMALL_FRAME:
+        explained = np.array([i in declaration_ids for i in ids.to_list()], dtype=bool)
+    else:
+        chosen = pl.Series(sorted(declaration_ids), dtype=pl.String)
+        explained = ids.is_in(chosen.implode()).to_numpy()
+    rows: npt.NDArray[np.int64] = np.flatnonzero(cheap & explained)
+    for row in features.rows(rows, _FIELDS):
+        notes.setdefault(row["declaration_id"], []).append(cheap_item_note(row, national))
     return notes

@@ -45,8 +45,8 @@ def vary(frame: pl.DataFrame, book: RateBook, seed: int) -> pl.DataFrame:
     names = [c for c, _ in CURRENCIES] + [book.national]
     shares = [s for _, s in CURRENCIES] + [1 - sum(s for _, s in CURRENCIES)]
     currency = np.asarray(names, dtype=object)[rng.choice(len(names), n_decl, p=shares)]
-    rate = book.rates(currency.tolist(), days)
-    dollar = book.rates(["USD"] * n_decl, days)
+    rate = book.rates(pl.Series(currency.tolist(), dtype=pl.String), days)
+    dollar = book.rates(pl.Series(["USD"] * n_decl, dtype=pl.String), days)
     lacking = np.isnan(rate) | np.isnan(dollar)
     currency[lacking], rate[lacking] = book.national, 1.0
     dollar = np.where(np.isnan(dollar), 1.0, dollar)
