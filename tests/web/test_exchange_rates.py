@@ -10,7 +10,7 @@ import pytest
 
 from portcullis.web.errors import Invalid
 from portcullis.web.reference.models import ExchangeRate
-from portcullis.web.reference.rates import in_national_currency, rate_in_force
+from portcullis.web.reference.rates import rate_book, rate_in_force
 from portcullis.web.usecases import reference
 from portcullis.web.usecases.actor import Actor
 
@@ -30,10 +30,9 @@ def test_the_shipped_ecb_rates_load_once_and_cross_through_the_euro(settings):
     assert abs(usd.rate - Decimal("1354.37") / Decimal("1.2028")) < Decimal("0.0001")
     # A Saturday keeps Friday's rate.
     assert rate_in_force("USD", date(2021, 3, 6), "KRW").valid_from == date(2021, 3, 5)
-    assert in_national_currency(Decimal("66.00"), "USD", date(2021, 3, 2), "KRW") == Decimal(
-        "74316.94"
-    )
-    assert in_national_currency(Decimal("5"), "KRW", date(2021, 3, 2), "KRW") == Decimal("5")
+    book = rate_book("KRW")
+    assert book.national_amount(Decimal("66.00"), "USD", date(2021, 3, 2)) == Decimal("74316.94")
+    assert book.national_amount(Decimal("5"), "KRW", date(2021, 3, 2)) == Decimal("5")
     assert rate_in_force("XDR", date(2021, 3, 2), "KRW") is None  # no such rate: None, said
 
 

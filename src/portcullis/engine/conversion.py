@@ -134,17 +134,13 @@ def lodging_day_numbers(lodged_at: pl.Series) -> npt.NDArray[np.int64]:
     """Day numbers (days since 1970-01-01, UTC) of the lodging instants."""
     if len(lodged_at) <= SMALL_FRAME:
         return np.asarray(
-            [_day_number(_utc_day(moment)) for moment in lodged_at.to_list()], dtype=np.int64
+            [_day_number(lodging_day(moment)) for moment in lodged_at.to_list()], dtype=np.int64
         )
     return lodged_at.dt.epoch("d").to_numpy().astype(np.int64)
 
 
 def lodging_day(moment: datetime) -> date:
-    """The day whose rate applies to a declaration lodged at ``moment``."""
-    return _utc_day(moment)
-
-
-def _utc_day(moment: datetime) -> date:
+    """The day whose rate applies to a declaration lodged at ``moment`` (its UTC day)."""
     return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
 
 
@@ -187,7 +183,7 @@ def missing_rates(items: pl.DataFrame) -> dict[str, list[str]]:
     for declaration_id, line_no, currency, lodged_at in lacking.select(
         "declaration_id", "line_no", "currency", "lodged_at"
     ).iter_rows():
-        day = _utc_day(lodged_at).isoformat() if lodged_at else "its lodging day"
+        day = lodging_day(lodged_at).isoformat() if lodged_at else "its lodging day"
         notes.setdefault(declaration_id, []).append(
             f"item {line_no}: no exchange rate for {currency} on {day}, so it is not valued "
             "against the reference prices and no value threshold applies to it"

@@ -4,7 +4,7 @@ follow from the schema's fields, so the rules live in one place (engine.outcomes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ def expected_duty_of(
     """The expected duty of a declaration, on its values in the national currency."""
     book, day = book or rate_book(), lodging_day(declaration.lodged_at)
     return declaration_expected_duty(
-        (_national(book, item.customs_value, item.currency, day), item.tax_rate, item.duty)
+        (book.national_amount(item.customs_value, item.currency, day), item.tax_rate, item.duty)
         for item in declaration.items
     )
 
@@ -38,13 +38,9 @@ def stored_expected_duties(declaration_pks: Iterable[int]) -> dict[int, Decimal 
         "declaration_id", "declaration__lodged_at", "customs_value", "currency", "tax_rate", "duty"
     )
     for pk, lodged_at, value, currency, rate, duty in rows:
-        national = _national(book, value, currency, lodging_day(lodged_at))
+        national = book.national_amount(value, currency, lodging_day(lodged_at))
         items.setdefault(pk, []).append((national, rate, duty))
     return {pk: declaration_expected_duty(found) for pk, found in items.items()}
-
-
-def _national(book: RateBook, value: Decimal, currency: str, day: date) -> Decimal | None:
-    return book.national_amount(value, currency, day)
 
 
 def columns(

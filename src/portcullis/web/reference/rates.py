@@ -1,11 +1,11 @@
-"""The exchange rates in force: the book every frame is converted with, and the one query
-every stored amount is converted with; both read the same rows, the latest-loaded first."""
+"""The exchange rates in force: the book every amount is converted with (frames, expected
+duties, the declaration page), and the query that tells which stored row is in force on a
+day (its source and dates); both read the same rows, the latest-loaded first."""
 
 from __future__ import annotations
 
 import threading
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -51,13 +51,3 @@ def rate_in_force(currency: str, day: date, national: str) -> ExchangeRate | Non
         .order_by("-valid_from", "-loaded_at", "-pk")
         .first()
     )
-
-
-def in_national_currency(
-    amount: Decimal, currency: str, day: date, national: str
-) -> Decimal | None:
-    """``amount`` converted at the rate in force on ``day``; None when there is none."""
-    if currency == national:
-        return amount
-    found = rate_in_force(currency, day, national)
-    return None if found is None else (amount * found.rate).quantize(Decimal("0.01"))
