@@ -143,3 +143,23 @@ def test_a_damaged_model_holds_every_declaration_and_says_why(
     shutil.rmtree(folder)
     registry.load.cache_clear()
     assert "meta.json" in build_engine().engine.model_problem
+
+
+def test_a_profile_on_a_window_over_history_stores_the_figures_it_read_and_replays(
+    trained, run_import, kcs_slice, users
+):
+    profile = active_profile(
+        users["analyst"],
+        users["supervisor"],
+        "Busy importers",
+        criteria="importer_declarations_30d >= 1",
+        mandatory=True,
+    )
+    score(later_declarations(run_import, kcs_slice))
+
+    hit = Decision.objects.filter(profile_hits__profile_version=profile).first()
+    assert hit is not None
+    assert hit.reason == "mandatory_profile"
+    assert hit.inputs[0]["importer_declarations_30d"] >= 1
+    assert "importer_days_since_first" not in hit.inputs[0]  # not read, not stored
+    assert replay(hit).same

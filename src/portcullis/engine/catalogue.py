@@ -119,6 +119,54 @@ _DERIVED = (
 )
 
 
+# Windows over history (features/windows.py): what each measure counts, per subject.
+_WINDOW_MEASURES = {
+    "declarations": "declarations {whose}",
+    "items": "goods items on declarations {whose}",
+    "sellers": "distinct sellers on declarations {whose}",
+    "value": "customs value (national currency) of the goods items {whose_items}",
+}
+_WINDOW_SUBJECTS = {
+    "importer": ("of the importer", "of the importer"),
+    "importer_chapter": (
+        "of the importer with an item in this HS chapter",
+        "of the importer in this HS chapter",
+    ),
+}
+WINDOW_MEASURES = tuple(_WINDOW_MEASURES)
+WINDOW_SUBJECT_NAMES = tuple(_WINDOW_SUBJECTS)
+DAYS_SINCE_FIRST = "importer_days_since_first"
+
+
+def window_field(subject: str, measure: str, days: int) -> str:
+    return f"{subject}_{measure}_{days}d"
+
+
+def _window_specs(days: tuple[int, ...]) -> list[FieldSpec]:
+    specs = []
+    for subject, (whose, whose_items) in _WINDOW_SUBJECTS.items():
+        for window in days:
+            for measure, text in _WINDOW_MEASURES.items():
+                meaning = text.format(whose=whose, whose_items=whose_items)
+                specs.append(
+                    FieldSpec(
+                        window_field(subject, measure, window),
+                        Kind.NUMBER,
+                        f"{meaning} lodged in the {window} days before this one",
+                        "history",
+                    )
+                )
+    specs.append(
+        FieldSpec(
+            DAYS_SINCE_FIRST,
+            Kind.NUMBER,
+            "whole days since the importer's first declaration (0: this is its first)",
+            "history",
+        )
+    )
+    return specs
+
+
 @dataclass(frozen=True)
 class Catalogue:
     fields: dict[str, FieldSpec]
@@ -134,6 +182,7 @@ def build_catalogue(
     compliance_subjects: tuple[str, ...],
     activity_subjects: tuple[str, ...],
     watchlist_kinds: tuple[str, ...],
+    window_days: tuple[int, ...] = (),
 ) -> Catalogue:
     """The catalogue for the configured compliance subjects and watchlist kinds."""
     specs: list[FieldSpec] = []
@@ -179,6 +228,7 @@ def build_catalogue(
                 "compliance",
             )
         )
+    specs.extend(_window_specs(window_days))
     for kind in watchlist_kinds:
         specs.append(
             FieldSpec(

@@ -46,7 +46,10 @@ class FeatureContext:
 
 def catalogue_for(settings: ComplianceSettings) -> Catalogue:
     return build_catalogue(
-        tuple(s.name for s in settings.subjects), settings.activity, WATCHLIST_KINDS
+        tuple(s.name for s in settings.subjects),
+        settings.activity,
+        WATCHLIST_KINDS,
+        settings.windows,
     )
 
 
@@ -58,7 +61,7 @@ def default_catalogue() -> Catalogue:
 def context_fields(catalogue: Catalogue) -> tuple[str, ...]:
     """The fields a decision stores to be replayed: those that depend on more than the
     declaration itself (``model_score`` is recomputed from them)."""
-    groups = ("valuation", "compliance", "watchlist", "trader")
+    groups = ("valuation", "compliance", "history", "watchlist", "trader")
     names = tuple(f.name for f in catalogue.fields.values() if f.group in groups)
     return (*names, "rate_applied")  # reference data too: the rate in force then
 

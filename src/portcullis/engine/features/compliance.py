@@ -29,6 +29,7 @@ import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
 from portcullis.engine.features.table import Lazy
+from portcullis.engine.features.windows import WINDOW_DAYS, HistoryWindows
 from portcullis.engine.items import HEADER_FIELDS, SMALL_FRAME, declaration_starts, per_item
 
 
@@ -62,6 +63,8 @@ ACTIVITY: tuple[str, ...] = ("importer", "declarant", "seller")
 class ComplianceSettings:
     subjects: tuple[Subject, ...] = SUBJECTS
     activity: tuple[str, ...] = ACTIVITY
+    # Windows over history (features/windows.py), in days.
+    windows: tuple[int, ...] = WINDOW_DAYS
     prior_strength: float = 5.0  # m: how many inspections the prior is worth
     # The prior p0 is itself the overall finding rate known at the time, leaning on this
     # base rate until a few outcomes are known.
@@ -76,6 +79,7 @@ class ComplianceHistory:
         """``history``: items with derived fields and outcome columns (null outcome: not
         inspected, or not yet known)."""
         self.settings = settings or ComplianceSettings()
+        self.windows = HistoryWindows(history, self.settings.windows)
         # Only the columns the figures need: a history is millions of rows, and each step
         # below would otherwise copy all forty columns.
         keys = sorted(
@@ -165,7 +169,7 @@ class ComplianceHistory:
         else:
             counts = self._point_in_time(items)
         present = {trader: _present(items.get_column(trader)) for trader in self.settings.activity}
-        return self._figures(counts, present)
+        return {**self._figures(counts, present), **self.windows.fields(items, starts)}
 
     # -- counts ------------------------------------------------------------------------------
 

@@ -27,6 +27,11 @@ class Lazy:
         self.make = make
 
 
+class OnDemand(Lazy):
+    """A costly column (a window over history): made only when read, and stored with a
+    decision only if something read it."""
+
+
 Column = npt.NDArray[Any] | pl.Series | Lazy  # float arrays use NaN for "not applicable"
 
 
@@ -92,7 +97,7 @@ class Features:
         """The named fields of some rows, as plain Python values (None for null)."""
         out: list[dict[str, Any]] = [{} for _ in positions]
         for name in names:
-            if name not in self:
+            if name not in self or isinstance(self.columns.get(name), OnDemand):
                 continue
             values = self._column(name)
             if values is None or isinstance(values, pl.Series):

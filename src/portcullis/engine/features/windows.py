@@ -1,0 +1,362 @@
+"""Windows over history: what a trader did in the days before a declaration, point in time.
+
+For each subject (the importer; the importer within the item's HS chapter) and each window
+of N days: the declarations, goods items, distinct sellers and total customs value (national
+currency) lodged in the N days before the declaration, strictly earlier than it (two
+declarations lodged at the same instant do not count each other, as for the activity
+counts); and the days since the importer's first declaration.
+
+History and the batch being assessed are one stream: declarations earlier in the same batch
+count, as they would if sent one by one. Counts, items and value are differences of
+cumulative sums, C(t) − C(t − N), read by as-of joins (a batch) or binary searches (one
+declaration). Distinct sellers are not a sum: each (subject, seller) pair is active for N
+days after each of its declarations; merged into disjoint runs, the sellers active at t are
+the runs started before t less the runs ended before t, both cumulative counts again.
+
+The figures are computed only when something reads them (a profile), since a batch pays
+about one join per window for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from portcullis.engine.catalogue import DAYS_SINCE_FIRST as FIRST_FIELD
+from portcullis.engine.catalogue import WINDOW_MEASURES as MEASURES
+from portcullis.engine.catalogue import window_field
+from portcullis.engine.features.lookup import Array
+from portcullis.engine.features.table import OnDemand
+from portcullis.engine.items import per_item
+
+DAY_US = 86_400_000_000
+WINDOW_DAYS: tuple[int, ...] = (7, 30, 90)
+_SUMS = ("declarations", "items", "value")
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSubject:
+    name: str
+    keys: tuple[str, ...]
+
+
+WINDOW_SUBJECTS: tuple[WindowSubject, ...] = (
+    WindowSubject("importer", ("importer",)),
+    WindowSubject("importer_chapter", ("importer", "hs_chapter")),
+)
+HISTORY_COLUMNS = (
+    "declaration_id", "lodged_at", "importer", "seller", "hs_chapter", "customs_value",
+)  # fmt: skip
+
+
+def window_fields(days: tuple[int, ...] = WINDOW_DAYS) -> list[str]:
+    names = [window_field(s.name, m, n) for s in WINDOW_SUBJECTS for n in days for m in MEASURES]
+    return [*names, FIRST_FIELD]
+
+
+def _grain(items: pl.DataFrame, subject: WindowSubject) -> pl.DataFrame:
+    """One row per declaration (per declaration and chapter for the chapter subject): its
+    keys, lodging instant ``t`` (µs), seller, number of items and value."""
+    return (
+        items.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in subject.keys))
+        .group_by("declaration_id", *subject.keys, maintain_order=True)
+        .agg(
+            pl.col("lodged_at").first().dt.epoch("us").alias("t"),
+            pl.col("seller").first(),
+            pl.len().cast(pl.Float64).alias("items"),
+            pl.col("customs_value").fill_null(0.0).sum().cast(pl.Float64).alias("value"),
+        )
+    )
+
+
+def _cumulative(rows: pl.DataFrame, keys: list[str], by_time: bool = True) -> pl.DataFrame:
+    """Per subject and instant, the declarations, items and value up to and including it,
+    sorted by instant (as the as-of join wants; ``by_time`` False: by subject and instant)."""
+    cumulative = (
+        rows.group_by(*keys, "t")
+        .agg(
+            pl.len().cast(pl.Float64).alias("declarations"),
+            pl.col("items").sum(),
+            pl.col("value").sum(),
+        )
+        .sort(*keys, "t")
+        .with_columns(pl.col(m).cum_sum().over(keys) for m in _SUMS)
+    )
+    return cumulative.sort("t") if by_time else cumulative
+
+
+def _runs(
+    rows: pl.DataFrame, keys: list[str], days: int, by_time: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The (subject, seller) activity runs of a window: cumulative counts of run starts and of
+    run ends per subject and instant, each sorted by instant (or by subject and instant)."""
+    span = days * DAY_US
+    pairs = rows.filter(pl.col("seller").is_not_null()).select(*keys, "seller", "t").unique()
+    pairs = pairs.sort(*keys, "seller", "t").with_columns(
+        (pl.col("t") - pl.col("t").shift(1).over(*keys, "seller") > span)
+        .fill_null(True)
+        .alias("_new")
+    )
+    pairs = pairs.with_columns(pl.col("_new").cum_sum().over(*keys, "seller").alias("_run"))
+    runs = pairs.group_by(*keys, "seller", "_run").agg(
+        pl.col("t").min().alias("start"), (pl.col("t").max() + span).alias("end")
+    )
+
+    def counted(column: str) -> pl.DataFrame:
+        return (
+            runs.group_by(*keys, column)
+            .agg(pl.len().cast(pl.Float64).alias(f"_{column}s"))
+            .sort(*keys, column)
+            .with_columns(pl.col(f"_{column}s").cum_sum().over(keys))
+            .rename({column: "t"})
+        )
+
+    starts, ends = counted("start"), counted("end")
+    return (starts.sort("t"), ends.sort("t")) if by_time else (starts, ends)
+
+
+def _before(query: pl.DataFrame, table: pl.DataFrame, keys: list[str], at: pl.Expr) -> pl.DataFrame:
+    """``table``'s cumulative columns as they stood strictly before instant ``at`` of each
+    query row (0 where nothing was), in the query's order."""
+    values = [c for c in table.columns if c not in (*keys, "t")]
+    left = query.select(*keys, at.alias("t")).with_row_index("_order").sort("t")
+    joined = left.join_asof(
+        table,
+        on="t",
+        by=keys,
+        strategy="backward",
+        allow_exact_matches=False,
+        check_sortedness=False,
+    ).sort("_order")
+    return joined.select(pl.col(v).fill_null(0.0) for v in values)
+
+
+class HistoryWindows:
+    """Declarations known so far, ready to give items their windows over history."""
+
+    def __init__(self, history: pl.DataFrame, days: tuple[int, ...] = WINDOW_DAYS) -> None:
+        """``history``: items with derived fields (``customs_value`` national)."""
+        self.days = days
+        self.latest: int | None = None
+        self._history = history.select(HISTORY_COLUMNS)
+        self._rows = {s.name: _grain(self._history, s) for s in WINDOW_SUBJECTS}
+        importer = self._rows["importer"]
+        self._first = importer.group_by("importer").agg(pl.col("t").min().alias("first"))
+        if importer.height:
+            self.latest = int(importer.get_column("t").max())  # type: ignore[arg-type]
+        self._index: dict[str, _Index] = {}
+        self._first_index: dict[str, int] | None = None
+
+    def names(self) -> list[str]:
+        return window_fields(self.days)
+
+    # -- attaching -------------------------------------------------------------------------
+
+    def fields(self, items: pl.DataFrame, starts: npt.NDArray[np.int64]) -> dict[str, OnDemand]:
+        """The window fields of ``items``, each made when read (all of a subject at once)."""
+        made: dict[str, dict[str, Array]] = {}
+
+        def block(subject: WindowSubject) -> dict[str, Array]:
+            if subject.name not in made:
+                made[subject.name] = self._subject(items, starts, subject)
+            return made[subject.name]
+
+        columns: dict[str, OnDemand] = {}
+        for subject in WINDOW_SUBJECTS:
+            for days in self.days:
+                for measure in MEASURES:
+                    name = window_field(subject.name, measure, days)
+                    columns[name] = OnDemand(partial(_pick, name, partial(block, subject)))
+        columns[FIRST_FIELD] = OnDemand(
+            partial(_pick, FIRST_FIELD, partial(self._days_since_first, items, starts))
+        )
+        return columns
+
+    def _one_declaration(self, items: pl.DataFrame, starts: npt.NDArray[np.int64]) -> bool:
+        """One declaration lodged after all of history: binary searches in a per-subject
+        index stand in for joins (nothing else in the batch can count)."""
+        if len(starts) != 1 or items.height > 256:
+            return False
+        t = items.get_column("lodged_at").dt.epoch("us")[0]
+        return t is not None and (self.latest is None or self.latest < t)
+
+    def _subject(
+        self, items: pl.DataFrame, starts: npt.NDArray[np.int64], subject: WindowSubject
+    ) -> dict[str, Array]:
+        query = _grain(items, subject)
+        if self._one_declaration(items, starts):
+            values = self._searched(query, subject)
+        else:
+            values = self._joined(query, subject)
+        # Back to items: by declaration (and chapter); items without keys get NaN.
+        keys = ["declaration_id", *subject.keys]
+        frame = pl.DataFrame(values)
+        joined = items.select(keys).join(
+            pl.concat([query.select(keys), frame], how="horizontal"),
+            on=keys,
+            how="left",
+            maintain_order="left",
+        )
+        return {
+            name: joined.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+            for name in values
+        }
+
+    def _joined(self, query: pl.DataFrame, subject: WindowSubject) -> dict[str, Array]:
+        """Any batch: history (of the batch's subjects, in the span the windows reach, less
+        the batch's own declarations) and the batch as one stream, read by as-of joins."""
+        keys = list(subject.keys)
+        reach = max(self.days) * DAY_US
+        history = self._rows[subject.name]
+        if query.height:
+            low = int(query.get_column("t").min()) - reach  # type: ignore[arg-type]
+            high = int(query.get_column("t").max())  # type: ignore[arg-type]
+            history = (
+                history.filter(pl.col("t").is_between(low, high, closed="both"))
+                .join(query.select(keys).unique(), on=keys, how="semi")
+                .join(query.select("declaration_id"), on="declaration_id", how="anti")
+            )
+        stream = pl.concat([history, query.select(history.columns)])
+        cumulative = _cumulative(stream, keys)
+        now = _before(query, cumulative, keys, pl.col("t"))
+        out: dict[str, Array] = {}
+        for days in self.days:
+            span = days * DAY_US
+            then = _before(query, cumulative, keys, pl.col("t") - span)
+            for measure in _SUMS:
+                out[window_field(subject.name, measure, days)] = (
+                    now.get_column(measure) - then.get_column(measure)
+                ).to_numpy()
+            starts, ends = _runs(stream, keys, days)
+            started = _before(query, starts, keys, pl.col("t")).to_series().to_numpy()
+            ended = _before(query, ends, keys, pl.col("t")).to_series().to_numpy()
+            out[window_field(subject.name, "sellers", days)] = started - ended
+        return out
+
+    def _searched(self, query: pl.DataFrame, subject: WindowSubject) -> dict[str, Array]:
+        """One declaration: each subject's history found in a dictionary, counted by binary
+        search; the same formula as ``_joined``."""
+        index = self._index.get(subject.name)
+        if index is None:
+            index = self._index[subject.name] = _Index(self._rows[subject.name], subject, self.days)
+        names = [window_field(subject.name, m, n) for n in self.days for m in MEASURES]
+        out = np.zeros((query.height, len(names)))
+        key_lists = [query.get_column(k).to_list() for k in subject.keys]
+        keys = key_lists[0] if len(key_lists) == 1 else list(zip(*key_lists, strict=True))
+        for row, (key, t) in enumerate(zip(keys, query.get_column("t").to_list(), strict=True)):
+            found = index.figures(key, t, self.days)
+            if found is not None:
+                out[row] = found
+        return {name: out[:, position] for position, name in enumerate(names)}
+
+    def _days_since_first(
+        self, items: pl.DataFrame, starts: npt.NDArray[np.int64]
+    ) -> dict[str, Array]:
+        header = items.select("declaration_id", "importer", "lodged_at")[starts]
+        t = header.get_column("lodged_at").dt.epoch("us").cast(pl.Float64).to_numpy()
+        if self._one_declaration(items, starts):
+            if self._first_index is None:
+                self._first_index = dict(self._first.iter_rows())
+            importer = header.get_column("importer")[0]
+            first = np.array([min(self._first_index.get(importer, t[0]), t[0])])
+        else:
+            batch_first = header.group_by("importer").agg(
+                pl.col("lodged_at").min().dt.epoch("us").alias("batch")
+            )
+            firsts = (
+                header.select("importer")
+                .join(self._first, on="importer", how="left", maintain_order="left")
+                .join(batch_first, on="importer", how="left", maintain_order="left")
+            )
+            first = (
+                firsts.select(pl.min_horizontal("first", "batch"))
+                .to_series()
+                .cast(pl.Float64)
+                .to_numpy()
+            )
+        days = np.floor((t - first) / DAY_US)
+        missing = header.get_column("importer").is_null().to_numpy()
+        days = np.where(missing, np.nan, days)
+        return {FIRST_FIELD: per_item(days, starts, items.height)}
+
+
+class _Index:
+    """One subject's history for binary searches: every subject's instants with cumulative
+    sums, and per window the starts and ends of its sellers' runs, each sorted by subject
+    and instant, with each subject's bounds."""
+
+    def __init__(self, rows: pl.DataFrame, subject: WindowSubject, days: tuple[int, ...]) -> None:
+        keys = list(subject.keys)
+        cumulative = _cumulative(rows, keys, by_time=False)
+        self.bounds = _bounds(cumulative, keys)
+        self.t = cumulative.get_column("t").to_numpy()
+        self.sums = cumulative.select(_SUMS).to_numpy()
+        self.runs: dict[int, tuple[_Sorted, _Sorted]] = {}
+        for window in days:
+            starts, ends = _runs(rows, keys, window, by_time=False)
+            self.runs[window] = (_Sorted(starts, keys), _Sorted(ends, keys))
+
+    def figures(self, key: Any, t: int, days: tuple[int, ...]) -> list[float] | None:
+        bounds = self.bounds.get(key)
+        if bounds is None:
+            return None
+        now = _at(self.t, self.sums, bounds, t)
+        figures: list[float] = []
+        for window in days:
+            then = _at(self.t, self.sums, bounds, t - window * DAY_US)
+            starts, ends = self.runs[window]
+            sellers = starts.before(key, t) - ends.before(key, t)
+            declarations, items, value = (now - then).tolist()
+            figures.extend((declarations, items, sellers, value))
+        return figures
+
+
+class _Sorted:
+    """A cumulative count by subject and instant, for binary searches."""
+
+    def __init__(self, frame: pl.DataFrame, keys: list[str]) -> None:
+        self.bounds = _bounds(frame, keys)
+        self.t = frame.get_column("t").to_numpy()
+        self.counts = frame.select(frame.columns[-1]).to_numpy()
+
+    def before(self, key: Any, t: int) -> float:
+        bounds = self.bounds.get(key)
+        return 0.0 if bounds is None else float(_at(self.t, self.counts, bounds, t)[0])
+
+
+def _bounds(frame: pl.DataFrame, keys: list[str]) -> dict[Any, tuple[int, int]]:
+    """Each subject's first and past-last row in ``frame`` (sorted by subject)."""
+    spans = (
+        frame.select(keys)
+        .with_row_index("_row")
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("_row").min().alias("lo"), (pl.col("_row").max() + 1).alias("hi"))
+    )
+    key_lists = [spans.get_column(k).to_list() for k in keys]
+    subjects = key_lists[0] if len(keys) == 1 else list(zip(*key_lists, strict=True))
+    return dict(
+        zip(
+            subjects,
+            zip(spans.get_column("lo").to_list(), spans.get_column("hi").to_list(), strict=True),
+            strict=True,
+        )
+    )
+
+
+def _at(
+    times: npt.NDArray[Any], sums: npt.NDArray[Any], bounds: tuple[int, int], t: int
+) -> npt.NDArray[Any]:
+    """The cumulative row strictly before instant ``t`` within ``bounds`` (zeros if none)."""
+    lo, hi = bounds
+    position = lo + int(np.searchsorted(times[lo:hi], t, side="left"))
+    return sums[position - 1] if position > lo else np.zeros(sums.shape[1])
+
+
+def _pick(name: str, block: Callable[[], dict[str, Array]]) -> pl.Series:
+    return pl.Series(name, block()[name], dtype=pl.Float64, nan_to_null=True)
