@@ -34,7 +34,7 @@ def declarations(seed: int, count: int, prefix: str, start: datetime, days: int)
         importer = None if rng.random() < 0.05 else str(rng.choice(["I1", "I2", "I3"]))
         seller = None if rng.random() < 0.15 else str(rng.choice(["S1", "S2", "S3", "S4"]))
         for line in range(1, int(rng.integers(1, 4)) + 1):
-            value = None if rng.random() < 0.1 else float(rng.choice([10.0, 250.0, 4000.0]))
+            value = None if rng.random() < 0.1 else float(rng.choice([10.0, 250.1, 4000.07, 1e9 + 0.33]))
             rows.append(
                 item(
                     f"{prefix}{number}",
@@ -83,7 +83,9 @@ def counted(stream: list[dict], batch: list[dict]) -> dict[str, list]:
                     "declarations": len(picked),
                     "items": sum(len(rows) for rows in picked),
                     "sellers": len({r[0]["seller"] for r in picked} - {None}),
-                    "value": sum(r["customs_value"] or 0.0 for rows in picked for r in rows),
+                    "value": round(
+                        sum(r["customs_value"] or 0.0 for rows in picked for r in rows), 2
+                    ),
                 }
                 for measure in WINDOW_MEASURES:
                     value = None if importer is None else float(figures[measure])
