@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -162,15 +162,25 @@ class HistoryWindows:
     def __init__(self, history: pl.DataFrame, days: tuple[int, ...] = WINDOW_DAYS) -> None:
         """``history``: items with derived fields (``customs_value`` national)."""
         self.days = days
-        self.latest: int | None = None
+        # Nothing is prepared until a profile reads a window: most contexts (training,
+        # drift, a backtest of other fields) never do.
         self._history = history.select(HISTORY_COLUMNS)
-        self._rows = {s.name: _grain(self._history, s) for s in WINDOW_SUBJECTS}
-        importer = self._rows["importer"]
-        self._first = importer.group_by("importer").agg(pl.col("t").min().alias("first"))
-        if importer.height:
-            self.latest = int(importer.get_column("t").max())  # type: ignore[arg-type]
         self._index: dict[str, _Index] = {}
         self._first_index: dict[str, int] | None = None
+
+    @cached_property
+    def _rows(self) -> dict[str, pl.DataFrame]:
+        return {s.name: _grain(self._history, s) for s in WINDOW_SUBJECTS}
+
+    @cached_property
+    def _first(self) -> pl.DataFrame:
+        return self._rows["importer"].group_by("importer").agg(pl.col("t").min().alias("first"))
+
+    @cached_property
+    def latest(self) -> int | None:
+        """The latest instant (µs) of a declaration that can count (one with an importer)."""
+        rows = self._rows["importer"]
+        return int(rows.get_column("t").max()) if rows.height else None  # type: ignore[arg-type]
 
     def names(self) -> list[str]:
         return window_fields(self.days)
