@@ -34,7 +34,11 @@ def declarations(seed: int, count: int, prefix: str, start: datetime, days: int)
         importer = None if rng.random() < 0.05 else str(rng.choice(["I1", "I2", "I3"]))
         seller = None if rng.random() < 0.15 else str(rng.choice(["S1", "S2", "S3", "S4"]))
         for line in range(1, int(rng.integers(1, 4)) + 1):
-            value = None if rng.random() < 0.1 else float(rng.choice([10.0, 250.1, 4000.07, 1e9 + 0.33]))
+            value = (
+                None
+                if rng.random() < 0.1
+                else float(rng.choice([10.0, 250.1, 4000.07, 1e9 + 0.33]))
+            )
             rows.append(
                 item(
                     f"{prefix}{number}",
