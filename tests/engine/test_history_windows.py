@@ -115,7 +115,7 @@ def one_by_one(history: list[dict], batch: list[dict]) -> dict[str, list]:
     return out
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 100_000))
 def test_a_batch_one_by_one_and_counting_agree(seed: int) -> None:
     history = declarations(seed, 60, "H", T0, 150)
@@ -125,7 +125,7 @@ def test_a_batch_one_by_one_and_counting_agree(seed: int) -> None:
     assert one_by_one(history, batch) == expected
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 100_000))
 def test_point_in_time_over_history_itself(seed: int) -> None:
     """Training and backtests: the items are history; each sees only what came before."""
