@@ -145,3 +145,50 @@ def test_declarations_earlier_in_a_batch_count_as_activity() -> None:
     assert [row["importer_declarations"] for row in seen] == [0, 1, 1, 1, 3]
     assert [row["is_new_importer"] for row in seen] == [True, False, False, False, False]
     assert seen[-1]["is_new_seller"] is None  # no seller: neither new nor known
+
+
+def test_a_national_tariff_line_keeps_its_own_record_and_an_hs6_code_has_none() -> None:
+    # As for a missing seller: no record is 0 inspections and the overall (prior) rate.
+    line = "8703231090"
+    past = frame(
+        outcome("N1", T - 5 * DAY, True, hs_code=line),
+        outcome("N2", T - 4 * DAY, True, hs_code=line),
+        outcome("N3", T - 3 * DAY, False, hs_code="8703231010"),  # another line, same HS6
+    )
+    later = frame(
+        item("L1", lodged_at=T, hs_code=line),
+        item("L2", lodged_at=T, hs_code="870323"),
+    )
+    snapshot = figures(past, later)
+    assert [row["national_line_inspections"] for row in snapshot] == [2.0, 0.0]
+    assert snapshot[0]["hs6_inspections"] == 3.0
+    assert snapshot[0]["national_line_finding_rate"] > snapshot[0]["hs6_finding_rate"]
+    in_history = figures(past, later.with_columns(pl.col("lodged_at") - 10 * DAY))
+    assert [row["national_line_inspections"] for row in in_history] == [0.0, 0.0]
+
+
+def test_the_national_line_example_runs_as_documented() -> None:
+    from portcullis.engine.features import default_catalogue
+    from portcullis.engine.rules.compiler import compile_criteria
+    from tests.engine.test_profile_language import _documented_example
+
+    criteria = _documented_example("## National tariff lines")
+    assert criteria.startswith('national_line starts with "870323"')
+    risky, clean = "8703231090", "8703231010"
+    past = frame(
+        outcome("N1", T - 5 * DAY, True, hs_code=risky),
+        outcome("N2", T - 4 * DAY, True, hs_code=risky),
+        outcome("N3", T - 5 * DAY, False, hs_code=clean),
+        outcome("N4", T - 4 * DAY, False, hs_code=clean),
+    )
+    later = add_derived(
+        frame(
+            item("RISKY", lodged_at=T, hs_code=risky),
+            item("CLEAN", lodged_at=T, hs_code=clean),
+            item("HS6", lodged_at=T, hs_code="870323"),
+        )
+    )
+    features = Features(later, ComplianceHistory(add_derived(past)).fields(later))
+    compiled = compile_criteria(criteria, default_catalogue())
+    hit = features.polars(compiled.fields).filter(compiled.expression)
+    assert hit.get_column("declaration_id").to_list() == ["RISKY"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 
 from portcullis.engine.features import Features, default_catalogue
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.rules.compiler import Anchor, compile_criteria
+from portcullis.engine.rules.lists import Lists, NamedList, by_code
 from portcullis.engine.rules.profiles import Profile, ProfileSet
 from portcullis.engine.rules.syntax import MAX_DEPTH, ProfileError
 from tests.engine.risk import frame, item
@@ -16,10 +18,10 @@ from tests.engine.risk import frame, item
 CATALOGUE = default_catalogue()
 
 
-def hits(criteria: str, *rows: dict) -> list[str]:
+def hits(criteria: str, *rows: dict, lists: Lists | None = None) -> list[str]:
     """Declaration ids of the rows the criteria hit."""
     items = add_derived(frame(*rows))
-    compiled = compile_criteria(criteria, CATALOGUE)
+    compiled = compile_criteria(criteria, CATALOGUE, lists)
     names = [n for n in compiled.fields if n not in items.columns]
     assert not names, f"test rows lack {names}"
     mask = items.select(compiled.expression).to_series()
@@ -226,6 +228,82 @@ def test_text_tests_match_as_written_in_the_letter_case_asked(criteria, expected
         item("C", description="kit (a+b) partsy"),
     )
     assert hits(criteria, *rows) == expected
+
+
+def test_the_named_list_example_runs_as_documented():
+    criteria = _documented_example("## Named lists")
+    assert criteria == "origin_country in list HIGH_RISK_ORIGINS and value_ratio < 0.5"
+    lists = by_code([NamedList("HIGH_RISK_ORIGINS", 4, frozenset({"CN", "VN"}))])
+    rows = add_derived(
+        frame(
+            item("A", origin_country="VN"),
+            item("B", origin_country="DE"),
+            item("C", origin_country="VN"),
+        )
+    ).with_columns(value_ratio=pl.Series([0.33, 0.33, 1.0]))
+    compiled = compile_criteria(criteria, CATALOGUE, lists)
+    found = rows.filter(rows.select(compiled.expression).to_series())
+    assert found.get_column("declaration_id").to_list() == ["A"]
+    assert compile_criteria(criteria, CATALOGUE, lists).lists == ("HIGH_RISK_ORIGINS@v4",)
+
+
+def test_a_named_list_holds_nothing_outside_its_validity():
+    lists = by_code(
+        [
+            NamedList(
+                "RISKY",
+                1,
+                frozenset({"CN"}),
+                valid_from=datetime(2021, 2, 1, tzinfo=UTC),
+                expires_at=datetime(2021, 3, 1, tzinfo=UTC),
+            ),
+            NamedList("PARTS", 1, frozenset({"85", "8703"})),
+        ]
+    )
+    rows = (
+        item("JAN", origin_country="CN", lodged_at=datetime(2021, 1, 15, tzinfo=UTC)),
+        item("FEB", origin_country="CN", lodged_at=datetime(2021, 2, 15, tzinfo=UTC)),
+        item("MAR", origin_country="CN", lodged_at=datetime(2021, 3, 1, tzinfo=UTC)),
+    )
+    assert hits("origin_country in list RISKY", *rows, lists=lists) == ["FEB"]
+    assert hits("origin_country not in list RISKY", *rows, lists=lists) == ["JAN", "MAR"]
+    codes = (item("A", hs_code="851712"), item("B", hs_code="870323"), item("C", hs_code="8704"))
+    assert hits("hs_code starts with list PARTS", *codes, lists=lists) == ["A", "B"]
+    assert "unknown list 'PART' (did you mean 'PARTS'?)" in problem_with(
+        "hs_code starts with list PART", lists
+    )
+    assert "'in list' needs a text" in problem_with("tax_rate in list PARTS", lists)
+
+
+def test_a_new_list_version_is_a_new_profile_set():
+    def compiled(version: int) -> ProfileSet:
+        lists = by_code([NamedList("RISKY", version, frozenset({"CN"}))])
+        profile = Profile("P1", 1, "origin_country in list RISKY")
+        return ProfileSet.compile([profile], CATALOGUE, lists)
+
+    assert compiled(1).lists == ("RISKY@v1",)
+    assert compiled(1).version == compiled(1).version != compiled(2).version
+    plain = ProfileSet.compile([Profile("P1", 1, "true")], CATALOGUE, {})
+    assert plain.version == ProfileSet.compile([Profile("P1", 1, "true")], CATALOGUE).version
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ('seller starts with "GLOBAL"', ["A"]),
+        ('seller starts with any case "global"', ["A", "B"]),
+        ('seller startswith any case ["x", "GLO"]', ["A", "B", "C"]),
+    ],
+)
+def test_starts_with_in_any_letter_case(criteria, expected):
+    rows = (item("A", seller="GLOBAL TRADING"), item("B", seller="Global"), item("C", seller="xy"))
+    assert hits(criteria, *rows) == expected
+
+
+def problem_with(criteria: str, lists: Lists) -> str:
+    with pytest.raises(ProfileError) as caught:
+        compile_criteria(criteria, CATALOGUE, lists)
+    return str(caught.value)
 
 
 def test_the_currency_example_runs_as_documented():

@@ -19,6 +19,7 @@ from portcullis.engine.features import Features, default_catalogue
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.items import SCHEMA, SMALL_FRAME
 from portcullis.engine.rules.compiler import compile_criteria
+from portcullis.engine.rules.lists import NamedList, by_code
 from portcullis.engine.rules.profiles import Profile, ProfileSet
 from portcullis.engine.rules.syntax import ProfileError
 
@@ -46,6 +47,24 @@ VALUES = {
     "description": ["Spare parts", "PARTS, used", "partsy kit", "Cotton shirts"],
 }
 
+START = datetime(2024, 1, 1, tzinfo=UTC)
+# Named lists: one in force only for part of the declarations' 500 hours, one of HS
+# prefixes, one too long to narrow a batch by (the index then evaluates it everywhere).
+LISTS = by_code(
+    [
+        NamedList(
+            "RISKY",
+            3,
+            frozenset({"CN", "VN"}),
+            valid_from=START + timedelta(hours=100),
+            expires_at=START + timedelta(hours=400),
+        ),
+        NamedList("PARTS", 1, frozenset({"85", "8703"})),
+        NamedList("TRADERS", 2, frozenset({"IMP1", "SEL2"} | {f"T{n}" for n in range(150)})),
+    ]
+)
+LIST_OF = {"origin_country": "RISKY", "hs_code": "PARTS", "importer": "TRADERS"}
+
 
 def declarations(seed: int, count: int) -> pl.DataFrame:
     """``count`` random declarations of 1-4 items, with missing values here and there."""
@@ -54,8 +73,7 @@ def declarations(seed: int, count: int) -> pl.DataFrame:
     for number in range(count):
         header = {
             "declaration_id": f"D{number}",
-            "lodged_at": datetime(2024, 1, 1, tzinfo=UTC)
-            + timedelta(hours=int(rng.integers(0, 500))),
+            "lodged_at": START + timedelta(hours=int(rng.integers(0, 500))),
             "office": str(rng.choice(VALUES["office"])),
             "importer": str(rng.choice(VALUES["importer"])),
             "declarant": "DCL1",
@@ -108,7 +126,12 @@ def arithmetic(draw: st.DrawFn, depth: int = 0) -> str:
 def text_test(draw: st.DrawFn) -> str:
     field = draw(st.sampled_from(TEXTS))
     options = VALUES[field]
-    kind = draw(st.sampled_from(["eq", "ne", "in", "not in", "startswith", "contains"]))
+    kinds = ["eq", "ne", "in", "not in", "startswith", "contains"]
+    kind = draw(st.sampled_from(kinds + (["list", "starts list"] if field in LIST_OF else [])))
+    if kind == "list":
+        return f"{field} {draw(st.sampled_from(['in', 'not in']))} list {LIST_OF[field]}"
+    if kind == "starts list":
+        return f"{field} starts with {draw(st.sampled_from(['', 'any case ']))}list PARTS"
     if kind == "eq":
         return f'{field} == "{draw(st.sampled_from(options))}"'
     if kind == "ne":
@@ -124,7 +147,8 @@ def text_test(draw: st.DrawFn) -> str:
                 max_size=2,
             )
         )
-        return f"{field} startswith {quoted(prefixes)}"
+        spelling = draw(st.sampled_from(["startswith", "starts with", "starts with any case"]))
+        return f"{field} {spelling} {quoted(prefixes)}"
     mode = draw(st.sampled_from(["", "word ", "any case "]))
     text = draw(st.sampled_from(["0", "N", "1", "SEL", "parts", "Spare parts", "PART"]))
     return f'{field} contains {mode}"{text}"'
@@ -166,6 +190,9 @@ def anchored(draw: st.DrawFn) -> str:
                 'hs_code startswith ["8703", "61"]',
                 'origin_country == "CN"',
                 'importer in ["IMP1", "IMP3"]',
+                "origin_country in list RISKY",
+                "hs_code starts with list PARTS",
+                "importer in list TRADERS",
                 'office == "11"',
                 'hs_chapter == "85"',
             ]
@@ -180,7 +207,9 @@ criteria = st.one_of(condition(), anchored())
 def brute_force(frame: pl.DataFrame, texts: list[str]) -> set[tuple[int, int]]:
     found = set()
     for position, text in enumerate(texts):
-        mask = frame.select(compile_criteria(text, CATALOGUE).expression.alias("x")).to_series()
+        mask = frame.select(
+            compile_criteria(text, CATALOGUE, LISTS).expression.alias("x")
+        ).to_series()
         mask = mask.extend_constant(mask[0], frame.height - 1) if len(mask) == 1 else mask
         found |= {(row, position) for row in np.flatnonzero(mask.to_numpy())}
     return found
@@ -193,7 +222,9 @@ def test_batch_and_one_declaration_at_a_time_hit_the_same_items(
 ) -> None:
     frame = declarations(seed, 120)
     assert frame.height > SMALL_FRAME  # the batch goes through the partitioned index
-    profiles = ProfileSet.compile([Profile(f"P{i}", 1, t) for i, t in enumerate(texts)], CATALOGUE)
+    profiles = ProfileSet.compile(
+        [Profile(f"P{i}", 1, t) for i, t in enumerate(texts)], CATALOGUE, LISTS
+    )
 
     batch = set(profiles.hits(Features(frame)).iter_rows())
 
@@ -216,7 +247,7 @@ def refusal(text: str) -> ProfileError | None:
     """The error compiling ``text`` raises, or None if it compiles. Any other exception
     propagates and fails the test."""
     try:
-        compile_criteria(text, CATALOGUE)
+        compile_criteria(text, CATALOGUE, LISTS)
     except ProfileError as error:
         return error
     return None
@@ -242,4 +273,4 @@ def test_damaged_criteria_compile_or_say_why(valid: str, cut: int, length: int, 
 @settings(max_examples=100, deadline=None)
 @given(criteria)
 def test_every_generated_criterion_is_valid(text: str) -> None:
-    assert compile_criteria(text, CATALOGUE).expression is not None
+    assert compile_criteria(text, CATALOGUE, LISTS).expression is not None

@@ -27,6 +27,7 @@ from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.channels import Channel
 from portcullis.engine.conversion import at_rates, to_national
 from portcullis.engine.features import FeatureContext, Features, build_features, context_fields
+from portcullis.engine.features.calendar import FIELDS as CALENDAR_FIELDS
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.table import Column
 from portcullis.engine.items import declaration_starts, per_item
@@ -158,11 +159,11 @@ class RiskEngine:
         if stored is None:
             return build_features(items, self.context, starts)
         names = [n for n in self.context_fields() if n in stored.context.columns]
-        # A window over history is stored only when something read it; any other is made
-        # again when read, point in time. Decisions made before conversion stored no rate:
-        # today's book stands in.
-        windows = self.context.compliance.windows
-        remade = set(windows.names()) - set(names)
+        # A window over history or a calendar field is stored only when something read it;
+        # any other is made again when read, point in time (with today's holidays).
+        # Decisions made before conversion stored no rate: today's book stands in.
+        windows, calendar = self.context.compliance.windows, self.context.calendar
+        remade = (set(windows.names()) | set(CALENDAR_FIELDS)) - set(names)
         missing = sorted(set(self.context_fields()) - set(names) - remade - {"rate_applied"})
         if missing:
             raise SignalFailure(f"the stored inputs lack {', '.join(missing)}")
@@ -176,7 +177,10 @@ class RiskEngine:
             converted = to_national(items, self.context.rates)
         frame = add_derived(converted, one_declaration=starts is not None and len(starts) == 1)
         columns: dict[str, Column] = {name: aligned.get_column(name) for name in names}
-        made = windows.fields(frame, declaration_starts(frame) if starts is None else starts)
+        made = {
+            **windows.fields(frame, declaration_starts(frame) if starts is None else starts),
+            **calendar.fields(frame),
+        }
         columns.update((name, column) for name, column in made.items() if name in remade)
         features = Features(frame, columns)
         features.watchlist_hits = _rows_of(frame, stored.watchlist_hits)

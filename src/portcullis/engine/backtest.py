@@ -21,6 +21,7 @@ import polars as pl
 
 from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.features import FeatureContext, Features, build_features
+from portcullis.engine.features.calendar import Calendar
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.valuation import ReferencePrices
@@ -119,7 +120,7 @@ def context_groups(profiles: ProfileSet, catalogue: Catalogue) -> set[str]:
 
 
 def needs_context(profiles: ProfileSet, catalogue: Catalogue) -> bool:
-    return bool(context_groups(profiles, catalogue))
+    return bool(context_groups(profiles, catalogue) - {"calendar"})  # no history needed
 
 
 def compliance_settings(fields: set[str]) -> ComplianceSettings:
@@ -139,23 +140,28 @@ def period_features(
     end: datetime,
     groups: set[str],
     fields: set[str] | None = None,
+    calendar: Calendar | None = None,
 ) -> tuple[pl.DataFrame, Features]:
     """The items lodged in [start, end) and their features (``history``: an item frame,
     declarations' items together, covering at least the period). Only the context the
     criteria read is built (``fields``: the fields they read; None: all of its groups):
-    trader history over a million declarations is most of the time."""
+    trader history over a million declarations is most of the time. The calendar fields
+    are read in ``calendar`` (default: UTC, no holidays)."""
+    calendar = calendar or Calendar()
     period = history.filter(pl.col("lodged_at").is_between(start, end, closed="left"))
-    if not groups:
-        return period, Features(add_derived(period))
+    if not groups - {"calendar"}:
+        frame = add_derived(period)
+        return period, Features(frame, calendar.fields(frame))
     before = add_derived(history.filter(pl.col("lodged_at") < start))
     prices = ReferencePrices.fit(before)
-    if groups == {"valuation"}:
+    if not groups - {"valuation", "calendar"}:
         frame = add_derived(period)
-        return period, Features(frame, prices.fields(frame))
+        return period, Features(frame, {**prices.fields(frame), **calendar.fields(frame)})
     known = add_derived(history.filter(pl.col("lodged_at") < end))
     settings = None if fields is None else compliance_settings(fields)
     compliance = ComplianceHistory(known, settings)
-    return period, build_features(period, FeatureContext(prices, compliance))
+    context = FeatureContext(prices, compliance, calendar=calendar)
+    return period, build_features(period, context)
 
 
 def backtest(
@@ -240,16 +246,17 @@ def run_backtest(
     proposal: ProfileSet,
     catalogue: Catalogue,
     existing: ProfileSet | None = None,
+    calendar: Calendar | None = None,
 ) -> BacktestResult:
     """Backtest ``proposal`` over [start, end) of ``history``; ``existing``: the active
-    profiles, for the overlap."""
+    profiles, for the overlap; ``calendar``: the installation's (for the calendar fields)."""
     clock = time.perf_counter()
     groups = context_groups(proposal, catalogue)
     fields = set(proposal.fields())
     if existing is not None:
         groups |= context_groups(existing, catalogue)
         fields |= set(existing.fields())
-    period, features = period_features(history, start, end, groups, fields)
+    period, features = period_features(history, start, end, groups, fields, calendar)
     built = time.perf_counter()
     profiles, total, workload = backtest(period, features, proposal, existing)
     done = time.perf_counter()

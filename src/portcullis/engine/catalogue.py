@@ -27,7 +27,7 @@ class FieldSpec:
     name: str
     kind: Kind
     description: str
-    group: str  # declaration, item, derived, valuation, compliance, watchlist, model
+    group: str  # declaration, item, derived, calendar, valuation, compliance, history, ...
 
 
 def _declared_kind(dtype: object) -> Kind:
@@ -72,10 +72,42 @@ _DECLARED_DESCRIPTIONS = {
     "additional_codes": "national or TARIC additional codes, separated by spaces",
 }
 
+_SUBJECT_LABELS = {"national_line": "national tariff line"}
+
+_CALENDAR = (
+    FieldSpec(
+        "lodged_weekday",
+        Kind.NUMBER,
+        "the day of the week it was lodged, in the installation's time zone: 1 Monday … 7 Sunday",
+        "calendar",
+    ),
+    FieldSpec(
+        "lodged_hour", Kind.NUMBER, "the hour it was lodged, local time (0 to 23)", "calendar"
+    ),
+    FieldSpec(
+        "lodged_on_weekend",
+        Kind.BOOL,
+        "lodged on a weekend day (PORTCULLIS_WEEKEND, default Saturday and Sunday), local time",
+        "calendar",
+    ),
+    FieldSpec(
+        "lodged_on_holiday",
+        Kind.BOOL,
+        "lodged on a public holiday of the holiday table, local time",
+        "calendar",
+    ),
+)
+
 _DERIVED = (
     FieldSpec("hs_chapter", Kind.TEXT, "first 2 digits of the HS code", "derived"),
     FieldSpec("hs_heading", Kind.TEXT, "first 4 digits of the HS code", "derived"),
     FieldSpec("hs6", Kind.TEXT, "first 6 digits of the HS code (the subheading)", "derived"),
+    FieldSpec(
+        "national_line",
+        Kind.TEXT,
+        "the commodity code when it is a national tariff line (more than 6 digits), else null",
+        "derived",
+    ),
     FieldSpec(
         "unit_value",
         Kind.NUMBER,
@@ -193,8 +225,9 @@ def build_catalogue(
     for name, dtype in ITEM_FIELDS.items():
         specs.append(FieldSpec(name, _declared_kind(dtype), _DECLARED_DESCRIPTIONS[name], "item"))
     specs.extend(_DERIVED)
+    specs.extend(_CALENDAR)
     for subject in compliance_subjects:
-        label = subject.replace("_", " × ")
+        label = _SUBJECT_LABELS.get(subject, subject.replace("_", " × "))
         specs.append(
             FieldSpec(
                 f"{subject}_finding_rate",

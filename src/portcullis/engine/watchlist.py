@@ -54,13 +54,17 @@ class WatchlistEntry:
     weight: float = 0.5  # 0..1, added to the risk score like a profile hit
     valid_from: datetime | None = None
     expires_at: datetime | None = None
+    # An entry on a named list matches any of its values (``value`` then names the list).
+    listed: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.weight <= 1.0:
             raise WatchlistError(f"watchlist entry {self.code}: weight must be between 0 and 1")
         if not self.value.strip():
             raise WatchlistError(f"watchlist entry {self.code}: value must not be empty")
-        if self.kind is WatchKind.GOODS and not self.value.isdigit():
+        if self.listed is not None and self.kind is WatchKind.ROUTE:
+            raise WatchlistError(f"watchlist entry {self.code}: a route cannot be a named list")
+        if self.kind is WatchKind.GOODS and not all(v.isdigit() for v in self.values):
             raise WatchlistError(f"watchlist entry {self.code}: goods must be HS code digits")
         if self.kind is WatchKind.ROUTE:
             departure, _, office = self.value.partition(">")
@@ -68,6 +72,11 @@ class WatchlistEntry:
                 raise WatchlistError(
                     f"watchlist entry {self.code}: a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"
                 )
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """What the entry matches: its value, or its named list's values."""
+        return (self.value,) if self.listed is None else self.listed
 
     def in_force(self, at: datetime) -> bool:
         """Whether it applies to a declaration lodged at ``at`` (as ``hits`` decides)."""
@@ -120,13 +129,12 @@ class Watchlist:
             (
                 position,
                 entry.kind.value,
-                entry.value.upper()
-                if entry.kind in (WatchKind.ORIGIN, WatchKind.ROUTE)
-                else entry.value,
+                value.upper() if entry.kind in (WatchKind.ORIGIN, WatchKind.ROUTE) else value,
                 entry.valid_from,
                 entry.expires_at,
             )
             for position, entry in enumerate(self.entries)
+            for value in dict.fromkeys(entry.values)
         ]
         self._table = pl.DataFrame(
             rows,

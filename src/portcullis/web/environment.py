@@ -13,6 +13,7 @@ from pathlib import Path
 
 from portcullis.engine.fields import CODE_PATTERN
 from portcullis.engine.reference import CURRENCY_CODES
+from portcullis.engine.weekdays import CalendarError, weekdays
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -86,6 +87,16 @@ def currency(name: str, default: str) -> str:
     if value not in CURRENCY_CODES:
         raise ConfigurationError(f"{name} must be an ISO 4217 currency code, not {raw!r}")
     return value
+
+
+def weekend(name: str, default: str) -> tuple[int, ...]:
+    """Weekday numbers (Monday 1 … Sunday 7) or names, separated by commas."""
+    raw = os.environ.get(name) or default
+    try:
+        days = weekdays(raw)
+    except CalendarError as error:
+        raise ConfigurationError(f"{name}: {error}") from None
+    return days
 
 
 def listing(name: str, default: str) -> list[str]:

@@ -19,6 +19,7 @@ from portcullis.web.environment import (
     listing,
     number,
     secret_key,
+    weekend,
     whole,
 )
 
@@ -218,6 +219,12 @@ PORTCULLIS_PROFILE_MAX_MS = number("PORTCULLIS_PROFILE_MAX_MS", 1.0, minimum=0.0
 # Previews and backtests refuse, before they start, work estimated to take longer (seconds).
 # The currency values, duties and revenue are counted in (the KCS data and the demo: KRW).
 PORTCULLIS_NATIONAL_CURRENCY = currency("PORTCULLIS_NATIONAL_CURRENCY", "KRW")
+# The weekend days of the calendar fields (lodged_on_weekend): ISO weekday numbers or names,
+# "6,7" (Saturday, Sunday) by default; "5,6" where the weekend is Friday and Saturday.
+PORTCULLIS_WEEKEND = weekend("PORTCULLIS_WEEKEND", "6,7")
+# The country whose public holidays `portcullis load_holidays` takes from the holidays
+# package (ISO 3166 alpha-2); an administration may load its own table instead.
+PORTCULLIS_HOLIDAY_COUNTRY = os.environ.get("PORTCULLIS_HOLIDAY_COUNTRY", "KR").strip().upper()
 # The office a WCO message without a SupervisingOffice is filed under (and says so).
 PORTCULLIS_DEFAULT_OFFICE = code("PORTCULLIS_DEFAULT_OFFICE", "HQ")
 PORTCULLIS_BACKTEST_MAX_SECONDS = number("PORTCULLIS_BACKTEST_MAX_SECONDS", 120, minimum=1)

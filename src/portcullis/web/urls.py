@@ -15,6 +15,7 @@ from portcullis.web.pages.views import audit as audit
 from portcullis.web.pages.views import decisions as decisions_pages
 from portcullis.web.pages.views import declarations as declarations
 from portcullis.web.pages.views import inspections as inspections
+from portcullis.web.pages.views import lists as list_pages
 from portcullis.web.pages.views import models as model_pages
 from portcullis.web.pages.views import monitoring as monitoring
 from portcullis.web.pages.views import profiles as profiles
@@ -58,6 +59,8 @@ urlpatterns = [
     path(PROFILE + "<int:number>/<str:step>/", profiles.step, name="profile_step"),
     path("watchlist/", watchlist_pages.index, name="watchlist"),
     path("watchlist/<str:code>/revoke/", watchlist_pages.revoke_entry, name="watchlist_revoke"),
+    path("lists/", list_pages.index, name="lists"),
+    path("lists/<str:code>/", list_pages.detail, name="lists_detail"),
     path("traders/<str:role>/<str:code>/", traders.detail, name="trader"),
     path("models/", model_pages.models, name="models"),
     path("models/train/", model_pages.train, name="models_train"),

@@ -15,10 +15,11 @@ from portcullis.web.accounts.scopes import Scope
 from portcullis.web.reference.models import Office
 from portcullis.web.scoring import live
 from portcullis.web.scoring.models import Decision
-from portcullis.web.usecases import inspections, profiles, watchlist
+from portcullis.web.usecases import inspections, lists, profiles, watchlist
 from portcullis.web.usecases.accounts import issue_token
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.declarations import submit
+from portcullis.web.usecases.lists import ListInput
 from portcullis.web.usecases.watchlist import EntryInput
 from tests.builders import declaration
 from tests.web.pages.conftest import (  # noqa: F401  # the standing people, one per role
@@ -40,6 +41,7 @@ class Site:
     pending: str  # a profile whose version 1 awaits approval
     draft: str  # a profile whose version 1 is a draft
     entry: str  # a watchlist entry's code
+    named_list: str  # a named list's code (at version 1)
     spare_token: str  # the prefix of a token an administrator may revoke
 
 
@@ -79,6 +81,7 @@ def site(people, django_user_model) -> Site:  # noqa: F811  # the imported fixtu
     profiles.approve(supervisor, codes[0], 1)
     profiles.submit(analyst, codes[1], 1)
     entry = watchlist.add_entry(analyst, EntryInput("origin", "CN", "transshipment"))
+    lists.save_list(analyst, "RISKY", ListInput(["CN"], "intelligence", kind="country"))
     spare = issue_token(Actor.system(), "spare", frozenset({Scope.READ})).token.prefix
     assert Decision.objects.count() == 4
     yield Site(
@@ -89,6 +92,7 @@ def site(people, django_user_model) -> Site:  # noqa: F811  # the imported fixtu
         pending=codes[1],
         draft=codes[2],
         entry=entry.code,
+        named_list="RISKY",
         spare_token=spare,
     )
     live.forget()

@@ -20,6 +20,7 @@ from portcullis.engine.channels import Channel
 from portcullis.engine.selectivity import Policy
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.scoring.worklist import WorklistFilter
+from portcullis.web.usecases.lists import ListInput
 from portcullis.web.usecases.reports import AuditFilter
 from portcullis.web.usecases.watchlist import EntryInput
 from tests.builders import declaration
@@ -326,6 +327,42 @@ ROWS: dict[str, Row] = {
         page=lambda s, side: Request("POST", reverse("watchlist_revoke", args=[s.entry])),
         api=lambda s, side: Request("POST", f"/watchlist/{s.entry}/revoke", {}),
     ),
+    # Named lists
+    "lists.list": Row(
+        RISK,
+        lambda s, side: args(),
+        (Scope.RISK_READ, Scope.PROFILES),
+        page=lambda s, side: Request("GET", reverse("lists")),
+        api=lambda s, side: Request("GET", "/lists"),
+    ),
+    "lists.read": Row(
+        RISK,
+        lambda s, side: args(s.named_list),
+        (Scope.RISK_READ, Scope.PROFILES),
+        page=lambda s, side: Request("GET", reverse("lists_detail", args=[s.named_list])),
+        api=lambda s, side: Request("GET", f"/lists/{s.named_list}"),
+    ),
+    "lists.save": Row(
+        WRITERS,
+        lambda s, side: args(f"NEW_{side.upper()}", ListInput(["VN"], "intel", kind="country")),
+        (Scope.PROFILES,),
+        page=lambda s, side: Request(
+            "POST",
+            reverse("lists"),
+            {
+                "code": f"NEW_{side.upper()}",
+                "kind": "country",
+                "values": "VN",
+                "reason": "r",
+                "base_version": "0",
+            },
+        ),
+        api=lambda s, side: Request(
+            "PUT",
+            f"/lists/NEW_{side.upper()}",
+            {"values": ["VN"], "reason": "r", "kind": "country", "base_version": 0},
+        ),
+    ),
     # The model
     "model.list": Row(
         RISK, lambda s, side: args(), page=lambda s, side: Request("GET", "/models/")
@@ -398,6 +435,9 @@ ROWS: dict[str, Row] = {
     "data.check_identifiers": Row(ADMIN, lambda s, side: args()),
     "reference.load": Row(ADMIN, lambda s, side: args(), token_sides=(OWN,)),
     "reference.load_rates": Row(ADMIN, lambda s, side: args(_missing_file()), token_sides=(OWN,)),
+    "reference.load_holidays": Row(
+        ADMIN, lambda s, side: args(_missing_file()), token_sides=(OWN,)
+    ),
     "reference.load_nomenclature": Row(
         ADMIN, lambda s, side: args(_missing_file(), _edition()), token_sides=(OWN,)
     ),

@@ -16,6 +16,7 @@ import polars as pl
 
 from portcullis.engine.catalogue import Catalogue, build_catalogue
 from portcullis.engine.conversion import RateBook, to_national
+from portcullis.engine.features.calendar import Calendar
 from portcullis.engine.features.compliance import ComplianceHistory, ComplianceSettings
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.table import Column, Features
@@ -33,6 +34,8 @@ class FeatureContext:
     aeo_importers: frozenset[str] = frozenset()
     # Exchange rates to the national currency; None: the amounts are national already.
     rates: RateBook | None = None
+    # The time zone, weekend and public holidays the calendar fields are read in.
+    calendar: Calendar = field(default_factory=Calendar)
 
     def aeo_flags(self, frame: pl.DataFrame) -> npt.NDArray[np.bool_]:
         importers = frame.get_column("importer")
@@ -61,7 +64,7 @@ def default_catalogue() -> Catalogue:
 def context_fields(catalogue: Catalogue) -> tuple[str, ...]:
     """The fields a decision stores to be replayed: those that depend on more than the
     declaration itself (``model_score`` is recomputed from them)."""
-    groups = ("valuation", "compliance", "history", "watchlist", "trader")
+    groups = ("valuation", "compliance", "history", "calendar", "watchlist", "trader")
     names = tuple(f.name for f in catalogue.fields.values() if f.group in groups)
     return (*names, "rate_applied")  # reference data too: the rate in force then
 
@@ -78,6 +81,7 @@ def build_features(
         **context.prices.fields(frame),
         **context.compliance.fields(frame, starts),
         **context.watchlist.flag_columns(frame, watchlist_hits),
+        **context.calendar.fields(frame),
         "importer_aeo": context.aeo_flags(frame),
     }
     features = Features(frame, columns)
@@ -92,6 +96,7 @@ def empty_context() -> FeatureContext:
 
 
 __all__ = [
+    "Calendar",
     "FeatureContext",
     "Features",
     "build_features",

@@ -40,6 +40,7 @@ class Subject:
     name: str
     keys: tuple[str, ...]
     per_declaration: bool
+    model: bool = True  # a feature of the learned model (else for profiles only)
 
 
 # Measured on KCS 2020 -> 2021-Q1: rates by office, courier, departure country, tax type and
@@ -54,6 +55,10 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("origin", ("origin_country",), False),
     Subject("hs6_origin", ("hs6", "origin_country"), False),
     Subject("hs4_origin", ("hs_heading", "origin_country"), False),
+    # For profiles: a national tariff line's own record, where codes are finer than HS6
+    # (null for an HS6 code). Not a model feature: KCS codes are HS6, so it would only
+    # repeat hs6's figures there, and a model trained on national lines can add it.
+    Subject("national_line", ("national_line",), False, model=False),
 )
 # Traders whose number of earlier declarations is a feature (newcomers are a classic risk).
 ACTIVITY: tuple[str, ...] = ("importer", "declarant", "seller")

@@ -10,6 +10,8 @@ _PER_ITEM = (
     pl.col("hs_code").str.slice(0, 2).alias("hs_chapter"),
     pl.col("hs_code").str.slice(0, 4).alias("hs_heading"),
     pl.col("hs_code").str.slice(0, 6).alias("hs6"),
+    # A national tariff line is a commodity code finer than the HS subheading.
+    pl.when(pl.col("hs_code").str.len_chars() > 6).then(pl.col("hs_code")).alias("national_line"),
     pl.when(_MASS > 0).then(pl.col("customs_value") / _MASS).alias("unit_value"),
     (pl.col("country_of_departure") == pl.col("origin_country")).alias("departure_is_origin"),
     (pl.col("declared_rate") / pl.col("rate_applied")).alias("declared_rate_ratio"),

@@ -37,6 +37,7 @@ _SUBJECT_LABELS = {
     "hs4": "HS4",
     "hs6_origin": "HS6 × origin",
     "hs4_origin": "HS4 × origin",
+    "national_line": "national tariff line",
 }
 
 

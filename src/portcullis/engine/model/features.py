@@ -53,6 +53,7 @@ def default_numeric(settings: ComplianceSettings | None = None) -> tuple[str, ..
     compliance = [
         f"{subject.name}_{part}"
         for subject in settings.subjects
+        if subject.model
         for part in ("finding_rate", "inspections")
     ]
     activity = [f"{trader}_declarations" for trader in settings.activity]

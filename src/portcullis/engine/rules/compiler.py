@@ -17,6 +17,7 @@ import polars as pl
 
 from portcullis.engine.catalogue import Catalogue, Kind
 from portcullis.engine.items import TIME
+from portcullis.engine.rules.lists import MAX_ANCHOR_VALUES, Lists, NamedList
 from portcullis.engine.rules.syntax import (
     Arithmetic,
     Between,
@@ -27,6 +28,7 @@ from portcullis.engine.rules.syntax import (
     Literal,
     Logical,
     Member,
+    NamedRef,
     Negative,
     Node,
     Not,
@@ -97,6 +99,7 @@ class Compiled:
     fields: tuple[str, ...]  # every field the criteria read
     anchors: tuple[Anchor, ...] = ()  # every necessary condition on a code
     thresholds: tuple[Threshold, ...] = ()  # every necessary condition on a number
+    lists: tuple[str, ...] = ()  # the named list versions read (code@vN)
 
     @property
     def anchor(self) -> Anchor | None:
@@ -112,10 +115,12 @@ class _Typed:
 
 
 class _Compiler:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, lists: Lists) -> None:
         self.catalogue = catalogue
+        self.lists = lists
         self.problems: list[Problem] = []
         self.fields: list[str] = []
+        self.lists_used: list[str] = []
 
     def fail(self, at: Position, message: str, suggestion: str | None = None) -> _Typed:
         self.problems.append(Problem(at, message, suggestion))
@@ -138,8 +143,8 @@ class _Compiler:
             return _Typed(spec.kind, pl.col(node.name))
         if isinstance(node, Literal):
             return self.literal(node)
-        if isinstance(node, ListOf):
-            return self.fail(node.at, "a list can only follow 'in' or 'startswith'")
+        if isinstance(node, ListOf | NamedRef):
+            return self.fail(node.at, "a list can only follow 'in' or 'starts with'")
         if isinstance(node, Negative):
             if isinstance(node.operand, Literal) and isinstance(node.operand.value, float):
                 return self.literal(Literal(-node.operand.value, node.at))  # folded: -3 is a number
@@ -154,13 +159,7 @@ class _Compiler:
         if isinstance(node, Member):
             return self.member(node)
         if isinstance(node, StartsWith):
-            value = self.expect(node.value, Kind.TEXT, "'startswith'")
-            prefixes = self.texts(node.prefixes, "startswith")
-            expr = pl.lit(False)
-            for index, prefix in enumerate(prefixes):
-                test = value.str.starts_with(prefix)
-                expr = test if index == 0 else expr | test
-            return _Typed(Kind.BOOL, expr)
+            return self.starts_with(node)
         if isinstance(node, Contains):
             value = self.expect(node.value, Kind.TEXT, "'contains'")
             if not isinstance(node.text.value, str) or not node.text.value.strip():
@@ -206,6 +205,52 @@ class _Compiler:
             self.fail(options.at, f"the list after '{where}' is empty")
         return values
 
+    def named(self, ref: NamedRef) -> NamedList | None:
+        """The list ``ref`` names, recorded as read (None: a problem was recorded)."""
+        named = self.lists.get(ref.code)
+        if named is None:
+            known = list(self.lists)
+            close = difflib.get_close_matches(ref.code.upper(), known, n=1, cutoff=0.6)
+            self.fail(ref.at, f"unknown list '{ref.code}'", close[0] if close else None)
+            return None
+        self.lists_used.append(named.key)
+        if named.in_force() is not None:
+            self.fields.append("lodged_at")
+        return named
+
+    def starts_with(self, node: StartsWith) -> _Typed:
+        value = self.expect(node.value, Kind.TEXT, "'starts with'")
+        in_force: pl.Expr | None = None
+        if isinstance(node.prefixes, NamedRef):
+            named = self.named(node.prefixes)
+            if named is None:
+                return _Typed(None, pl.lit(None))
+            prefixes, in_force = sorted(named.values), named.in_force()
+        else:
+            prefixes = self.texts(node.prefixes, "starts with")
+        if node.any_case:
+            value, prefixes = value.str.to_lowercase(), [p.lower() for p in prefixes]
+        expr = pl.lit(False)
+        for index, prefix in enumerate(dict.fromkeys(prefixes)):
+            test = value.str.starts_with(prefix)
+            expr = test if index == 0 else expr | test
+        return _Typed(Kind.BOOL, expr if in_force is None else expr & in_force)
+
+    def named_member(self, node: Member, ref: NamedRef) -> _Typed:
+        value = self.compile(node.value)
+        word = "not in list" if node.negated else "in list"
+        if value.kind is not None and value.kind != Kind.TEXT:
+            return self.fail(node.at, f"'{word}' needs a text (a list holds codes)")
+        named = self.named(ref)
+        if named is None:
+            return _Typed(None, pl.lit(None))
+        options = pl.lit(pl.Series(sorted(named.values), dtype=pl.String)).implode()
+        test = value.expr.is_in(options)
+        in_force = named.in_force()
+        if in_force is not None:  # outside its validity the list holds nothing
+            test = test & in_force
+        return _Typed(Kind.BOOL, ~test if node.negated else test)
+
     def time_literal(self, literal: Literal | None, at: Position) -> pl.Expr | None:
         if literal is None or not isinstance(literal.value, str):
             return None
@@ -250,6 +295,8 @@ class _Compiler:
         return _Typed(Kind.BOOL, _POLARS_COMPARE[node.op](left, right))
 
     def member(self, node: Member) -> _Typed:
+        if isinstance(node.options, NamedRef):
+            return self.named_member(node, node.options)
         value = self.compile(node.value)
         word = "not in" if node.negated else "in"
         if not node.options.values:
@@ -297,7 +344,18 @@ def _plural(kind: Kind | None) -> str:
     return {Kind.TEXT: "texts", Kind.NUMBER: "numbers"}.get(kind, "values")  # type: ignore[arg-type]
 
 
-def _anchor_of(node: Node) -> Anchor | None:
+def _listed(options: ListOf | NamedRef, lists: Lists) -> tuple[str, ...] | None:
+    """The texts of a literal list, or of a named list small enough to narrow by."""
+    if isinstance(options, NamedRef):
+        named = lists.get(options.code)
+        if named is None or not named.values or len(named.values) > MAX_ANCHOR_VALUES:
+            return None
+        return tuple(sorted(named.values))
+    values = tuple(o.value for o in options.values if isinstance(o.value, str))
+    return values if values and len(values) == len(options.values) else None
+
+
+def _anchor_of(node: Node, lists: Lists) -> Anchor | None:
     """The anchor a single test gives, if any."""
     if isinstance(node, Compare) and node.op == "==":
         field, literal = node.left, node.right
@@ -310,11 +368,11 @@ def _anchor_of(node: Node) -> Anchor | None:
         ):
             return _anchor(field.name, (literal.value,))
     if isinstance(node, Member) and not node.negated and isinstance(node.value, Field):
-        values = tuple(o.value for o in node.options.values if isinstance(o.value, str))
-        if values and len(values) == len(node.options.values):
+        values = _listed(node.options, lists)
+        if values:
             return _anchor(node.value.name, values)
-    if isinstance(node, StartsWith) and isinstance(node.value, Field):
-        values = tuple(o.value for o in node.prefixes.values if isinstance(o.value, str))
+    if isinstance(node, StartsWith) and isinstance(node.value, Field) and not node.any_case:
+        values = _listed(node.prefixes, lists)
         if values and node.value.name in _HS_FIELDS:
             return Anchor("hs_code", values)
     return None
@@ -367,11 +425,12 @@ def _number_literal(node: Node) -> float | None:
 
 
 def find_anchors(
-    tree: Node, catalogue: Catalogue
+    tree: Node, catalogue: Catalogue, lists: Lists | None = None
 ) -> tuple[tuple[Anchor, ...], tuple[Threshold, ...]]:
     """Every necessary condition an index can check without evaluating the criteria."""
     tests = _conjuncts(tree)
-    anchors = tuple(anchor for test in tests if (anchor := _anchor_of(test)) is not None)
+    known = lists or {}
+    anchors = tuple(a for test in tests if (a := _anchor_of(test, known)) is not None)
     thresholds = tuple(t for test in tests for t in _threshold_of(test, catalogue))
     return anchors, thresholds
 
@@ -383,10 +442,11 @@ def best_anchor(anchors: tuple[Anchor, ...]) -> Anchor | None:
     return min(anchors, key=lambda a: (ANCHOR_FIELDS.index(a.field), len(a.values)))
 
 
-def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
-    """Parse, check and compile ``text``; ProfileError lists every problem found."""
+def compile_criteria(text: str, catalogue: Catalogue, lists: Lists | None = None) -> Compiled:
+    """Parse, check and compile ``text`` against the fields of ``catalogue`` and the named
+    ``lists`` by code; ProfileError lists every problem found."""
     tree = parse(text)
-    compiler = _Compiler(catalogue)
+    compiler = _Compiler(catalogue, lists or {})
     typed = compiler.compile(tree)
     if typed.kind is not None and typed.kind != Kind.BOOL and not compiler.problems:
         compiler.fail(
@@ -397,12 +457,13 @@ def compile_criteria(text: str, catalogue: Catalogue) -> Compiled:
         raise ProfileError(
             sorted(compiler.problems, key=lambda p: (p.position.line, p.position.column))
         )
-    anchors, thresholds = find_anchors(tree, catalogue)
+    anchors, thresholds = find_anchors(tree, catalogue, lists)
     return Compiled(
         typed.expr.fill_null(False),
         tuple(dict.fromkeys(compiler.fields)),
         anchors,
         thresholds,
+        tuple(dict.fromkeys(compiler.lists_used)),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from portcullis.engine.catalogue import Catalogue
 from portcullis.engine.features.table import Features
+from portcullis.engine.rules.lists import Lists
 from portcullis.engine.rules.profiles import Profile, ProfileSet
 
 _RUNS = 5  # the best of a few runs: the figure of the work, not of what else ran
@@ -40,9 +41,12 @@ def _best(profiles: ProfileSet, features: Features) -> float:
     return best
 
 
-def measure(profile: Profile, catalogue: Catalogue, features: Features) -> Cost:
-    """``profile``'s cost over ``features`` (a batch of items, several hundred at least)."""
-    compiled = ProfileSet.compile([profile], catalogue)
+def measure(
+    profile: Profile, catalogue: Catalogue, features: Features, lists: Lists | None = None
+) -> Cost:
+    """``profile``'s cost over ``features`` (a batch of items, several hundred at least),
+    with the named ``lists`` it reads."""
+    compiled = ProfileSet.compile([profile], catalogue, lists)
     frame = features.polars()  # every field computed once, outside what is timed
     items = frame.height
     batch = _best(compiled, Features(frame))

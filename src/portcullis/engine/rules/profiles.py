@@ -23,6 +23,7 @@ from portcullis.engine.features.table import Features
 from portcullis.engine.items import TIME
 from portcullis.engine.rules.compiler import Anchor, Threshold, best_anchor, compile_criteria
 from portcullis.engine.rules.index import IndexEntry, ProfileIndex
+from portcullis.engine.rules.lists import Lists
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,19 @@ class CompiledProfile:
     fields: tuple[str, ...]
     anchors: tuple[Anchor, ...]  # necessary conditions the index checks (see compiler)
     thresholds: tuple[Threshold, ...]
+    lists: tuple[str, ...] = ()  # the named list versions its criteria read (code@vN)
 
     @property
     def anchor(self) -> Anchor | None:
         return best_anchor(self.anchors)
 
 
-def compile_profile(profile: Profile, catalogue: Catalogue) -> CompiledProfile:
+def compile_profile(
+    profile: Profile, catalogue: Catalogue, lists: Lists | None = None
+) -> CompiledProfile:
     """The profile's criteria with its scope and validity folded in. ProfileError if the
-    criteria are not valid."""
-    compiled = compile_criteria(profile.criteria, catalogue)
+    criteria are not valid (an unknown named list among them)."""
+    compiled = compile_criteria(profile.criteria, catalogue, lists)
     expression = compiled.expression  # null already counts as no hit
     fields = list(compiled.fields)
     anchors = compiled.anchors
@@ -85,7 +89,12 @@ def compile_profile(profile: Profile, catalogue: Catalogue) -> CompiledProfile:
         expression = expression & (pl.col("lodged_at") < pl.lit(profile.valid_to, dtype=TIME))
         fields.append("lodged_at")
     return CompiledProfile(
-        profile, expression, tuple(dict.fromkeys(fields)), anchors, compiled.thresholds
+        profile,
+        expression,
+        tuple(dict.fromkeys(fields)),
+        anchors,
+        compiled.thresholds,
+        compiled.lists,
     )
 
 
@@ -103,13 +112,24 @@ class ProfileSet:
         )
 
     @classmethod
-    def compile(cls, profiles: list[Profile], catalogue: Catalogue) -> ProfileSet:
+    def compile(
+        cls, profiles: list[Profile], catalogue: Catalogue, lists: Lists | None = None
+    ) -> ProfileSet:
         ordered = sorted(profiles, key=lambda p: (p.code, p.version))
-        return cls([compile_profile(p, catalogue) for p in ordered])
+        return cls([compile_profile(p, catalogue, lists) for p in ordered])
+
+    @property
+    def lists(self) -> tuple[str, ...]:
+        """Every named list version the profiles read (code@vN), sorted."""
+        return tuple(sorted({key for p in self.profiles for key in p.lists}))
 
     @cached_property
     def version(self) -> str:
+        """Names the profile versions and the list versions they read: a new version of a
+        list is a new profile set. (A set that reads no list keeps the name it always had.)"""
         keys = [p.profile.key for p in self.profiles]
+        if self.lists:
+            keys.append(f"lists:{','.join(self.lists)}")
         return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:16]
 
     def __len__(self) -> int:

@@ -93,6 +93,14 @@ class ListOf:
 
 
 @dataclass(frozen=True, slots=True)
+class NamedRef:
+    """``list HIGH_RISK_ORIGINS``: a named list kept as reference data (rules.lists)."""
+
+    code: str
+    at: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Arithmetic:
     op: str  # + - * /
     left: Node
@@ -117,7 +125,7 @@ class Compare:
 @dataclass(frozen=True, slots=True)
 class Member:
     value: Node
-    options: ListOf
+    options: ListOf | NamedRef
     negated: bool
     at: Position
 
@@ -125,8 +133,9 @@ class Member:
 @dataclass(frozen=True, slots=True)
 class StartsWith:
     value: Node
-    prefixes: ListOf
+    prefixes: ListOf | NamedRef
     at: Position
+    any_case: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +180,7 @@ Node = (
     Field
     | Literal
     | ListOf
+    | NamedRef
     | Arithmetic
     | Negative
     | Compare
@@ -265,13 +275,11 @@ def _build(tree: Tree[Token] | Token) -> Node:
     if kind == "member":
         negated = len(kids) == 4
         return Member(_build(kids[0]), _list(kids[-1]), negated, at)
-    if kind == "startswith":
-        target = kids[2]
-        if isinstance(target, Token):
-            prefixes = ListOf((Literal(_unquote(target), _at(target)),), _at(target))
-        else:
-            prefixes = _list(target)
-        return StartsWith(_build(kids[0]), prefixes, at)
+    if kind == "member_named":
+        negated = len(kids) == 5
+        return Member(_build(kids[0]), NamedRef(str(kids[-1]), _at(kids[-2])), negated, at)
+    if kind in ("startswith", "startswith_any_case"):
+        return StartsWith(_build(kids[0]), _prefixes(kids), at, kind == "startswith_any_case")
     if kind in ("contains", "contains_word", "contains_any_case"):
         text = kids[-1]
         mode = {"contains": "exact", "contains_word": "word"}.get(kind, "any_case")
@@ -281,6 +289,16 @@ def _build(tree: Tree[Token] | Token) -> Node:
     if kind == "null_test":
         return NullTest(_build(kids[0]), len(kids) == 4, at)
     raise ProfileError([Problem(at, f"unexpected {kind}")])  # pragma: no cover - grammar
+
+
+def _prefixes(kids: list[Any]) -> ListOf | NamedRef:
+    """What follows "starts with": a quoted text, a list of them, or ``list NAME``."""
+    target = kids[-1]
+    if isinstance(target, Token) and target.type == "NAME":
+        return NamedRef(str(target), _at(kids[-2]))
+    if isinstance(target, Token):
+        return ListOf((Literal(_unquote(target), _at(target)),), _at(target))
+    return _list(target)
 
 
 def _literal(tree: Tree[Token]) -> Literal:

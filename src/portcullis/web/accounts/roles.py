@@ -47,6 +47,7 @@ _RISK_RECORDS = [
     "profiles.view_profile",
     "profiles.view_profileversion",
     "intelligence.view_watchlistentry",
+    "reference.view_namedlist",
     "scoring.view_modelversion",
     "scoring.view_policyversion",
 ]
@@ -56,6 +57,7 @@ _GRANTED = {
         *_READ, *_RISK_RECORDS, "declarations.view_all_offices",
         "declarations.view_importbatch", "profiles.add_profile", "profiles.change_profile",
         "intelligence.add_watchlistentry", "intelligence.change_watchlistentry",
+        "reference.add_namedlist",
     ],
     # Approves profile versions (four eyes), overrides channels, watches the worklists.
     Role.SUPERVISOR: [

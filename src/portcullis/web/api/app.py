@@ -161,6 +161,7 @@ def _routers() -> None:
     from portcullis.web.api.routers.health import router as health
     from portcullis.web.api.routers.inspections import router as inspections
     from portcullis.web.api.routers.jobs import router as jobs
+    from portcullis.web.api.routers.lists import router as lists
     from portcullis.web.api.routers.profiles import router as profiles
     from portcullis.web.api.routers.watchlist import router as watchlist
 
@@ -170,6 +171,7 @@ def _routers() -> None:
     api.add_router("/decisions", decisions)
     api.add_router("/profiles", profiles)
     api.add_router("/watchlist", watchlist)
+    api.add_router("/lists", lists)
     api.add_router("/jobs", jobs)
 
 

@@ -15,8 +15,10 @@ class WatchlistEntry(models.Model):
         max_length=10, choices=[(k.value, k.value.capitalize()) for k in WatchKind]
     )
     value = models.CharField(
-        max_length=35, help_text="trader id, HS prefix, country, or DEP>OFFICE"
+        max_length=35, blank=True, help_text="trader id, HS prefix, country, or DEP>OFFICE"
     )
+    # Instead of one value: every value of a named list (its version in force when matched).
+    named_list = models.CharField(max_length=40, blank=True)
     reason = models.CharField(max_length=500)
     weight = models.FloatField(default=0.5)
     valid_from = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.accounts.roles import role_label
 from portcullis.web.pages.kit import actor_of
-from portcullis.web.usecases import inspections, profiles, reports, training, watchlist
+from portcullis.web.usecases import inspections, lists, profiles, reports, training, watchlist
 
 # Each page, offered to whoever the rule of the use case it shows allows.
 ENTRIES = (
@@ -18,6 +18,7 @@ ENTRIES = (
     ("worklist", _("Worklist"), inspections.worklist),
     ("profiles", _("Profiles"), profiles.list_profiles),
     ("watchlist", _("Watchlist"), watchlist.list_entries),
+    ("lists", _("Lists"), lists.list_lists),
     ("models", _("Models"), training.list_models),
     ("audit", _("Audit trail"), reports.audit_trail),
 )

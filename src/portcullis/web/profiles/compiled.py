@@ -14,6 +14,7 @@ from portcullis.engine.rules.syntax import Problem, ProfileError
 from portcullis.engine.validation import FieldProblem
 from portcullis.web.errors import Invalid
 from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
+from portcullis.web.reference.lists import current_lists, versions_named
 
 Status = ProfileVersion.Status
 EDITABLE = (
@@ -23,9 +24,10 @@ EDITABLE = (
 
 
 def check_criteria(criteria: str) -> list[Problem]:
-    """Every problem with ``criteria`` (none: they compile)."""
+    """Every problem with ``criteria`` (none: they compile against the fields and the named
+    lists there are now)."""
     try:
-        compile_criteria(criteria, default_catalogue())
+        compile_criteria(criteria, default_catalogue(), current_lists())
     except ProfileError as error:
         return error.problems
     return []
@@ -78,10 +80,14 @@ def active_versions() -> list[ProfileVersion]:
 
 
 def profile_set(versions: Iterable[ProfileVersion]) -> tuple[ProfileSet, ProfileSetVersion]:
-    """The engine's compiled set of ``versions`` and the stored record naming it."""
+    """The engine's compiled set of ``versions`` (with the named lists as they are now) and
+    the stored record naming it, with the list versions it read."""
     chosen = list(versions)
-    compiled = ProfileSet.compile([engine_profile(v) for v in chosen], default_catalogue())
+    compiled = ProfileSet.compile(
+        [engine_profile(v) for v in chosen], default_catalogue(), current_lists()
+    )
     stored, created = ProfileSetVersion.objects.get_or_create(version=compiled.version)
     if created:
         stored.members.set(chosen)
+        stored.lists.set(versions_named(compiled.lists))
     return compiled, stored

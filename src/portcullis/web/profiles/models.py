@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.channels import Channel
+from portcullis.web.reference.models import NamedListVersion
 
 
 class Profile(models.Model):
@@ -114,6 +115,8 @@ class ProfileSetVersion(models.Model):
 
     version = models.CharField(max_length=16, unique=True)
     members = models.ManyToManyField(ProfileVersion, related_name="+")
+    # The named list versions the members' criteria read, as they were then.
+    lists = models.ManyToManyField(NamedListVersion, related_name="+", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,8 +1,10 @@
-"""Reference data as rows, for pages and queries: HS editions, countries, customs offices.
+"""Reference data as rows, for pages and queries: HS editions, countries, customs offices,
+named lists.
 
 Validation does not read these tables: it uses the engine's bundled copy, so an import is
 never slowed or broken by them. ``portcullis load_reference`` keeps them in step."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -108,3 +110,72 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate} {self.national} from {self.valid_from}"
+
+
+class NamedList(models.Model):
+    """A named set of codes that profiles and the watchlist read (``in list CODE``); its
+    values live in its versions, which never change once recorded."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Countries (ISO 3166 codes)"
+        TRADER = "trader", "Traders (ids)"
+        GOODS = "goods", "Goods (HS code prefixes)"
+        OFFICE = "office", "Customs offices"
+        TEXT = "text", "Other codes"
+
+    code = models.CharField(max_length=40, unique=True)  # HIGH_RISK_ORIGINS
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class NamedListVersion(models.Model):
+    named_list = models.ForeignKey(NamedList, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    values = models.JSONField(default=list)  # sorted, unique
+    valid_from = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["named_list", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["named_list", "number"], name="named_list_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.named_list.code} v{self.number}"
+
+
+class PublicHoliday(models.Model):
+    """A day off in the national calendar (``lodged_on_holiday``): loaded from the holidays
+    package's table for the country or from the administration's own file."""
+
+    day = models.DateField()
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=80)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "name"], name="public_holiday_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

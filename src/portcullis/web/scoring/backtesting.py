@@ -16,6 +16,8 @@ from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.profiles.compiled import engine_profile
 from portcullis.web.profiles.models import ProfileVersion
+from portcullis.web.reference.calendar import installation_calendar
+from portcullis.web.reference.lists import current_lists
 from portcullis.web.scoring.history import item_frame_of, national
 from portcullis.web.scoring.history_copy import all_items
 
@@ -43,13 +45,14 @@ def backtest_profiles(
         raise BacktestError("nothing to backtest: name at least one profile")
     if end <= start:
         raise BacktestError(f"the period is empty: {start:%Y-%m-%d} is not before {end:%Y-%m-%d}")
-    catalogue = default_catalogue()
+    catalogue, lists = default_catalogue(), current_lists()
     try:
-        profiles = ProfileSet.compile(proposal, catalogue)
+        profiles = ProfileSet.compile(proposal, catalogue, lists)
     except ValueError as error:
         raise BacktestError(str(error)) from None
     codes = {p.code for p in proposal}
-    existing = ProfileSet.compile([p for p in active_profiles() if p.code not in codes], catalogue)
+    others = [p for p in active_profiles() if p.code not in codes]
+    existing = ProfileSet.compile(others, catalogue, lists)
     context = needs_context(profiles, catalogue) or needs_context(existing, catalogue)
     # Only the period unless a criterion reads trader history or reference prices, which
     # need what was lodged before it.
@@ -65,7 +68,8 @@ def backtest_profiles(
     if history.height == 0:
         raise BacktestError(f"no declarations are stored for {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     history = history.sort("lodged_at", "declaration_id", "line_no", maintain_order=True)
-    return run_backtest(history, start, end, profiles, catalogue, existing)
+    calendar = installation_calendar()
+    return run_backtest(history, start, end, profiles, catalogue, existing, calendar)
 
 
 def proposal_of(versions: list[ProfileVersion]) -> list[EngineProfile]:

@@ -17,6 +17,7 @@ from portcullis.engine.model.artifact import ArtifactError, ModelArtifact
 from portcullis.web.intelligence.watchlist import watchlist_in_force
 from portcullis.web.profiles.compiled import active_versions, profile_set
 from portcullis.web.profiles.models import ProfileSetVersion
+from portcullis.web.reference.calendar import installation_calendar
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.history import national, stored_items
@@ -87,7 +88,12 @@ def build_engine(
     if context is None:
         context = history_context(model, history)
     features = FeatureContext(
-        context.prices, context.compliance, watchlist_in_force(), aeo_importers(), rate_book()
+        context.prices,
+        context.compliance,
+        watchlist_in_force(),
+        aeo_importers(),
+        rate_book(),
+        installation_calendar(),
     )
     versions = active_versions()
     profiles, stored_set = profile_set(versions)

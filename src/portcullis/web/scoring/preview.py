@@ -23,6 +23,7 @@ from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.profiles.compiled import engine_profile
 from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.reference.lists import current_lists
 from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.live import live_engine
 from portcullis.web.scoring.state import engine_state
@@ -55,7 +56,7 @@ def preview(criteria: str) -> Preview:
         draft = ProfileVersion(
             profile=Profile(code="PREVIEW", name="preview"), number=1, criteria=criteria
         )
-        profiles = ProfileSet.compile([engine_profile(draft)], default_catalogue())
+        profiles = ProfileSet.compile([engine_profile(draft)], default_catalogue(), current_lists())
     except (ProfileError, ValueError) as error:
         return Preview(0, 0, 0, 0, problem=str(error))
     period = _period(*engine_state(), _latest())

@@ -14,6 +14,7 @@ from portcullis.engine.rules.cost import Cost, measure
 from portcullis.engine.rules.profiles import Profile
 from portcullis.engine.synthetic import SyntheticSettings, generate
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.reference.lists import current_lists
 from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.live import live_engine
 from portcullis.web.scoring.state import engine_state
@@ -43,7 +44,7 @@ def _features(configuration: int, outcomes: int, latest: int | None) -> object:
 
 
 def profile_cost(profile: Profile) -> Cost:
-    return measure(profile, default_catalogue(), _sample())  # type: ignore[arg-type]
+    return measure(profile, default_catalogue(), _sample(), current_lists())  # type: ignore[arg-type]
 
 
 def max_single_ms() -> float:

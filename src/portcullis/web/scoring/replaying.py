@@ -18,6 +18,7 @@ from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.schema import Declaration as CanonicalDeclaration
 from portcullis.web.declarations.models import DeclarationRevision
 from portcullis.web.profiles.compiled import engine_profile
+from portcullis.web.reference.lists import as_lists
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.models import Decision
@@ -64,7 +65,8 @@ def replay(decision: Decision) -> Replay:
         except ValueError as error:
             raise ReplayError(f"model {decision.model_version.version}: {error}") from None
     members = decision.profile_set.members.select_related("profile")
-    profiles = ProfileSet.compile([engine_profile(v) for v in members], default_catalogue())
+    lists = as_lists(decision.profile_set.lists.select_related("named_list"))
+    profiles = ProfileSet.compile([engine_profile(v) for v in members], default_catalogue(), lists)
     prices = model.prices if model else empty_context().prices
     engine = RiskEngine(
         default_catalogue(),

@@ -8,6 +8,7 @@ from portcullis.web.usecases import (  # noqa: F401  # imported for their regist
     importing,
     inspections,
     jobs,
+    lists,
     maintenance,
     profiles,
     reference,

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from portcullis.engine.holiday_table import HolidayError, csv_holidays, package_holidays
 from portcullis.engine.nomenclature_files import EditionSpec, NomenclatureError, keep_edition
 from portcullis.engine.rates import Rate, RatesError, csv_rates, ecb_rates
 from portcullis.engine.reference import forget_nomenclature
@@ -18,7 +19,7 @@ from portcullis.web.audit.services import record
 from portcullis.web.bulk import bulk_insert
 from portcullis.web.errors import Invalid, NotFound
 from portcullis.web.reference.loading import ReferenceCounts, load_reference
-from portcullis.web.reference.models import ExchangeRate, Office
+from portcullis.web.reference.models import ExchangeRate, Office, PublicHoliday
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.traders.models import Trader
 from portcullis.web.usecases.access import use_case
@@ -210,3 +211,55 @@ def load_nomenclature(actor: Actor, path: Path, spec: EditionSpec) -> ReferenceC
         **actor.audit_details(),
     )
     return counts
+
+
+@dataclass
+class HolidaysLoaded:
+    source: str
+    stored: int = 0
+    unchanged: int = 0
+
+
+@use_case(
+    "reference.load_holidays", "load public holidays", permission="reference.add_publicholiday"
+)
+def load_holidays(
+    actor: Actor,
+    path: Path | None = None,
+    *,
+    country: str | None = None,
+    years: range | None = None,
+) -> HolidaysLoaded:
+    """Public holidays for ``lodged_on_holiday``: the holidays package's table for
+    ``country`` (default PORTCULLIS_HOLIDAY_COUNTRY) in ``years`` (default: 2015 to next
+    year), or the ``date,name`` CSV at ``path``. A holiday already kept is left as it is."""
+    try:
+        if path is not None:
+            found = csv_holidays(path)
+        else:
+            chosen = country or settings.PORTCULLIS_HOLIDAY_COUNTRY
+            found = package_holidays(chosen, years or range(2015, timezone.now().year + 2))
+    except HolidayError as error:
+        raise Invalid(str(error)) from None
+    loaded = HolidaysLoaded(source=found[0].source if found else "")
+
+    def work() -> None:
+        kept = set(PublicHoliday.objects.values_list("day", "name"))
+        new = [h for h in dict.fromkeys(found) if (h.day, h.name) not in kept]
+        PublicHoliday.objects.bulk_create(
+            PublicHoliday(day=h.day, name=h.name, source=h.source) for h in new
+        )
+        loaded.stored, loaded.unchanged = len(new), len(found) - len(new)
+        if new:
+            engine_changed()
+        record(
+            actor.account,
+            "reference.load_holidays",
+            "public holidays",
+            f"public holidays from {loaded.source}: {loaded.stored:,} stored, "
+            f"{loaded.unchanged:,} already kept",
+            **actor.audit_details(),
+        )
+
+    atomic(work)
+    return loaded

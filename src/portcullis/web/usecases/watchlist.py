@@ -19,6 +19,7 @@ from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.errors import Invalid, NotAllowedNow, NotFound
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.intelligence.watchlist import engine_entry
+from portcullis.web.reference.lists import kind_of
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
@@ -36,6 +37,14 @@ class EntryInput:
     weight: float = 0.5
     valid_from: datetime | None = None
     expires_at: datetime | None = None
+    named_list: str = ""  # instead of a value: every value of this named list
+
+
+# Which lists an entry of each kind may watch.
+_LIST_KINDS = {
+    "importer": "trader", "declarant": "trader", "seller": "trader", "courier": "trader",
+    "goods": "goods", "origin": "country",
+}  # fmt: skip
 
 
 READERS = (Scope.RISK_READ, Scope.PROFILES)  # whoever manages the watchlist reads it
@@ -70,7 +79,12 @@ def _checked(given: EntryInput) -> WatchlistEntry:
     if given.valid_from and given.expires_at and given.expires_at <= given.valid_from:
         raise _problem("expires_at", "must come after valid_from")
     value = given.value.strip().upper() if kind in ("origin", "route") else given.value.strip()
-    if kind == "origin" and value not in COUNTRY_CODES:
+    named_list = given.named_list.strip()
+    if named_list:
+        _check_list(kind, value, named_list)
+    elif not value:
+        raise _problem("value", "is required (or name a list in named_list)")
+    elif kind == "origin" and value not in COUNTRY_CODES:
         raise _problem("value", f"{value!r} is not an ISO 3166 country code")
     if kind == "route" and ">" in value:  # the engine says what a route looks like
         departure = value.split(">", 1)[0]
@@ -84,12 +98,29 @@ def _checked(given: EntryInput) -> WatchlistEntry:
         weight=given.weight,
         valid_from=given.valid_from,
         expires_at=given.expires_at,
+        named_list=named_list,
     )
     try:
         engine_entry(entry)  # the engine's own checks: value, weight, route syntax
     except WatchlistError as error:
         raise Invalid(str(error)) from None
     return entry
+
+
+def _check_list(kind: str, value: str, named_list: str) -> None:
+    if value:
+        raise _problem("value", "must be empty when the entry watches a named list")
+    list_kind = kind_of(named_list)
+    if list_kind is None:
+        raise _problem("named_list", f"{named_list[:40]!r} is not a named list")
+    if _LIST_KINDS.get(kind) != list_kind:
+        needed = _LIST_KINDS.get(kind)
+        raise _problem(
+            "named_list",
+            f"{named_list} holds {list_kind} codes; a {kind} entry needs a {needed} list"
+            if needed
+            else f"a {kind} entry cannot watch a named list",
+        )
 
 
 def _add(actor: Actor, given: EntryInput) -> WatchlistEntry:
@@ -102,7 +133,7 @@ def _add(actor: Actor, given: EntryInput) -> WatchlistEntry:
         actor.account,
         "watchlist.add",
         entry,
-        f"added {entry.code}: {entry.kind} {entry.value}",
+        f"added {entry.code}: {entry.kind} {entry.value or 'list ' + entry.named_list}",
         reason=entry.reason,
         **actor.audit_details(),
     )

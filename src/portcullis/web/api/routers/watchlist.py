@@ -28,7 +28,10 @@ _ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 42
 class EntryIn(Body):
     kind: WatchKind
     value: Text = Field(
-        min_length=1, max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
+        "", max_length=35, description="trader id, HS prefix, country or DEP>OFFICE"
+    )
+    named_list: Text = Field(
+        "", max_length=40, description="instead of a value: every value of this named list"
     )
     reason: Text = Field(min_length=1, max_length=500)
     weight: Number = Field(0.5, ge=0, le=1)
@@ -44,6 +47,7 @@ class EntryOut(Schema):
     code: str
     kind: str
     value: str
+    named_list: str
     reason: str
     weight: float
     valid_from: datetime | None
@@ -66,6 +70,7 @@ def _given(payload: EntryIn) -> EntryInput:
     return EntryInput(
         kind=payload.kind.value,
         value=payload.value,
+        named_list=payload.named_list,
         reason=payload.reason,
         weight=payload.weight,
         valid_from=payload.valid_from,

@@ -11,9 +11,16 @@ class EntryForm(forms.Form):
     value = forms.CharField(
         label=_("Value"),
         max_length=35,
+        required=False,
         help_text=_(
             "A trader id, an HS code prefix, a country code, or DEPARTURE>OFFICE (* for any)."
         ),
+    )
+    named_list = forms.CharField(
+        label=_("Or a named list"),
+        max_length=40,
+        required=False,
+        help_text=_("Every value of the list, as it is when a declaration is assessed."),
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

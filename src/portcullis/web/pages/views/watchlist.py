@@ -32,6 +32,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
             given = EntryInput(
                 kind=data["kind"],
                 value=data["value"],
+                named_list=data["named_list"],
                 reason=data["reason"],
                 weight=data["weight"],
                 valid_from=data["valid_from"],

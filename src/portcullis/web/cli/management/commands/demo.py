@@ -102,6 +102,10 @@ class Command(BaseCommand):
             f"Exchange rates to {rates.national} (ECB, shipped with Portcullis): "
             f"{rates.stored + rates.unchanged:,}"
         )
+        holidays = reference.load_holidays(Actor.system(), years=range(2024, 2028))
+        self.stdout.write(
+            f"Public holidays ({holidays.source}): {holidays.stored + holidays.unchanged:,}"
+        )
         users = ensure_demo_users(settings.DATA_DIR)
         history, stream = write_world(Path(settings.DATA_DIR) / WORLD_FOLDER, rate_book())
         self._import(history)
