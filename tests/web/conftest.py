@@ -9,7 +9,7 @@ import pytest
 
 from portcullis.engine.model.training import TrainingSettings
 from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
-from portcullis.web.scoring import registry
+from portcullis.web.scoring import live, registry
 from portcullis.web.scoring.training import train_from_history
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.importing import ImportResult, import_file
@@ -29,6 +29,15 @@ class Imported:
 @pytest.fixture(autouse=True)
 def _rejects_in_tmp(settings, tmp_path):
     settings.PORTCULLIS_REJECTS_DIR = tmp_path / "rejects"
+
+
+@pytest.fixture
+def fresh_engine(settings):
+    """Each test builds its engine from its own database, history refreshed at once."""
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    live.forget()
+    yield
+    live.forget()
 
 
 @pytest.fixture

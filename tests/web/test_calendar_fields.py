@@ -11,7 +11,6 @@ from django.core.management import call_command
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.errors import Invalid
 from portcullis.web.reference.models import PublicHoliday
-from portcullis.web.scoring import live
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.replaying import replay
 from portcullis.web.usecases.actor import Actor
@@ -19,16 +18,12 @@ from portcullis.web.usecases.reference import load_holidays
 from tests.builders import declaration
 from tests.web.acting import active_profile, lodge
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_engine")]
 
 
 @pytest.fixture(autouse=True)
 def _seoul(settings):
     settings.TIME_ZONE = "Asia/Seoul"
-    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
-    live.forget()
-    yield
-    live.forget()
 
 
 def test_holidays_load_from_the_package_once_and_from_a_file_naming_a_bad_line(tmp_path: Path):

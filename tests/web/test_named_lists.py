@@ -12,7 +12,6 @@ from django.test import Client
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.errors import Conflict, Invalid
 from portcullis.web.profiles.compiled import check_criteria
-from portcullis.web.scoring import live
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.replaying import replay
 from portcullis.web.usecases.actor import Actor
@@ -21,15 +20,7 @@ from portcullis.web.usecases.watchlist import EntryInput, add_entry
 from tests.builders import declaration
 from tests.web.acting import active_profile, lodge
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine(settings):
-    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
-    live.forget()
-    yield
-    live.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_engine")]
 
 
 def _china(declaration_id: str) -> dict:

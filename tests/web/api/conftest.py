@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from portcullis.web.accounts.scopes import Scope
-from portcullis.web.scoring import live
 from portcullis.web.usecases.accounts import issue_token
 from portcullis.web.usecases.actor import Actor
 
@@ -44,12 +43,8 @@ class Api:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine(settings):
+def _fresh_engine(fresh_engine):
     """Each test builds its engine from its own database."""
-    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
-    live.forget()
-    yield
-    live.forget()
 
 
 @pytest.fixture

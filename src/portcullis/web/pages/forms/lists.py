@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portcullis.web.pages.forms.moments import moment_field
 from portcullis.web.reference.models import NamedList
 
 
@@ -22,16 +23,8 @@ class ListForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("One per line, or separated by commas."),
     )
-    valid_from = forms.DateTimeField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    expires_at = forms.DateTimeField(
-        label=_("Expires"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    valid_from = moment_field(_("Valid from"))
+    expires_at = moment_field(_("Expires"))
     reason = forms.CharField(label=_("Why it changes"), max_length=500)
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
 

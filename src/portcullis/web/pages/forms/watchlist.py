@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.watchlist import WatchKind
+from portcullis.web.pages.forms.moments import moment_field
 
 
 class EntryForm(forms.Form):
@@ -26,13 +27,5 @@ class EntryForm(forms.Form):
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     weight = forms.FloatField(label=_("Weight (0 to 1)"), min_value=0, max_value=1, initial=0.5)
-    valid_from = forms.DateTimeField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    expires_at = forms.DateTimeField(
-        label=_("Expires"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    valid_from = moment_field(_("Valid from"))
+    expires_at = moment_field(_("Expires"))
