@@ -55,9 +55,11 @@ def declarations(seed: int, count: int, prefix: str, start: datetime, days: int)
     return rows
 
 
-def computed(history: list[dict], batch: list[dict]) -> dict[str, list]:
+def computed(history: list[dict], batch: list[dict], prepared: bool = False) -> dict[str, list]:
     items = add_derived(frame(*batch))
     windows = HistoryWindows(add_derived(frame(*history)) if history else add_derived(frame()))
+    if prepared:  # as a serving process does before its first request
+        windows.prepare(NAMES)
     features = Features(items, windows.fields(items, declaration_starts(items)))
     return {name: features.series(name).to_list() for name in NAMES}
 
@@ -102,14 +104,14 @@ def counted(stream: list[dict], batch: list[dict]) -> dict[str, list]:
     return out
 
 
-def one_by_one(history: list[dict], batch: list[dict]) -> dict[str, list]:
+def one_by_one(history: list[dict], batch: list[dict], prepared: bool = False) -> dict[str, list]:
     """Each declaration alone, as the API sees it, stored before the next one comes."""
     out: dict[str, list] = {name: [] for name in NAMES}
     known = list(history)
     ids = list(dict.fromkeys(row["declaration_id"] for row in batch))
     for declaration_id in ids:
         rows = [row for row in batch if row["declaration_id"] == declaration_id]
-        for name, values in computed(known, rows).items():
+        for name, values in computed(known, rows, prepared).items():
             out[name].extend(values)
         known.extend(rows)
     return out
@@ -123,6 +125,7 @@ def test_a_batch_one_by_one_and_counting_agree(seed: int) -> None:
     expected = counted(history + batch, batch)
     assert computed(history, batch) == expected
     assert one_by_one(history, batch) == expected
+    assert one_by_one(history, batch, prepared=True) == expected
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

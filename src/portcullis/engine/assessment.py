@@ -140,6 +140,11 @@ class RiskEngine:
             self.seed.fingerprint,
         )
 
+    def prepare(self) -> None:
+        """Build now what the profiles' first single declaration would build (the windows
+        over history they read): a serving process calls it before taking the engine."""
+        self.context.compliance.windows.prepare(self.profiles.fields())
+
     def context_fields(self) -> tuple[str, ...]:
         return context_fields(self.catalogue)
 

@@ -19,7 +19,7 @@ about one join per window for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
@@ -184,6 +184,18 @@ class HistoryWindows:
 
     def names(self) -> list[str]:
         return window_fields(self.days)
+
+    def prepare(self, fields: Iterable[str]) -> None:
+        """Build now what one declaration reading ``fields`` would otherwise build on the
+        first call (seconds over a large history): a serving process does it while it
+        refreshes, so that no request waits for it."""
+        wanted = set(fields)
+        for subject in WINDOW_SUBJECTS:
+            names = {window_field(subject.name, m, n) for n in self.days for m in MEASURES}
+            if names & wanted and subject.name not in self._index:
+                self._index[subject.name] = _Index(self._rows[subject.name], subject, self.days)
+        if FIRST_FIELD in wanted and self._first_index is None:
+            self._first_index = dict(self._first.iter_rows())
 
     # -- attaching -------------------------------------------------------------------------
 

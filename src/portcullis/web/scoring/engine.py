@@ -107,6 +107,9 @@ def build_engine(
         model,
         model_problem=problem,
     )
+    # The windows the profiles read are indexed now, not by the first submission after
+    # each refresh (seconds over a large history; a reused context keeps its index).
+    engine.prepare()
     return LiveEngine(
         engine,
         model_version,
