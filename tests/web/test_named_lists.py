@@ -77,7 +77,9 @@ def test_a_watchlist_entry_watches_every_value_of_a_list(users, trained):
     )
     (lodged,) = lodge(_china("D-1"))
     assert [hit["entry"] for hit in lodged.decision.watchlist_hits] == [entry.code]
-    with pytest.raises(Invalid, match="holds trader codes; a origin entry needs a country list"):
+    with pytest.raises(
+        Invalid, match="holds trader codes; an entry of kind origin needs a country list"
+    ):
         add_entry(analyst, EntryInput("origin", "", "why", named_list="SUSPECT_SELLERS"))
     with pytest.raises(Invalid, match="must be empty when the entry watches a named list"):
         add_entry(analyst, EntryInput("seller", "S9", "why", named_list="SUSPECT_SELLERS"))

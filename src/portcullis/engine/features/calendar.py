@@ -11,7 +11,7 @@ through the same function.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -35,7 +35,6 @@ class Calendar:
     time_zone: str = "UTC"
     holidays: frozenset[date] = frozenset()
     weekend: tuple[int, ...] = (6, 7)  # ISO weekdays: Saturday and Sunday
-    version: str = field(default="", compare=False)  # names the holiday table (for the record)
 
     def __post_init__(self) -> None:
         try:

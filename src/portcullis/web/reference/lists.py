@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, Subquery
 
 from portcullis.engine.rules.lists import NamedList as EngineList
+from portcullis.engine.rules.lists import by_code
 from portcullis.web.reference.models import NamedList, NamedListVersion
 
 
@@ -32,7 +33,7 @@ def current_versions() -> list[NamedListVersion]:
 
 
 def as_lists(versions: Iterable[NamedListVersion]) -> dict[str, EngineList]:
-    return {version.named_list.code: engine_list(version) for version in versions}
+    return by_code(engine_list(version) for version in versions)
 
 
 def current_lists() -> dict[str, EngineList]:

@@ -117,7 +117,7 @@ def _check_list(kind: str, value: str, named_list: str) -> None:
         needed = _LIST_KINDS.get(kind)
         raise _problem(
             "named_list",
-            f"{named_list} holds {list_kind} codes; a {kind} entry needs a {needed} list"
+            f"{named_list} holds {list_kind} codes; an entry of kind {kind} needs a {needed} list"
             if needed
             else f"a {kind} entry cannot watch a named list",
         )
