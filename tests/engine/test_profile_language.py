@@ -211,6 +211,21 @@ def test_the_goods_description_example_runs_as_documented():
     assert hits('not (description contains word "parts")', *rows) == ["C"]
 
 
+def test_the_party_name_example_runs_as_documented():
+    criteria = _documented_example("## Party names")
+    assert criteria == 'seller_name contains word "trading" and not departure_is_origin'
+    rows = (
+        item("A", seller_name="Global Trading Co", origin_country="VN"),
+        item("B", seller_name="GLOBAL  TRADING LTD", origin_country="TH"),
+        item("C", seller_name="Tradingpost Ltd", origin_country="VN"),
+        item("D", seller_name="Global Trading Co", origin_country="CN"),
+        item("E", seller_name=None, origin_country="VN"),
+    )
+    assert all(row["country_of_departure"] == "CN" for row in rows)
+    assert hits(criteria, *rows) == ["A", "B"]
+    assert hits('importer_name starts with any case "acme"', item("F", importer_name="ACME Ltd"))
+
+
 @pytest.mark.parametrize(
     ("criteria", "expected"),
     [

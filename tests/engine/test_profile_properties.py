@@ -34,7 +34,7 @@ NUMBERS = (
 )
 TEXTS = (
     "origin_country", "office", "importer", "seller", "hs_chapter", "currency", "hs_code",
-    "description",
+    "description", "seller_name",
 )  # fmt: skip
 VALUES = {
     "origin_country": ["CN", "VN", "DE", "US"],
@@ -45,6 +45,7 @@ VALUES = {
     "currency": ["USD", "EUR"],
     "hs_code": ["870323", "870421", "610910", "851712"],
     "description": ["Spare parts", "PARTS, used", "partsy kit", "Cotton shirts"],
+    "seller_name": ["Global Trading Co", "GLOBAL TRADING", "Tradingpost Ltd", "Acme Parts"],
 }
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -78,6 +79,7 @@ def declarations(seed: int, count: int) -> pl.DataFrame:
             "importer": str(rng.choice(VALUES["importer"])),
             "declarant": "DCL1",
             "seller": None if rng.random() < 0.2 else str(rng.choice(VALUES["seller"])),
+            "seller_name": None if rng.random() < 0.2 else str(rng.choice(VALUES["seller_name"])),
             "country_of_departure": str(rng.choice(VALUES["origin_country"])),
         }
         for line in range(1, int(rng.integers(1, 5)) + 1):
@@ -150,7 +152,9 @@ def text_test(draw: st.DrawFn) -> str:
         spelling = draw(st.sampled_from(["startswith", "starts with", "starts with any case"]))
         return f"{field} {spelling} {quoted(prefixes)}"
     mode = draw(st.sampled_from(["", "word ", "any case "]))
-    text = draw(st.sampled_from(["0", "N", "1", "SEL", "parts", "Spare parts", "PART"]))
+    text = draw(
+        st.sampled_from(["0", "N", "1", "SEL", "parts", "Spare parts", "PART", "trading", "Co"])
+    )
     return f'{field} contains {mode}"{text}"'
 
 

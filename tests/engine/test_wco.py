@@ -65,6 +65,8 @@ def test_a_message_maps_every_element_the_engine_uses():
     assert (declaration.procedure, declaration.transport_mode) == ("4071", "1")
     assert (declaration.declarant, declaration.importer) == ("GB603202734852", "GB553202734852")
     assert declaration.country_of_departure == "US"
+    # The exporter is named but has no id (DE 3/1 without 3/2): a name, not a trader code.
+    assert (declaration.seller, declaration.seller_name) == (None, "Chicago Cocoa Company")
     (item,) = declaration.items
     assert (item.line_no, item.hs_code, item.additional_codes) == (1, "1804000000", "VATZ")
     assert item.description == "Cocoa Butter-fat and oil"
@@ -88,6 +90,24 @@ def test_what_a_message_leaves_out_is_filled_in_and_said_and_the_same_message_ha
         "office": "the default office LHR: the message has no SupervisingOffice",
     }
     assert one.content_hash == two.content_hash  # sent again later: unchanged, not a conflict
+
+
+def test_the_seller_is_named_before_the_exporter_and_a_named_importer_keeps_its_name():
+    path = WCO_SAMPLES / "tt_im080a-tt_im080a.xml"
+    read = read_message(path.read_bytes(), path.name, RECEIVED, WcoIntake())
+    assert isinstance(read, SourceRecord)
+    declaration = validate_declaration(read.raw).declaration
+    assert declaration.seller_name == "Mr A Clipper"  # Seller/Name (DE 3/24)
+    message = path.read_bytes().replace(
+        b"<Importer>\n\t\t\t\t<ID>GB553202734852</ID>",
+        b"<Importer>\n\t\t\t\t<Name>  Clipper   Imports Ltd </Name><ID>GB553202734852</ID>",
+        1,
+    )
+    read = read_message(message, path.name, RECEIVED, WcoIntake())
+    assert isinstance(read, SourceRecord)
+    named = validate_declaration(read.raw).declaration
+    assert (named.importer, named.importer_name) == ("GB553202734852", "Clipper Imports Ltd")
+    assert named.declarant_name is None
 
 
 def test_an_exchange_rate_and_a_gross_mass_are_taken_and_the_gross_mass_is_said(tmp_path):

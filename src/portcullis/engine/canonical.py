@@ -19,7 +19,9 @@ def canonical_dict(declaration: Declaration) -> dict[str, Any]:
 
 # Fields added after declarations were first stored enter the hash only when given, so that
 # every stored hash stays true (the same file imported again is still "unchanged").
-_LATER_HEADER_FIELDS = ("exchange_rate",)
+_LATER_HEADER_FIELDS = (
+    "exchange_rate", "importer_name", "declarant_name", "seller_name", "courier_name",
+)  # fmt: skip
 _LATER_ITEM_FIELDS = ("additional_codes",)
 
 

@@ -244,6 +244,17 @@ def _additional_codes(value: Any) -> str:
 
 
 _description, _notes = _free_text(512), _free_text(4000)
+PARTY_NAME_MAX = 200
+
+
+def _party_name(value: Any) -> str:
+    """A trader's name as declared: one line, its spaces as one ("ACME  Ltd" is "ACME Ltd"),
+    so that the same name sent twice hashes the same."""
+    text = _bounded(" ".join(_text(value).split()), PARTY_NAME_MAX)
+    if _FREE_TEXT_CONTROL_RE.search(text):
+        raise _fail("control_chars", "contains control characters")
+    return text
+
 
 # Codes and identifiers are the most frequent fields: their checks run in pydantic's compiled
 # core (the validation module words its error types like the rest).
@@ -283,6 +294,11 @@ OptionalDescription = Annotated[
     str | None,
     BeforeValidator(_or_none(_description)),
     _nullable({"type": "string", "maxLength": 512}),
+]
+OptionalPartyName = Annotated[
+    str | None,
+    BeforeValidator(_or_none(_party_name)),
+    _nullable({"type": "string", "maxLength": PARTY_NAME_MAX}),
 ]
 OptionalNotes = Annotated[
     str | None, BeforeValidator(_or_none(_notes)), _nullable({"type": "string", "maxLength": 4000})

@@ -38,6 +38,10 @@ HEADER_FIELDS: dict[str, pl.DataType] = {
     "importer": pl.String(),
     "seller": pl.String(),
     "courier": pl.String(),
+    "importer_name": pl.String(),
+    "declarant_name": pl.String(),
+    "seller_name": pl.String(),
+    "courier_name": pl.String(),
     "country_of_departure": pl.String(),
     "declared_rate": pl.Float64(),  # the declarant's exchange rate, if the message gives one
 }
@@ -99,6 +103,10 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         declaration.importer,
         declaration.seller,
         declaration.courier,
+        declaration.importer_name,
+        declaration.declarant_name,
+        declaration.seller_name,
+        declaration.courier_name,
         declaration.country_of_departure,
         _number(declaration.exchange_rate),
     )

@@ -29,6 +29,7 @@ from portcullis.engine.fields import (
     OptionalIdentifier,
     OptionalMoney,
     OptionalNotes,
+    OptionalPartyName,
     OptionalQuantity,
     OptionalRate,
     OptionalTimestamp,
@@ -138,6 +139,12 @@ class Declaration(_Strict):
     importer: Identifier
     seller: OptionalIdentifier = None
     courier: OptionalIdentifier = None
+    importer_name: OptionalPartyName = Field(None, description="the importer's name (DE 3/15)")
+    declarant_name: OptionalPartyName = Field(None, description="the declarant's name (DE 3/17)")
+    seller_name: OptionalPartyName = Field(
+        None, description="the seller's or exporter's name (DE 3/24, 3/1)"
+    )
+    courier_name: OptionalPartyName = Field(None, description="the courier's or carrier's name")
     country_of_departure: OptionalCountryCode = None
     exchange_rate: OptionalExchangeRate = Field(
         None, description="the declarant's rate: national currency per unit of the invoice's"

@@ -262,6 +262,12 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
     )
 
     # -- the frame -----------------------------------------------------------------------------
+    importer_name, seller_name = _no_names(n_decl), _no_names(n_decl)
+    if s.rates is not None:  # the real world's variety: parties named as declared
+        importer_name = _importer_names(importer)
+        seller_name = _seller_names(seller, risky_sellers).zip_with(
+            pl.Series(has_seller), _no_names(n_decl)
+        )
     ids = _labelled(f"S{s.seed % 100:02d}", np.arange(n_decl), 9)
     header = pl.DataFrame(
         {
@@ -281,6 +287,10 @@ def generate(settings: SyntheticSettings | None = None) -> pl.DataFrame:
             "courier": _labelled("CUR", courier, 3).zip_with(
                 pl.Series(has_courier), pl.Series([None] * n_decl, dtype=pl.String)
             ),
+            "importer_name": importer_name,
+            "declarant_name": _no_names(n_decl),
+            "seller_name": seller_name,
+            "courier_name": _no_names(n_decl),
             "country_of_departure": departure,
             "declared_rate": pl.Series([None] * n_decl, dtype=pl.Float64),
             "finding": pl.Series(finding).zip_with(
@@ -351,6 +361,54 @@ def _descriptions(hs_code: npt.NDArray[np.str_] | pl.Series, rng: np.random.Gene
         words = _WORDS_BY_CHAPTER.get(code[:4]) or _WORDS_BY_CHAPTER.get(code[:2])
         written.append(words[int(pick * len(words))] if words else f"Goods of heading {code[:4]}")
     return pl.Series(written, dtype=pl.String)
+
+
+# Parties' names, made from their numbers (no random draw, so that the flows of a world keep
+# their other values): most risky sellers are trading intermediaries, as are a few others.
+_NAME_STEMS = (
+    "Hanil", "Daesung", "Pacific", "Golden Bridge", "Sunrise", "Orient", "Nova", "Evergreen",
+    "Blue Harbour", "Silk Road", "Meridian", "Jade", "Northstar", "Lotus", "Atlas", "Crown",
+)  # fmt: skip
+_IMPORTER_FORMS = ("Co., Ltd.", "Corporation", "Trading Co., Ltd.", "Industries", "Retail")
+_SELLER_FORMS = (
+    "Manufacturing Co", "Industrial Ltd", "Export Co", "Factory", "Supply Ltd", "Group",
+    "Textiles", "Electronics", "Foods", "Trading Co",
+)  # fmt: skip
+_RISKY_SELLER_FORMS = ("Trading Co", "Global Trading Ltd", "Trading", "Export Co")
+
+
+def _no_names(count: int) -> pl.Series:
+    return pl.Series([None] * count, dtype=pl.String)
+
+
+_IMPORTER_PLACES = ("", "Seoul", "Busan", "Incheon", "Daegu", "Gwangju", "Ulsan", "Suwon")
+_SELLER_PLACES = (
+    "", "Shenzhen", "Hanoi", "Ningbo", "Osaka", "Penang", "Guangzhou", "Xiamen", "Bangkok",
+    "Yiwu", "Ho Chi Minh", "Los Angeles",
+)  # fmt: skip
+
+
+def _party_name(number: int, places: tuple[str, ...], forms: tuple[str, ...]) -> str:
+    stem = _NAME_STEMS[number % len(_NAME_STEMS)]
+    number //= len(_NAME_STEMS)
+    place = places[number % len(places)]
+    form = forms[(number // len(places)) % len(forms)]
+    return " ".join(part for part in (stem, place, form) if part)
+
+
+def _importer_names(importer: npt.NDArray[np.int64]) -> pl.Series:
+    names = [
+        _party_name(n, _IMPORTER_PLACES, _IMPORTER_FORMS) for n in range(int(importer.max()) + 1)
+    ]
+    return pl.Series(np.array(names, dtype=object)[importer], dtype=pl.String)
+
+
+def _seller_names(seller: npt.NDArray[np.int64], risky: npt.NDArray[np.bool_]) -> pl.Series:
+    names = [
+        _party_name(n, _SELLER_PLACES, _RISKY_SELLER_FORMS if risky[n] else _SELLER_FORMS)
+        for n in range(len(risky))
+    ]
+    return pl.Series(np.array(names, dtype=object)[seller], dtype=pl.String)
 
 
 __all__ = ["SyntheticSettings", "generate"]

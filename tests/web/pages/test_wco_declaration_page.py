@@ -23,4 +23,5 @@ def test_the_page_says_what_was_filled_in(run_import, as_user):
     cocoa = as_user("admin").get("/declarations/7849431OU9IZ/").content.decode()
     assert "1804000000" in cocoa
     assert "+ VATZ" in cocoa
+    assert "Chicago Cocoa Company" in cocoa  # the exporter, named without an id (DE 3/1)
     assert "filled in on receipt" not in cocoa

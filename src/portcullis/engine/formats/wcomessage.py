@@ -32,7 +32,10 @@ COLUMNS = {
     "transport_mode": "BorderTransportMeans/ModeCode (DE 7/4)",
     "declarant": "Declarant/ID (DE 3/18)",
     "importer": "Importer/ID (DE 3/16)",
-    "seller": "Seller/ID or Exporter/ID (DE 3/2)",
+    "seller": "Seller/ID or Exporter/ID (DE 3/25, 3/2)",
+    "importer_name": "Importer/Name (DE 3/15)",
+    "declarant_name": "Declarant/Name (DE 3/17)",
+    "seller_name": "Seller/Name or Exporter/Name (DE 3/24, 3/1)",
     "country_of_departure": "ExportCountry/ID (DE 5/14)",
     "exchange_rate": "CurrencyExchange/RateNumeric (DE 4/15)",
     "items": "GovernmentAgencyGoodsItem",
@@ -187,7 +190,7 @@ def _header(
         office = defaults.office
         filled("office", f"the default office {office}: the message has no SupervisingOffice")
     declarant = _text(declaration, "d:Declarant/d:ID")
-    importer = _text(shipment, "d:Importer/d:ID") or _text(declaration, "d:Importer/d:ID")
+    importer = _party(declaration, shipment, "Importer", "ID")
     if importer is None and declarant is not None:
         # The EU and UK rule: DE 3/16 is left out when the declarant imports on its own account.
         importer = declarant
@@ -199,12 +202,23 @@ def _header(
         "transport_mode": _text(declaration, "d:BorderTransportMeans/d:ModeCode"),
         "declarant": declarant,
         "importer": importer,
-        "seller": _text(shipment, "d:Seller/d:ID")
-        or _text(shipment, "d:Exporter/d:ID")
-        or _text(declaration, "d:Exporter/d:ID"),
+        "seller": _party(declaration, shipment, "Seller", "ID")
+        or _party(declaration, shipment, "Exporter", "ID"),
+        "importer_name": _party(declaration, shipment, "Importer", "Name"),
+        "declarant_name": _text(declaration, "d:Declarant/d:Name"),
+        "seller_name": _party(declaration, shipment, "Seller", "Name")
+        or _party(declaration, shipment, "Exporter", "Name"),
         "country_of_departure": _text(shipment, "d:ExportCountry/d:ID"),
         "exchange_rate": _text(declaration, "d:CurrencyExchange/d:RateNumeric"),
     }
+
+
+def _party(
+    declaration: etree._Element, shipment: etree._Element, role: str, part: str
+) -> str | None:
+    """A party's ID or Name: on the goods shipment, where the DM puts most parties, or on
+    the declaration, where some customisations put the exporter and the importer."""
+    return _text(shipment, f"d:{role}/d:{part}") or _text(declaration, f"d:{role}/d:{part}")
 
 
 def _envelope_receipt(root: etree._Element) -> str | None:

@@ -75,6 +75,12 @@ class Declaration(models.Model):
     courier = models.ForeignKey(
         Trader, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The parties' names as declared on this declaration (a name may change between
+    # declarations; the trader register keeps the code).
+    importer_name = models.CharField(max_length=200, blank=True)
+    declarant_name = models.CharField(max_length=200, blank=True)
+    seller_name = models.CharField(max_length=200, blank=True)
+    courier_name = models.CharField(max_length=200, blank=True)
     country_of_departure = models.CharField(max_length=2, blank=True)
     exchange_rate = models.DecimalField(max_digits=15, decimal_places=6, null=True, blank=True)
     # What the message left out and its channel filled in, with why (engine.schema).

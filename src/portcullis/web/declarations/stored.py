@@ -12,6 +12,7 @@ from portcullis.web.declarations.models import Declaration
 HEADER_COLUMNS = (
     "procedure", "process_type", "import_use", "payment_type", "transport_mode",
     "country_of_departure", "exchange_rate", "filled_in",
+    "importer_name", "declarant_name", "seller_name", "courier_name",
 )  # fmt: skip
 ITEM_COLUMNS = tuple(CanonicalItem.model_fields)  # every item field has its column
 _OUTCOME = ("finding", "critical", "additional_duties", "seizure", "inspected_at", "notes")

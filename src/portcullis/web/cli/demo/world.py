@@ -45,7 +45,7 @@ def flat_rows(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("lodged_at").dt.strftime("%Y-%m-%dT%H:%M:%S%:z"),
         "office", "procedure", "process_type", "import_use", "payment_type",
         "transport_mode", "declarant", "importer", "seller", "courier",
-        "country_of_departure",
+        "importer_name", "seller_name", "country_of_departure",
         _text(frame.get_column("declared_rate").alias("exchange_rate"), 6),
         "line_no", "hs_code", "additional_codes", "description", "origin_country",
         "origin_indicator",
