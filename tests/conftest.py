@@ -4,6 +4,12 @@ data directory, so tests never touch ./var (or a developer's secret key)."""
 import os
 import tempfile
 
+# Each xdist worker is one process per core already: LightGBM's OpenMP threads and Polars'
+# pool, each as wide as the machine, made four busy threads fight over two cores, and
+# OpenMP's spinning waiters made that cost a third of the suite's time. One thread each.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
 os.environ["PORTCULLIS_DATA_DIR"] = tempfile.mkdtemp(prefix="portcullis-test-")
 # Tests share that directory while their databases come and go (and some change rows behind
 # the services' back): the columnar history copy is tested on its own, in its own directory

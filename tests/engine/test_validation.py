@@ -151,10 +151,10 @@ def test_zz_is_accepted_as_unknown_country():
 def test_required_fields_unknown_fields_and_empty_item_lists():
     data = declaration(items=[])
     del data["importer"]
-    data["importer_name"] = "ACME"
+    data["importer_nickname"] = "ACME"
     found = problems(data)
     assert found["importer"].message == "is required"
-    assert found["importer_name"].message == "is not a known field"
+    assert found["importer_nickname"].message == "is not a known field"
     assert found["items"].message == "must have at least one item"
 
 

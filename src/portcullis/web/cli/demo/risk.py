@@ -118,6 +118,18 @@ SAMPLE_PROFILES = (
         },
     ),
     SampleProfile(
+        "Trading intermediary shipping from a third country",
+        'seller_name contains word "trading" and not departure_is_origin',
+        {
+            "weight": 0.3,
+            "risk_category": "origin",
+            "rationale": (
+                "Goods sold through a trading company and shipped from a country other than "
+                "their origin: the usual route for disguising origin or passing counterfeits."
+            ),
+        },
+    ),
+    SampleProfile(
         "Heavy consignments at a very low unit value",
         "net_mass_kg > 10000 and unit_value < 100",
         {
