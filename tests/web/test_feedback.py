@@ -14,13 +14,16 @@ from django.db import connection, transaction
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.monitoring.compliance import compliance
-from portcullis.web.profiles.figures import refresh_profile_figures
+from portcullis.web.profiles.figures import recount_profile_figures
 from portcullis.web.profiles.models import Profile
 from portcullis.web.profiles.statistics import needs_review
 from portcullis.web.scoring import live
 from portcullis.web.scoring.models import CurrentDecision
-from portcullis.web.traders.figures import refresh_trader_figures
+from portcullis.web.traders.figures import recount_trader_figures
 from portcullis.web.traders.models import Trader
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declarations import amend, authorise_amendment
+from portcullis.web.usecases.inspections import correct_outcome
 from tests.builders import declaration
 from tests.web.acting import COMPLIANT, active_profile, lodge, record
 
@@ -96,21 +99,37 @@ def test_the_figures_and_the_outcome_are_one_transaction(cars, users):
 
 
 def test_stored_figures_equal_a_recount_from_scratch(cars, users):
-    """What imports, assessments and recorded outcomes kept current is what counting every
-    outcome again gives."""
+    """What imports, assessments, recorded and corrected outcomes and amendments added up is
+    what counting every outcome again gives."""
     _profile, lodge = cars
-    for number, found in enumerate([True, False, True]):
+    rows = []
+    for number, found in enumerate([True, False, True, True]):
         (row,) = lodge(f"FB-R{number}", importer=f"IMP-R{number % 2}")
         record(row, FOUND if found else COMPLIANT)
+        rows.append(row)
+    supervisor = Actor.person(users["supervisor"])
+    # The latest finding taken back, and a compliant result turned into a finding.
+    correct_outcome(supervisor, "FB-R3", COMPLIANT, "the duties were paid after all")
+    correct_outcome(supervisor, "FB-R1", FOUND, "the laboratory report came back")
+    # An inspected declaration amended to another importer, lodged a day later.
+    authorise_amendment(supervisor, "FB-R0", "the importer was declared wrongly")
+    moved = declaration("FB-R0", importer="IMP-R9", lodged_at="2021-02-04T10:15:00+09:00")
+    amend(Actor.system(), "FB-R0", moved)
+    assert _importer("IMP-R9").findings == 1
+    assert _importer("IMP-R0").inspected == 1  # FB-R2 only
+
     fields = ["pk", "inspected", "findings", "revenue", "last_finding_lodged_at"]
     kept = list(Trader.objects.order_by("pk").values_list(*fields))
     assert sum(row[1] for row in kept) > 0  # the imported history's outcomes count too
-    profile_fields = ["pk", "hits", "inspected", "findings", "revenue", "last_hit_lodged_at"]
+    profile_fields = [
+        "pk", "hits", "inspected", "findings", "revenue", "first_hit_lodged_at",
+        "last_hit_lodged_at", "last_finding_lodged_at",
+    ]  # fmt: skip
     kept_profiles = list(Profile.objects.order_by("pk").values_list(*profile_fields))
 
     with transaction.atomic():
-        refresh_trader_figures()
-        refresh_profile_figures()
+        recount_trader_figures()
+        recount_profile_figures()
     assert list(Trader.objects.order_by("pk").values_list(*fields)) == kept
     assert list(Profile.objects.order_by("pk").values_list(*profile_fields)) == kept_profiles
 

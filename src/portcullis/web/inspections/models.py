@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.schema import FindingType
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.traders.models import Trader
 
 
 class Inspection(models.Model):
@@ -52,6 +53,34 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id}: {'finding' if self.finding else 'compliant'}"
+
+
+class CountedOutcome(models.Model):
+    """What one declaration's outcome adds to the stored figures right now, and for which
+    traders: the figures are kept by adding the difference between this and the outcome as
+    it stands (inspections.feedback), never by counting history again. A declaration without
+    an outcome has no row."""
+
+    declaration = models.OneToOneField(
+        Declaration, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # The traders it is counted for: an amendment may change them.
+    importer = models.ForeignKey(Trader, on_delete=models.PROTECT, related_name="+", db_index=False)
+    declarant = models.ForeignKey(
+        Trader, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    seller = models.ForeignKey(
+        Trader, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    courier = models.ForeignKey(
+        Trader, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    lodged_at = models.DateTimeField()
+    finding = models.BooleanField()
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # of a finding
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} counted {'with' if self.finding else 'without'} a finding"
 
 
 class Assignment(models.Model):

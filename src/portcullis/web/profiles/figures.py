@@ -1,19 +1,20 @@
-"""Keeping each profile's stored hit statistics equal to its hits and their outcomes.
-
-Recomputed for the profiles a change touches (a stored decision that hit them, an outcome
-on a declaration they hit), inside that change's transaction, after locking the profiles'
-rows in primary-key order: a concurrent writer waits, then counts what the first committed
-(see traders.figures). A declaration counts once per profile, however many of its items or
+"""Each profile's stored hit statistics: kept equal to its hits and their outcomes by adding
+what changes (a decision's new hits, an outcome's difference: inspections.feedback, in the
+change's own transaction, see web.counters), and counted again from every hit and outcome
+only by ``recount_profile_figures``, the check that the two agree (and the repair if they
+ever did not). A declaration counts once per profile, however many of its items or
 decisions the profile hit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps as installed
-from django.apps.registry import Apps
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from portcullis.web.counters import Change, apply_changes
 
 FIGURES = (
     "hits",
@@ -26,30 +27,62 @@ FIGURES = (
 )
 
 
-def profiles_hitting(declaration_pks: Iterable[int], registry: Apps = installed) -> set[int]:
-    """The profiles any stored decision on these declarations hit."""
-    hit = registry.get_model("scoring", "ProfileHit")
-    return set(
-        hit.objects.filter(decision__declaration_id__in=list(declaration_pks))
-        .values_list("profile_version__profile_id", flat=True)
-        .distinct()
-    )
+def apply_profile_changes(changes: dict[int, Change]) -> None:
+    """Add each profile's change (by primary key) to its outcome figures."""
+    apply_changes(installed.get_model("profiles", "Profile"), changes, _latest_findings)
 
 
-def refresh_profile_figures(
-    profile_ids: Iterable[int] | None = None, registry: Apps = installed
-) -> None:
-    """Recompute the statistics of ``profile_ids`` (every profile when None). Two queries a
-    profile: profiles are few, their hits many."""
-    profile = registry.get_model("profiles", "Profile")
-    declaration = registry.get_model("declarations", "Declaration")
-    hit = registry.get_model("scoring", "ProfileHit")
-    rows = profile.objects.select_for_update().order_by("pk")
-    if profile_ids is not None:
-        rows = rows.filter(pk__in=set(profile_ids))
+def _latest_findings(profile_ids: list[int]) -> dict[int, Any]:
+    """The latest finding among each profile's hits, as the outcomes stand: its hits walked
+    from the newest back (by their index), only when a finding was taken back from it."""
+    hit = installed.get_model("profiles", "ProfileDeclaration")
+    found = {}
+    for pk in profile_ids:
+        rows = hit.objects.filter(profile_id=pk, declaration__inspection__finding=True)
+        found[pk] = rows.order_by("-lodged_at").values_list("lodged_at", flat=True).first()
+    return found
+
+
+def add_hits(new: dict[int, list[Any]]) -> None:
+    """Count declarations a profile hit for the first time (by profile, their lodging
+    times): ``hits`` and the first and last hit's times."""
+    if not new:
+        return
+    profile = installed.get_model("profiles", "Profile")
+    for pk, lodged in sorted(new.items()):  # primary-key order: see web.counters
+        profile.objects.filter(pk=pk).update(
+            hits=F("hits") + len(lodged),
+            first_hit_lodged_at=Least(
+                Coalesce("first_hit_lodged_at", Value(min(lodged))), Value(min(lodged))
+            ),
+            last_hit_lodged_at=Greatest(
+                Coalesce("last_hit_lodged_at", Value(max(lodged))), Value(max(lodged))
+            ),
+        )
+
+
+def hit_times_changed(profile_ids: list[int]) -> None:
+    """The first and last hit's times of each profile looked up again (by the index of its
+    hits by time): a hit's lodging time moved."""
+    profile = installed.get_model("profiles", "Profile")
+    hit = installed.get_model("profiles", "ProfileDeclaration")
+    for pk in sorted(profile_ids):
+        times = hit.objects.filter(profile_id=pk).values_list("lodged_at", flat=True)
+        profile.objects.filter(pk=pk).update(
+            first_hit_lodged_at=times.order_by("lodged_at").first(),
+            last_hit_lodged_at=times.order_by("-lodged_at").first(),
+        )
+
+
+def recount_profile_figures() -> None:
+    """Count every profile's statistics again from every hit and outcome, and store them.
+    Two queries a profile."""
+    profile = installed.get_model("profiles", "Profile")
+    declaration = installed.get_model("declarations", "Declaration")
+    hit = installed.get_model("scoring", "ProfileHit")
     found = Q(inspection__finding=True)
     changed = []
-    for row in rows:
+    for row in profile.objects.select_for_update().order_by("pk"):
         hit_declarations = hit.objects.filter(profile_version__profile_id=row.pk).values(
             "decision__declaration_id"
         )

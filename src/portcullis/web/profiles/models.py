@@ -38,6 +38,32 @@ class Profile(models.Model):
         return f"{self.code} {self.name}"
 
 
+class ProfileDeclaration(models.Model):
+    """A declaration the profile has hit (with any version, in any decision): what its hit
+    figures count, each declaration once. Written when a decision hits the profile, never
+    removed; its lodging time is the declaration's when first hit."""
+
+    # (Indexed by the constraint and the index below, which begin with it.)
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+", db_index=False)
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.CASCADE, related_name="+"
+    )
+    lodged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "declaration"], name="profile_declaration_unique"
+            )
+        ]
+        # The latest finding among a profile's hits, found from the newest backwards when a
+        # finding is taken back (the only figure a counter cannot undo).
+        indexes = [models.Index(fields=["profile", "lodged_at"], name="profile_declaration_day")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} hit {self.declaration_id}"
+
+
 class ProfileVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

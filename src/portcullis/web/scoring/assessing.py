@@ -23,8 +23,7 @@ from portcullis.engine.items import declaration_starts, item_frame
 from portcullis.engine.validation import ValidDeclaration
 from portcullis.web.bulk import bulk_insert, reserve_ids
 from portcullis.web.declarations.models import Declaration
-from portcullis.web.profiles.figures import refresh_profile_figures
-from portcullis.web.profiles.models import ProfileVersion
+from portcullis.web.inspections.feedback import count_hits
 from portcullis.web.scoring.engine import LiveEngine
 from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
 
@@ -193,11 +192,10 @@ def store_decisions(
     for hit, pk in zip(hits, reserve_ids(ProfileHit, len(hits)), strict=True):
         hit.pk = pk
     bulk_insert(ProfileHit, [_row(h, _HIT_COLUMNS) for h in hits])
-    if hits:  # the profiles hit now count these declarations (and outcomes already known)
-        touched = {hit.profile_version_id for hit in hits}
-        refresh_profile_figures(
-            ProfileVersion.objects.filter(pk__in=touched).values_list("profile_id", flat=True)
-        )
+    # The profiles hit now count these declarations (and outcomes already known).
+    count_hits(
+        (live.profile_of_version[h.profile_version_id], h.decision.declaration_id) for h in hits
+    )
     for decision in decisions:
         decision.hits = []  # type: ignore[attr-defined]
     for hit in hits:

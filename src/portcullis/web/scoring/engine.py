@@ -37,6 +37,7 @@ class LiveEngine:
     policy_version: PolicyVersion
     profile_set: ProfileSetVersion
     profile_versions: dict[tuple[str, int], int]  # (code, number) -> ProfileVersion pk
+    profile_of_version: dict[int, int]  # ProfileVersion pk -> Profile pk
 
 
 def aeo_importers() -> frozenset[str]:
@@ -116,4 +117,5 @@ def build_engine(
         policy_version,
         stored_set,
         {(v.profile.code, v.number): v.pk for v in versions},
+        {v.pk: v.profile_id for v in versions},
     )

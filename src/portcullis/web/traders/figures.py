@@ -1,62 +1,54 @@
-"""Keeping each trader's stored compliance figures equal to its inspection outcomes.
-
-The figures are recomputed for the traders an outcome touches, inside the outcome's own
-transaction and after locking those traders' rows (in primary-key order, so two writers never
-wait on each other in a circle). A second writer for the same trader waits for the lock, and
-its count (a new statement under READ COMMITTED) then sees the first writer's outcome: no
-update is lost, which plain "read, add one, write" would not guarantee."""
+"""Each trader's stored compliance figures: kept equal to its inspection outcomes by adding
+the difference an outcome makes (``apply_trader_changes``, from inspections.feedback, in the
+outcome's own transaction: see web.counters), and counted again from every outcome only by
+``recount_trader_figures``, the check that the two agree (and the repair if they ever did
+not)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as installed
-from django.apps.registry import Apps
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum
 
 from portcullis.engine.schema import TraderRole
+from portcullis.web.counters import Change, apply_changes
 
 FIGURES = ("inspected", "findings", "revenue", "last_finding_lodged_at")
 ZERO = {"inspected": 0, "findings": 0, "revenue": Decimal(0), "last_finding_lodged_at": None}
 _FOUND = Q(inspection__finding=True)
 
 
-def traders_of(declaration_pks: Iterable[int], registry: Apps = installed) -> set[int]:
-    declaration = registry.get_model("declarations", "Declaration")
-    rows = declaration.objects.filter(pk__in=list(declaration_pks)).values_list(
-        *(f"{role.value}_id" for role in TraderRole)
-    )
-    return {pk for row in rows for pk in row if pk is not None}
+def apply_trader_changes(changes: dict[int, Change]) -> None:
+    """Add each trader's change (by primary key) to its figures."""
+    apply_changes(installed.get_model("traders", "Trader"), changes, _latest_findings)
 
 
-def refresh_trader_figures(
-    trader_ids: Iterable[int] | None = None, registry: Apps = installed
-) -> int:
-    """Recompute the figures of ``trader_ids`` (every trader when None, as a migration does);
-    returns how many traders were written. Call inside the transaction that changed the
-    outcomes. ``registry`` lets a migration pass its historical models."""
-    trader = registry.get_model("traders", "Trader")
-    declaration = registry.get_model("declarations", "Declaration")
-    if trader_ids is None:
-        trader.objects.update(**ZERO)
-        scope: dict[str, Any] = {"inspection__isnull": False}
-        ids = None
-    else:
-        ids = sorted(set(trader_ids))
-        if not ids:
-            return 0
-        list(trader.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
-        scope = {}
-    figures: dict[int, dict[str, Any]] = {pk: dict(ZERO) for pk in ids or ()}
+def _latest_findings(trader_ids: list[int]) -> dict[int, Any]:
+    """The latest finding of each trader, as the outcomes stand: looked up through the
+    declarations' index on the trader's role, only when a finding was taken back from it."""
+    trader = installed.get_model("traders", "Trader")
+    declaration = installed.get_model("declarations", "Declaration")
+    found = {}
+    for pk, role in trader.objects.filter(pk__in=trader_ids).values_list("pk", "role"):
+        rows = declaration.objects.filter(**{f"{role}_id": pk}).filter(_FOUND)
+        found[pk] = rows.aggregate(latest=Max("lodged_at"))["latest"]
+    return found
+
+
+def recount_trader_figures() -> int:
+    """Count every trader's figures again from every outcome, and store them; returns how
+    many traders have outcomes."""
+    trader = installed.get_model("traders", "Trader")
+    declaration = installed.get_model("declarations", "Declaration")
+    trader.objects.update(**ZERO)
+    figures: dict[int, dict[str, Any]] = {}
     for role in TraderRole:
         column = f"{role.value}_id"
         rows = (
-            declaration.objects.filter(
-                **scope, **({f"{column}__in": ids} if ids else {f"{column}__isnull": False})
-            )
+            declaration.objects.filter(inspection__isnull=False, **{f"{column}__isnull": False})
             .values(column)
             .annotate(
                 inspected=Count("inspection"),
@@ -70,14 +62,13 @@ def refresh_trader_figures(
             pk = row.pop(column)
             row["revenue"] = row["revenue"] or Decimal(0)
             figures[pk] = row
-    changed = {pk: values for pk, values in figures.items() if ids or values["inspected"]}
-    _write(trader, changed)
-    return len(changed)
+    _write(trader, figures)
+    return len(figures)
 
 
 def _write(trader: Any, figures: dict[int, dict[str, Any]]) -> None:
-    """One UPDATE per trader, sent as a batch: an import touches thousands of traders, and
-    bulk_update's single statement of CASE expressions cost seconds to build for them."""
+    """One UPDATE per trader, sent as a batch: bulk_update's single statement of CASE
+    expressions cost seconds to build for thousands of traders."""
     if not figures:
         return
     connection = connections[trader.objects.db]

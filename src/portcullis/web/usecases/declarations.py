@@ -41,7 +41,7 @@ from portcullis.web.declarations.storing import (
     store_declarations,
 )
 from portcullis.web.errors import Invalid, NotAllowedNow, NotFound, UnderControl
-from portcullis.web.inspections.feedback import outcomes_changed
+from portcullis.web.inspections.feedback import hits_relodged, outcomes_changed
 from portcullis.web.inspections.models import Assignment, Inspection
 from portcullis.web.scoring.assessing import (
     AssessmentSummary,
@@ -56,7 +56,6 @@ from portcullis.web.scoring.models import CurrentDecision, Decision, Override
 from portcullis.web.scoring.overrides import apply_override
 from portcullis.web.scoring.queries import latest_decisions, undecided
 from portcullis.web.scoring.state import engine_changed
-from portcullis.web.traders.figures import traders_of
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.declaration_page import (
@@ -400,10 +399,12 @@ def amend(actor: Actor, declaration_id: str, raw: Any) -> Submitted:
         changed = differing_fields(
             canonical_dict(stored_declaration(row.pk)), canonical_dict(checked.declaration)
         )
-        former = traders_of([row.pk])
         version = replace_content(row, checked, actor.account) if changed else row.version
-        if control.inspected:  # its outcome now counts for the traders it names
-            outcomes_changed([row.pk], former_traders=former)
+        if changed:  # its hits and outcome count at its new lodging time, for its traders
+            if "lodged_at" in changed:
+                hits_relodged(row.pk)
+            outcomes_changed([row.pk])
+        if control.inspected:
             engine_changed("outcomes")
         (decision,) = assess_declarations(
             [checked], [row.pk], live, actor.account, {declaration_id: version}
