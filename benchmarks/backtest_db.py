@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import workload  # the machine() line and the flat file
 
-SCRATCH_DB = "portcullis_backtest"
 PROFILES = {
     "declared fields": 'hs_code startswith "8703" and origin_country in ["CN", "VN"]',
     "importer history": 'hs_code startswith "8703" and importer_finding_rate > 0.2',
@@ -36,7 +35,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a scratch database is made)")
     arguments = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-backtest-"))
-    workload.configure_scratch(data_dir, arguments.postgres, SCRATCH_DB)
+    scratch = workload.configure_scratch(data_dir, arguments.postgres, "backtest")
     import django
     import polars as pl
 
@@ -109,6 +108,9 @@ def main() -> None:
         import shutil
 
         shutil.rmtree(data_dir, ignore_errors=True)
+        if scratch is not None:
+            connection.close()
+            scratch.drop()
 
 
 if __name__ == "__main__":

@@ -23,10 +23,13 @@ from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import workload  # the scratch database
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT.parent / "shared/datasets/kcs-synthetic/declarations-2020.csv"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
-SCRATCH_DB = "portcullis_benchmark"
 PORTCULLIS = [sys.executable, "-m", "portcullis"]
 
 
@@ -59,22 +62,6 @@ def measure(label: str, env: dict[str, str], file: Path, rows: int) -> float:
     return rows / seconds
 
 
-def scratch_postgres(admin_url: str) -> str | None:
-    try:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
-    except psycopg.Error as error:
-        print(f"PostgreSQL not measured: {str(error).strip().splitlines()[0]}")
-        return None
-    return admin_url.rsplit("/", 1)[0] + f"/{SCRATCH_DB}"
-
-
-def drop_postgres(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -96,15 +83,17 @@ def main() -> None:
             results["sqlite"].append(measure("sqlite    ", env, options.file, rows))
             if options.no_postgres:
                 continue
-            url = scratch_postgres(options.postgres)
-            if url is None:
+            try:
+                scratch = workload.scratch_database(options.postgres, "import")
+            except psycopg.Error as error:
+                print(f"PostgreSQL not measured: {str(error).strip().splitlines()[0]}")
                 options.no_postgres = True
                 continue
             try:
-                env["DATABASE_URL"] = url
+                env["DATABASE_URL"] = scratch.url
                 results["postgresql"].append(measure("postgresql", env, options.file, rows))
             finally:
-                drop_postgres(options.postgres)
+                scratch.drop()
     for name, rates in results.items():
         if rates:
             median = statistics.median(rates)

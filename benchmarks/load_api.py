@@ -9,8 +9,8 @@ loopback, and drives it with wrk (`apt-get install wrk`): each request is a diff
 declaration (KCS 2020 declarations under new ids, lodged now), so every request is stored and
 assessed. wrk is closed-loop: C connections each send the next request when the last is
 answered. Prints requests/s, latency percentiles and errors for each C, then times batches
-of declarations sent to /declarations/batch (items/s). The scratch database is dropped
-afterwards unless --keep."""
+of declarations sent to /declarations/batch (items/s). The scratch database (made for this
+run, under a name of its own) is dropped afterwards unless --keep."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ import time
 from pathlib import Path
 
 import httpx
-import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import workload  # the scratch database
 
 from portcullis.engine.formats import open_reader
 from portcullis.engine.formats.base import SourceRecord
@@ -37,7 +40,6 @@ from portcullis.engine.validation import validate_declaration
 ROOT = Path(__file__).resolve().parent.parent
 KCS_2020 = ROOT.parent / "shared/datasets/kcs-synthetic/declarations-2020.csv"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
-SCRATCH_DB = "portcullis_load"
 PORT = 8765
 TEMPLATES = 3000
 
@@ -107,18 +109,6 @@ def templates(count: int, seed: int = 5) -> list[dict]:
         if len(bodies) == count:
             break
     return bodies
-
-
-def scratch_database(admin_url: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
-    return admin_url.rsplit("/", 1)[0] + "/" + SCRATCH_DB
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
 
 
 def portcullis(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -196,8 +186,8 @@ def main() -> None:
         sys.exit("this benchmark drives the server with wrk: apt-get install wrk")
 
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-load-"))
-    env = {**os.environ, "DATABASE_URL": scratch_database(options.postgres),
-           "PORTCULLIS_DATA_DIR": str(data_dir)}  # fmt: skip
+    scratch = workload.scratch_database(options.postgres, "load")
+    env = {**os.environ, "DATABASE_URL": scratch.url, "PORTCULLIS_DATA_DIR": str(data_dir)}
     print("Setting up the demo database on PostgreSQL (about a minute) ...")
     portcullis(env, "demo", "--no-serve")
     credentials = json.loads((data_dir / "demo-credentials.json").read_text())
@@ -249,7 +239,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         if not options.keep:
-            drop_database(options.postgres)
+            scratch.drop()
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, "
           f"PostgreSQL at {options.postgres.split('@')[-1].rsplit('/', 1)[0]}")  # fmt: skip

@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import workload  # the machine() line
 
 GOAL_MS = 300
-SCRATCH_DB = "portcullis_pages"
 
 
 def _populate(count: int, data_dir: Path) -> dict[str, object]:
@@ -159,10 +158,12 @@ def main() -> None:
     parser.add_argument("--declarations", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a scratch database is made)")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch data folder")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch data folder and database"
+    )
     arguments = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="portcullis-pages-"))
-    workload.configure_scratch(data_dir, arguments.postgres, SCRATCH_DB)
+    scratch = workload.configure_scratch(data_dir, arguments.postgres, "pages")
     import django
 
     django.setup()
@@ -189,6 +190,9 @@ def main() -> None:
         import shutil
 
         shutil.rmtree(data_dir, ignore_errors=True)
+        if scratch is not None:
+            connection.close()
+            scratch.drop()
 
 
 if __name__ == "__main__":

@@ -48,21 +48,51 @@ TRAIN_ON = 120_000  # declarations of the history the model is trained on (the l
 SEED = SelectionSeed(b"benchmark-seed-not-a-secret")
 
 
-def configure_scratch(data_dir: Path, postgres: str | None, scratch_db: str) -> None:
+@dataclass(frozen=True)
+class ScratchDatabase:
+    """A PostgreSQL database this run made, under a name no one else uses; ``drop`` drops it
+    and nothing else (a benchmark never drops or overwrites a database it did not make)."""
+
+    server: str  # the server's URL, naming a database to connect to for CREATE and DROP
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.rsplit('/', 1)[0]}/{self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+def scratch_database(server: str, purpose: str) -> ScratchDatabase:
+    """A new, empty database on ``server`` named for ``purpose``, this process and a random
+    part; CREATE fails rather than reuse one that exists."""
+    import secrets
+
+    import psycopg
+
+    name = f"portcullis_{purpose}_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return ScratchDatabase(server, name)
+
+
+def configure_scratch(data_dir: Path, postgres: str | None, purpose: str) -> ScratchDatabase | None:
     """Point Django at a scratch installation before it starts: a SQLite file in
-    ``data_dir``, or, given a PostgreSQL server URL, a freshly made ``scratch_db`` on it."""
+    ``data_dir``, or, given a PostgreSQL server URL, a database made for this run (the caller
+    drops it)."""
     os.environ["PORTCULLIS_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portcullis.web.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if postgres:
-        import psycopg
-
-        with psycopg.connect(postgres, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {scratch_db}")
-            connection.execute(f"CREATE DATABASE {scratch_db}")
-        os.environ["DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/{scratch_db}"
-    else:
+    if not postgres:
         os.environ.pop("DATABASE_URL", None)
+        return None
+    scratch = scratch_database(postgres, purpose)
+    os.environ["DATABASE_URL"] = scratch.url
+    return scratch
 
 
 def flat_file(flow: pl.DataFrame, path: Path) -> Path:
