@@ -101,14 +101,19 @@ def flat_file(flow: pl.DataFrame, path: Path) -> Path:
     decimals (the generator's float arithmetic leaves values such as 14.883999999999999,
     which validation rightly refuses as having too many decimals)."""
     unknown = pl.col("finding").is_null()
-    decimals = {"net_mass_kg": 3, "quantity": 3, "customs_value": 2, "duty": 2, "tax_rate": 3}
+    decimals = {
+        "net_mass_kg": 3, "quantity": 3, "customs_value": 2, "duty": 2, "tax_rate": 3,
+        "declared_rate": 6,
+    }  # fmt: skip
     flow = flow.with_columns(
         pl.col(name).round(places).cast(pl.Decimal(18, places)) for name, places in decimals.items()
     ).with_columns(pl.col("additional_duties").round(2).cast(pl.Decimal(18, 2)))
     flow.with_columns(
         pl.when(unknown).then(None).otherwise(pl.col("critical")).alias("critical"),
         pl.when(unknown).then(None).otherwise(pl.col("known_at")).alias("inspected_at"),
-    ).drop("known_at").rename(
+    ).drop("known_at", "invoice_value", "rate_applied").rename(
+        {"declared_rate": "exchange_rate"}
+    ).rename(
         {
             name: f"outcome_{name}"
             for name in ("finding", "finding_type", "critical", "additional_duties", "inspected_at")
