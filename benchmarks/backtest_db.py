@@ -50,6 +50,7 @@ def main() -> None:
     from portcullis.web.reference.loading import load_reference
     from portcullis.web.scoring.backtesting import backtest_profiles, draft
     from portcullis.web.scoring.history_copy import folder
+    from portcullis.web.usecases.actor import Actor
     from portcullis.web.usecases.importing import import_file
 
     print(f"Machine: {workload.machine()}")
@@ -65,7 +66,7 @@ def main() -> None:
     path = workload.flat_file(flow, data_dir / "flow.parquet")
     clock = time.perf_counter()
     with progress_bar("importing", unit="item") as bar:
-        result = import_file(path, "parquet", progress=bar)
+        result = import_file(Actor.system(), path, "parquet", progress=bar)
     if result.failed:
         raise SystemExit(f"the import failed: {result.batch.message}")
     print(
@@ -102,7 +103,7 @@ def main() -> None:
             pl.col("declaration_id") + f"-{len(name)}"
         )
         workload.flat_file(extra, data_dir / "one.parquet")
-        import_file(data_dir / "one.parquet", "parquet")
+        import_file(Actor.system(), data_dir / "one.parquet", "parquet")
         timed(f"{name}, copy after one more declaration", criteria)
     if not os.environ.get("KEEP"):
         import shutil

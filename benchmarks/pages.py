@@ -46,6 +46,7 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     from portcullis.web.scoring.history import stored_items
     from portcullis.web.scoring.models import Decision
     from portcullis.web.scoring.training import train_from_history
+    from portcullis.web.usecases.actor import Actor
     from portcullis.web.usecases.importing import import_file
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -65,7 +66,7 @@ def _populate(count: int, data_dir: Path) -> dict[str, object]:
     path = workload.flat_file(flow, data_dir / "flow.parquet")
     started = time.perf_counter()
     with progress_bar("importing", unit="item") as bar:
-        result = import_file(path, "parquet", progress=bar)
+        result = import_file(Actor.system(), path, "parquet", progress=bar)
     if result.failed or not result.batch.stored:
         raise SystemExit(f"the import failed: {result.batch.message}")
     print(f"Imported {result.batch.stored:,} declarations in {time.perf_counter() - started:.0f} s")
