@@ -21,6 +21,7 @@ from portcullis.engine.items import SCHEMA, SMALL_FRAME
 from portcullis.engine.rules.compiler import compile_criteria
 from portcullis.engine.rules.lists import NamedList, by_code
 from portcullis.engine.rules.profiles import Profile, ProfileSet
+from portcullis.engine.rules.rows import row_predicate
 from portcullis.engine.rules.syntax import ProfileError
 
 CATALOGUE = default_catalogue()
@@ -175,6 +176,24 @@ def condition(draw: st.DrawFn, depth: int = 0) -> str:
             st.sampled_from(["", "not "]),
         ),
         st.just("departure_is_origin"),
+        st.builds(
+            lambda op, day: f'lodged_at {op} "{day}"',
+            st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+            st.sampled_from(["2024-01-05", "2024-01-10T12:00:00+09:00", "2023-12-31"]),
+        ),
+        st.just('lodged_at between "2024-01-03" and "2024-01-12T06:30:00Z"'),
+        st.builds(
+            lambda op, value: f"departure_is_origin {op} {value}",
+            st.sampled_from(["==", "!="]),
+            st.sampled_from(["true", "false"]),
+        ),
+        st.builds(
+            lambda f, n, values: f"{f} {n}in [{', '.join(values)}]",
+            number_fields,
+            st.sampled_from(["", "not "]),
+            st.lists(numbers, min_size=1, max_size=3),
+        ),
+        st.builds(lambda a, b: f"{a} / {b} >= 0", number_fields, number_fields),
     )
     if depth >= 3 or draw(st.integers(0, 2)) == 0:
         return draw(leaf)
@@ -247,6 +266,21 @@ def test_batch_and_one_declaration_at_a_time_hit_the_same_items(
     assert batch == single == brute_force(frame, texts)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), text=criteria)
+def test_the_plain_python_criteria_hit_where_the_polars_expression_does(
+    seed: int, text: str
+) -> None:
+    """The single-declaration path's predicate (a function of one item's fields) against the
+    batch path's expression, item by item: missing values, NaN and infinities included."""
+    frame = declarations(seed, 40)
+    expected = frame.select(compile_criteria(text, CATALOGUE, LISTS).expression.alias("x"))
+    mask = expected.to_series().to_list()
+    mask = mask * frame.height if len(mask) == 1 else mask
+    predicate = row_predicate(text, CATALOGUE, LISTS)
+    assert [predicate(row) for row in frame.iter_rows(named=True)] == mask
+
+
 def refusal(text: str) -> ProfileError | None:
     """The error compiling ``text`` raises, or None if it compiles. Any other exception
     propagates and fails the test."""
@@ -270,8 +304,11 @@ def test_any_text_compiles_or_says_why(text: str) -> None:
 @given(valid=criteria, cut=st.integers(0, 400), length=st.integers(0, 6), junk=st.text(max_size=4))
 def test_damaged_criteria_compile_or_say_why(valid: str, cut: int, length: int, junk: str) -> None:
     at = cut % (len(valid) + 1)
-    error = refusal(valid[:at] + junk + valid[at + length :])
+    damaged = valid[:at] + junk + valid[at + length :]
+    error = refusal(damaged)
     assert error is None or error.problems
+    if error is None:  # what compiles has its plain Python twin too
+        row_predicate(damaged, CATALOGUE, LISTS)
 
 
 @settings(max_examples=100, deadline=None)
