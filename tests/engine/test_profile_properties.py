@@ -227,43 +227,65 @@ def anchored(draw: st.DrawFn) -> str:
 criteria = st.one_of(condition(), anchored())
 
 
-def brute_force(frame: pl.DataFrame, texts: list[str]) -> set[tuple[int, int]]:
+def brute_force(frame: pl.DataFrame, profiles: ProfileSet) -> set[tuple[int, int]]:
+    """Each profile's expression (its scope and validity folded in) over every item."""
     found = set()
-    for position, text in enumerate(texts):
-        mask = frame.select(
-            compile_criteria(text, CATALOGUE, LISTS).expression.alias("x")
-        ).to_series()
+    for position, compiled in enumerate(profiles.profiles):
+        mask = frame.select(compiled.expression.alias("x")).to_series()
         mask = mask.extend_constant(mask[0], frame.height - 1) if len(mask) == 1 else mask
         found |= {(row, position) for row in np.flatnonzero(mask.to_numpy())}
     return found
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), texts=st.lists(criteria, min_size=1, max_size=6))
-def test_batch_and_one_declaration_at_a_time_hit_the_same_items(
-    seed: int, texts: list[str]
+@given(
+    seed=st.integers(0, 10_000),
+    texts=st.lists(criteria, min_size=1, max_size=6),
+    scopes=st.lists(
+        st.tuples(
+            st.sampled_from([(), ("10",), ("11", "12")]),
+            st.sampled_from([None, START + timedelta(hours=120)]),
+            st.sampled_from([None, START + timedelta(hours=360)]),
+        ),
+        min_size=6,
+        max_size=6,
+    ),
+)
+def test_batch_one_declaration_at_a_time_and_plain_python_hit_the_same_items(
+    seed: int,
+    texts: list[str],
+    scopes: list[tuple[tuple[str, ...], datetime | None, datetime | None]],
 ) -> None:
     frame = declarations(seed, 120)
     assert frame.height > SMALL_FRAME  # the batch goes through the partitioned index
     profiles = ProfileSet.compile(
-        [Profile(f"P{i}", 1, t) for i, t in enumerate(texts)], CATALOGUE, LISTS
+        [
+            Profile(f"P{i}", 1, t, offices=offices, valid_from=start, valid_to=end)
+            for i, (t, (offices, start, end)) in enumerate(zip(texts, scopes, strict=False))
+        ],
+        CATALOGUE,
+        LISTS,
     )
 
     batch = set(profiles.hits(Features(frame)).iter_rows())
 
-    single = set()
+    single, plain = set(), set()
     starts = (
         frame.with_row_index("row")
         .group_by("declaration_id", maintain_order=True)
         .agg(pl.col("row").min())
     )
+    index = profiles.row_index(CATALOGUE)
     for _, first in starts.iter_rows():
         one = frame.filter(pl.col("declaration_id") == frame.get_column("declaration_id")[first])
         single |= {
             (first + row, profile) for row, profile in profiles.hits(Features(one)).iter_rows()
         }
+        found = index.hits(list(one.iter_rows(named=True)))
+        assert found == sorted(found)  # rows in order, profiles in order within a row
+        plain |= {(first + row, profile) for row, profile in found}
 
-    assert batch == single == brute_force(frame, texts)
+    assert batch == single == plain == brute_force(frame, profiles)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

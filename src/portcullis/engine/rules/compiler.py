@@ -100,6 +100,7 @@ class Compiled:
     anchors: tuple[Anchor, ...] = ()  # every necessary condition on a code
     thresholds: tuple[Threshold, ...] = ()  # every necessary condition on a number
     lists: tuple[str, ...] = ()  # the named list versions read (code@vN)
+    tree: Node | None = None  # what was parsed, for the single-declaration twin (rules.rows)
 
     @property
     def anchor(self) -> Anchor | None:
@@ -464,6 +465,7 @@ def compile_criteria(text: str, catalogue: Catalogue, lists: Lists | None = None
         anchors,
         thresholds,
         tuple(dict.fromkeys(compiler.lists_used)),
+        tree,
     )
 
 

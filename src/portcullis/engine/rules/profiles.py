@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,10 @@ from portcullis.engine.items import TIME
 from portcullis.engine.rules.compiler import Anchor, Threshold, best_anchor, compile_criteria
 from portcullis.engine.rules.index import IndexEntry, ProfileIndex
 from portcullis.engine.rules.lists import Lists
+from portcullis.engine.rules.syntax import Node
+
+if TYPE_CHECKING:
+    from portcullis.engine.rules.single import RowIndex
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class CompiledProfile:
     anchors: tuple[Anchor, ...]  # necessary conditions the index checks (see compiler)
     thresholds: tuple[Threshold, ...]
     lists: tuple[str, ...] = ()  # the named list versions its criteria read (code@vN)
+    tree: Node | None = None  # the parsed criteria (for the single-declaration path)
 
     @property
     def anchor(self) -> Anchor | None:
@@ -95,6 +100,7 @@ def compile_profile(
         anchors,
         compiled.thresholds,
         compiled.lists,
+        compiled.tree,
     )
 
 
@@ -104,9 +110,14 @@ class ProfileSet:
     it, so a decision can say what it was assessed against."""
 
     profiles: list[CompiledProfile] = field(default_factory=list)
+    # What the criteria were compiled against: the single-declaration path compiles its
+    # plain Python twin of each with the same (rules.single).
+    catalogue: Catalogue | None = None
+    named_lists: Lists | None = None
 
     def __post_init__(self) -> None:
         self._table: dict[str, npt.NDArray[Any]] | None = None
+        self._rows: RowIndex | None = None
         self._index = ProfileIndex(
             [IndexEntry(p.expression, p.fields, p.anchors, p.thresholds) for p in self.profiles]
         )
@@ -116,7 +127,7 @@ class ProfileSet:
         cls, profiles: list[Profile], catalogue: Catalogue, lists: Lists | None = None
     ) -> ProfileSet:
         ordered = sorted(profiles, key=lambda p: (p.code, p.version))
-        return cls([compile_profile(p, catalogue, lists) for p in ordered])
+        return cls([compile_profile(p, catalogue, lists) for p in ordered], catalogue, lists)
 
     @property
     def lists(self) -> tuple[str, ...]:
@@ -151,6 +162,15 @@ class ProfileSet:
 
     def fields(self) -> set[str]:
         return self._index.fields
+
+    def row_index(self, catalogue: Catalogue) -> RowIndex:
+        """The set as plain Python functions of one item's fields (made on first use: a
+        process that assesses only batches never needs it)."""
+        if self._rows is None:
+            from portcullis.engine.rules.single import RowIndex
+
+            self._rows = RowIndex(self.profiles, self.catalogue or catalogue, self.named_lists)
+        return self._rows
 
     def hits(self, features: Features | pl.DataFrame) -> pl.DataFrame:
         """(row, profile): every item row each profile hits, profile being the position in

@@ -125,7 +125,7 @@ class _Builder:
     def build(self, node: Node) -> Value:
         if isinstance(node, Field):
             name = node.name
-            return lambda row: row.get(name)
+            return lambda row: row[name]  # a row may make a costly field when first read
         if isinstance(node, Literal):
             constant = node.value
             return lambda row: constant
@@ -319,7 +319,7 @@ def _in_force(named: NamedList) -> Callable[[Row], bool | None]:
         return lambda row: True
 
     def test(row: Row) -> bool | None:
-        lodged = row.get("lodged_at")
+        lodged = row["lodged_at"]
         if lodged is None:
             return None
         return (start is None or lodged >= start) and (end is None or lodged < end)
@@ -327,13 +327,19 @@ def _in_force(named: NamedList) -> Callable[[Row], bool | None]:
     return test
 
 
-def criteria_value(text: str, catalogue: Catalogue, lists: Lists | None = None) -> Value:
-    """``text`` (criteria ``compile_criteria`` accepted) as a function of one item's fields
-    giving True, False or None (unknown) exactly where the compiled expression does."""
-    return _Builder(catalogue, lists or {}).build(parse(text))
+def criteria_value(
+    text: str | Node, catalogue: Catalogue, lists: Lists | None = None
+) -> Value:
+    """``text`` (criteria ``compile_criteria`` accepted, or the tree it parsed) as a function
+    of one item's fields giving True, False or None (unknown) exactly where the compiled
+    expression does."""
+    tree = parse(text) if isinstance(text, str) else text
+    return _Builder(catalogue, lists or {}).build(tree)
 
 
-def row_predicate(text: str, catalogue: Catalogue, lists: Lists | None = None) -> Predicate:
+def row_predicate(
+    text: str | Node, catalogue: Catalogue, lists: Lists | None = None
+) -> Predicate:
     """``text`` (criteria ``compile_criteria`` accepted) as a function of one item's fields
     that is True exactly where the compiled expression is."""
     value = criteria_value(text, catalogue, lists)

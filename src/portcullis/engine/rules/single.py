@@ -1,0 +1,131 @@
+"""The profiles of a set over the items of one declaration, in plain Python: the profile
+index's twin for the single-declaration path.
+
+The same candidates as ``ProfileIndex`` (a profile whose every anchor some item's field
+meets, and whose every threshold some item's number passes), each evaluated as a plain
+function of an item's fields (rules.rows) with the profile's scope and validity folded in,
+as ``compile_profile`` folds them into the expression. A property test holds the two paths
+to the same hits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any
+
+from portcullis.engine.catalogue import Catalogue
+from portcullis.engine.rules.compiler import Threshold, best_anchor
+from portcullis.engine.rules.lists import Lists
+from portcullis.engine.rules.profiles import CompiledProfile
+from portcullis.engine.rules.rows import Predicate, criteria_value
+from portcullis.engine.rules.syntax import parse
+
+Row = MutableMapping[str, Any]
+
+
+def profile_predicate(
+    compiled: CompiledProfile, catalogue: Catalogue, lists: Lists | None = None
+) -> Predicate:
+    """True for an item the profile hits: its criteria true, within its offices (if it has
+    a scope) and lodged within its validity."""
+    profile = compiled.profile
+    tree = compiled.tree if compiled.tree is not None else parse(profile.criteria)
+    criteria = criteria_value(tree, catalogue, lists)
+    offices = frozenset(profile.offices)
+    start, end = profile.valid_from, profile.valid_to
+
+    def hit(row: Row) -> bool:
+        if criteria(row) is not True:
+            return False
+        if offices and row["office"] not in offices:
+            return False
+        if start is not None or end is not None:
+            lodged = row["lodged_at"]
+            if lodged is None:
+                return False
+            if (start is not None and lodged < start) or (end is not None and lodged >= end):
+                return False
+        return True
+
+    return hit
+
+
+def _number(value: Any) -> float:
+    """A field as the index reads numbers: NaN for missing, true/false as 1/0."""
+    return math.nan if value is None else float(value)
+
+
+class RowIndex:
+    """Profiles by their anchors, evaluated on the few items of one declaration."""
+
+    def __init__(
+        self, profiles: Sequence[CompiledProfile], catalogue: Catalogue, lists: Lists | None
+    ) -> None:
+        self._predicates: list[Predicate] = [
+            profile_predicate(p, catalogue, lists) for p in profiles
+        ]
+        self._unanchored: list[int] = []
+        self._by_value: dict[str, dict[str, list[int]]] = {}
+        self._checks: list[tuple[tuple[Any, ...], tuple[Threshold, ...]]] = []
+        for position, compiled in enumerate(profiles):
+            anchor = best_anchor(compiled.anchors)
+            others = tuple(a for a in compiled.anchors if a is not anchor)
+            self._checks.append((others, compiled.thresholds))
+            if anchor is None:
+                self._unanchored.append(position)
+                continue
+            by_value = self._by_value.setdefault(anchor.field, {})
+            for value in dict.fromkeys(anchor.values):
+                by_value.setdefault(value, []).append(position)
+
+    def candidates(self, rows: Sequence[Row]) -> list[int]:
+        """The profiles every necessary condition of which some item can satisfy (as
+        ``ProfileIndex._candidates`` decides: reading a threshold's field makes it)."""
+        present: dict[str, set[str]] = {}
+
+        def values_of(name: str) -> set[str]:
+            if name not in present:
+                values = {row[name] for row in rows if row[name] is not None}
+                if name == "hs_code":
+                    values = {code[:n] for code in values for n in range(1, len(code) + 1)}
+                present[name] = values
+            return present[name]
+
+        chosen: set[int] = set(self._unanchored)
+        for field_name, by_value in self._by_value.items():
+            for value in values_of(field_name) & by_value.keys():
+                chosen.update(by_value[value])
+        extremes: dict[str, tuple[float, float]] = {}
+
+        def can_pass(threshold: Threshold) -> bool:
+            name = threshold.field
+            if name not in extremes:
+                known = [n for row in rows if not math.isnan(n := _number(row[name]))]
+                extremes[name] = (max(known), min(known)) if known else (math.nan, math.nan)
+            highest, lowest = extremes[name]
+            return threshold.passed_by_value(highest if threshold.op in (">", ">=") else lowest)
+
+        kept = []
+        for position in sorted(chosen):
+            anchors, thresholds = self._checks[position]
+            if all(not values_of(a.field).isdisjoint(a.values) for a in anchors) and all(
+                can_pass(t) for t in thresholds
+            ):
+                kept.append(position)
+        return kept
+
+    def hits(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
+        """(row, profile) for every hit, rows in order and profiles in order within a row."""
+        candidates = self.candidates(rows)
+        if not candidates:
+            return []
+        predicates: list[tuple[int, Callable[[Row], bool]]] = [
+            (p, self._predicates[p]) for p in candidates
+        ]
+        return [
+            (number, position)
+            for number, row in enumerate(rows)
+            for position, predicate in predicates
+            if predicate(row)
+        ]
