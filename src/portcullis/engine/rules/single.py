@@ -11,7 +11,7 @@ to the same hits.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from portcullis.engine.catalogue import Catalogue
@@ -21,7 +21,7 @@ from portcullis.engine.rules.profiles import CompiledProfile
 from portcullis.engine.rules.rows import Predicate, criteria_value
 from portcullis.engine.rules.syntax import parse
 
-Row = MutableMapping[str, Any]
+Row = Mapping[str, Any]
 
 
 def profile_predicate(
