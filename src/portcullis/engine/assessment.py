@@ -29,13 +29,15 @@ from portcullis.engine.conversion import at_rates, to_national
 from portcullis.engine.features import FeatureContext, Features, build_features, context_fields
 from portcullis.engine.features.calendar import FIELDS as CALENDAR_FIELDS
 from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.one import eligible
 from portcullis.engine.features.table import Column
-from portcullis.engine.items import declaration_starts, per_item
+from portcullis.engine.items import declaration_starts, item_frame, per_item
 from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.engine.model.explain import Factor, fields_to_describe, top_factors
 from portcullis.engine.model.features import ModelInputs
 from portcullis.engine.notes import decision_notes
 from portcullis.engine.rules.profiles import ProfileSet
+from portcullis.engine.schema import Declaration
 from portcullis.engine.selectivity import (
     Draws,
     Policy,
@@ -44,6 +46,7 @@ from portcullis.engine.selectivity import (
     most_severe,
     select_channels,
 )
+from portcullis.engine.single_assessment import OneAssessment, assess_one
 
 Explain = Literal["selected", "all", "none"]
 _DRAW_AHEAD = 10_000  # declarations; below this a second thread costs more than it saves
@@ -105,6 +108,19 @@ class Assessment:
     def channel_mix(self) -> dict[str, int]:
         counts = dict(self.declarations.group_by("channel").len().iter_rows())
         return {c.value: int(counts.get(c.value, 0)) for c in Channel}
+
+    def declaration_records(self) -> list[dict[str, Any]]:
+        """One dict per declaration (the columns of ``declarations``), in order."""
+        return list(self.declarations.iter_rows(named=True))
+
+    def item_records(self) -> list[dict[str, Any]]:
+        return list(self.items.iter_rows(named=True))
+
+    def profile_hit_records(self) -> list[dict[str, Any]]:
+        return list(self.profile_hits.iter_rows(named=True))
+
+    def watchlist_hit_records(self) -> list[dict[str, Any]]:
+        return list(self.watchlist_hits.iter_rows(named=True))
 
     def context(self) -> list[dict[str, Any]]:
         """Each item's context fields as plain values (None for null), to store."""
@@ -211,11 +227,20 @@ class RiskEngine:
                 inputs = self._score(features)
                 failure = None
             except Exception as error:  # any fault fails closed, with its reason
-                features, inputs, failure = None, None, _reason(error)
+                features, inputs, failure = None, None, reason_of(error)
             made = draws.result() if draws is not None else self.seed.draws(ids)
         return self._decide(
             items, segments, ids, made, features, inputs, failure, explain or self.explain
         )
+
+    def assess_declaration(
+        self, declaration: Declaration, explain: Explain | None = None
+    ) -> Assessment | OneAssessment:
+        """Assess one declaration: in plain Python when it was lodged after all of history
+        (a live submission: ``single_assessment``), else as a frame of one."""
+        if eligible(declaration, self.context):
+            return assess_one(self, declaration, explain or self.explain)
+        return self.assess(item_frame([declaration], with_outcomes=False), explain=explain)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -505,7 +530,8 @@ def _without_row(hits: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame([column for column in hits.get_columns() if column.name != "row"])
 
 
-def _reason(error: Exception) -> str:
+def reason_of(error: Exception) -> str:
+    """A failure's reason in one line, for the decision it holds."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if isinstance(error, SignalFailure):
         return text

@@ -144,6 +144,12 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         )
 
 
+def declaration_rows(declaration: Declaration) -> Iterable[tuple[Any, ...]]:
+    """The declaration's items as the frame's rows (values in ``SCHEMA`` order), outcome
+    fields empty: what ``item_frame`` holds for it, as plain Python values."""
+    return _rows(declaration, False)
+
+
 def item_frame(declarations: Iterable[Declaration], *, with_outcomes: bool = True) -> pl.DataFrame:
     """The item frame of validated declarations, in the order given. Without outcomes the
     outcome columns are null (declarations to assess, whatever their files say)."""

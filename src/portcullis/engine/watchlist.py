@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -120,6 +122,30 @@ def _row_can_match(
     return False
 
 
+def _row_keys(
+    row: dict[str, Any], kinds: tuple[WatchKind, ...], prefix_lengths: set[int]
+) -> list[tuple[WatchKind, str]]:
+    """The Python twin of ``_match_keys``: the values an entry of each kind must equal for
+    one item (a part missing makes no key, as concatenating a null does)."""
+    keys: list[tuple[WatchKind, str]] = []
+    for kind in kinds:
+        if kind is WatchKind.GOODS:
+            code = row["hs_code"]
+            if code is not None:
+                keys.extend((kind, code[:length]) for length in sorted(prefix_lengths))
+        elif kind is WatchKind.ROUTE:
+            departure, office = row["country_of_departure"], row["office"]
+            if departure is not None and office is not None:
+                keys.append((kind, f"{departure}>{office}"))
+            if departure is not None:
+                keys.append((kind, f"{departure}>*"))
+            if office is not None:
+                keys.append((kind, f"*>{office}"))
+        elif (value := row[_COLUMN[kind]]) is not None:
+            keys.append((kind, value))
+    return keys
+
+
 class Watchlist:
     """The entries in force, ready to match against item frames."""
 
@@ -195,6 +221,34 @@ class Watchlist:
             found.append(matched.select("row", "entry"))
         return pl.concat(found).unique().sort("row", "entry")
 
+    def one(self, rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
+        """(row, entry) for one declaration's items (dicts), as ``hits`` finds them for a
+        frame, in plain Python: sorted, each pair once."""
+        if not self.entries:
+            return []
+        by_value = self._by_value
+        found: set[tuple[int, int]] = set()
+        for number, row in enumerate(rows):
+            lodged = row["lodged_at"]
+            for kind, value in _row_keys(row, self._kinds, self._prefix_lengths):
+                for entry, valid_from, expires_at in by_value.get((kind, value), ()):
+                    if (valid_from is None or valid_from <= lodged) and (
+                        expires_at is None or lodged < expires_at
+                    ):
+                        found.add((number, entry))
+        return sorted(found)
+
+    @cached_property
+    def _by_value(self) -> dict[tuple[WatchKind, str], list[tuple[int, Any, Any]]]:
+        table: dict[tuple[WatchKind, str], list[tuple[int, Any, Any]]] = {}
+        for entry, kind, value, valid_from, expires_at in self._table.iter_rows():
+            table.setdefault((WatchKind(kind), value), []).append((entry, valid_from, expires_at))
+        return table
+
+    @cached_property
+    def _kinds(self) -> tuple[WatchKind, ...]:
+        return tuple(kind for kind in WatchKind if self._values[kind])
+
     def _candidates(
         self, items: pl.DataFrame, keys: list[tuple[WatchKind, pl.Expr]]
     ) -> npt.NDArray[np.bool_]:
@@ -212,6 +266,18 @@ class Watchlist:
         return np.array(
             [_row_can_match(row, values, self._prefix_lengths) for row in rows], dtype=bool
         )
+
+    def one_flags(self, rows: list[dict[str, Any]], hits: list[tuple[int, int]]) -> None:
+        """``watchlist_hits`` and ``<kind>_watchlisted`` of one declaration's items (in
+        place), as ``flag_columns`` gives them."""
+        for row in rows:
+            row["watchlist_hits"] = 0.0
+            for kind in WatchKind:
+                row[f"{kind.value}_watchlisted"] = False
+        for number, entry in hits:
+            row = rows[number]
+            row["watchlist_hits"] += 1.0
+            row[f"{self.entries[entry].kind.value}_watchlisted"] = True
 
     def flag_columns(
         self, items: pl.DataFrame, hits: pl.DataFrame | None = None

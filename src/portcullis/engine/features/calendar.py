@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from functools import partial
+from datetime import date, datetime
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -70,6 +70,23 @@ class Calendar:
             WEEKEND: weekend.to_numpy() & known,
             HOLIDAY: holiday.to_numpy() & known,
         }
+
+    def one(self, lodged_at: datetime | None) -> dict[str, float | bool | None]:
+        """Every calendar field of one lodging time, as ``figures`` gives it for many."""
+        if lodged_at is None:
+            return {WEEKDAY: None, HOUR: None, WEEKEND: False, HOLIDAY: False}
+        local = lodged_at.astimezone(self._zone)
+        weekday = local.isoweekday()
+        return {
+            WEEKDAY: float(weekday),
+            HOUR: float(local.hour),
+            WEEKEND: weekday in self.weekend,
+            HOLIDAY: local.date() in self.holidays,
+        }
+
+    @cached_property
+    def _zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     def fields(self, items: pl.DataFrame) -> dict[str, OnDemand]:
         """The calendar fields of ``items``, made (all four at once) only when one is read."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -175,6 +176,33 @@ class ComplianceHistory:
             counts = self._point_in_time(items)
         present = {trader: _present(items.get_column(trader)) for trader in self.settings.activity}
         return {**self._figures(counts, present), **self.windows.fields(items, starts)}
+
+    def one(self, rows: list[dict[str, Any]]) -> None:
+        """The compliance fields of one declaration's items (dicts with derived fields, in
+        place), lodged after all of history (``can_snapshot``): the snapshot's figures, by
+        the same formulas, in plain Python."""
+        settings = self.settings
+        base = settings.base_rate * settings.base_strength
+        prior = (float(self.findings) + base) / (float(self.outcomes) + settings.base_strength)
+        for row in rows:
+            counts: dict[str, float] = {}
+            for keys, table in self._totals.items():
+                key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+                found = table.get(key)
+                for position, name in enumerate(table.values):
+                    value = None if found is None else found[position]
+                    counts[name] = 0.0 if value is None else value
+            for subject in settings.subjects:
+                findings = counts[f"_{subject.name}_f"]
+                inspections = counts[f"_{subject.name}_n"]
+                row[f"{subject.name}_finding_rate"] = (
+                    findings + settings.prior_strength * prior
+                ) / (inspections + settings.prior_strength)
+                row[f"{subject.name}_inspections"] = inspections
+            for trader in settings.activity:
+                earlier = counts[f"_{trader}_d"] if row[trader] is not None else None
+                row[f"{trader}_declarations"] = earlier
+                row[f"is_new_{trader}"] = None if earlier is None else earlier == 0
 
     # -- counts ------------------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ class KeyedTable:
             self._index = dict(zip(keys, rows, strict=True))
         return self._index
 
+    def get(self, key: Any) -> tuple[float | None, ...] | None:
+        """The figures of one key (a tuple for several key columns), None when the table
+        has none: what ``arrays`` finds for an item, in plain Python."""
+        return self._lookup().get(key)
+
     def arrays(
         self, items: pl.DataFrame, on: Sequence[str] | None = None, missing: float = np.nan
     ) -> dict[str, Array]:

@@ -11,8 +11,10 @@ has enough items of the same national tariff line (a commodity code longer than 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -108,6 +110,36 @@ class ReferencePrices:
             spread[use] = found["spread"][use]
             basis[use] = position
         return valuation_fields(items.get_column("unit_value").to_numpy(), median, spread, basis)
+
+    def one(self, rows: list[dict[str, Any]]) -> None:
+        """The valuation fields of one declaration's items (dicts with derived fields, in
+        place), by the same formulas as ``fields``, in plain Python and NumPy scalars."""
+        levels = [(level, keys, self.tables.get(level)) for level, keys in LEVELS]
+        for row in rows:
+            median = spread = math.nan
+            basis: str | None = None
+            for level, keys, table in levels:
+                if table is None:
+                    continue
+                key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+                found = table.get(key)
+                if found is not None and found[0] is not None and not math.isnan(found[0]):
+                    median, spread = found[0], math.nan if found[1] is None else found[1]
+                    basis = level
+                    break
+            unit_value = row["unit_value"]
+            value = math.nan if unit_value is None else unit_value
+            log_value = float(np.log(value)) if value > 0 else math.nan
+            reference = float(np.exp(median))
+            row["ref_unit_value"] = _or_none(reference)
+            row["value_ratio"] = _or_none(value / reference)
+            row["valuation_z"] = _or_none((log_value - median) / spread)
+            row["valuation_basis"] = None if math.isnan(log_value) else basis
+
+
+def _or_none(value: float) -> float | None:
+    """NaN (not applicable) as None, as a batch's column holds it."""
+    return None if math.isnan(value) else value
 
 
 def _national(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:

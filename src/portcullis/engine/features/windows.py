@@ -288,21 +288,74 @@ class HistoryWindows:
     def _searched(self, items: pl.DataFrame, subject: WindowSubject, t: int) -> dict[str, Array]:
         """One declaration lodged at ``t``: each subject's history found in a dictionary,
         counted by binary search; the same formula as ``_joined``."""
+        key_lists = [items.get_column(k).to_list() for k in subject.keys]
+        keys = key_lists[0] if len(key_lists) == 1 else list(zip(*key_lists, strict=True))
+        names, figures = self._figures_of(keys, subject, t)
+        out = np.full((items.height, len(names)), np.nan)
+        for row, found in enumerate(figures):
+            if found is not None:
+                out[row] = found
+        return {name: out[:, position] for position, name in enumerate(names)}
+
+    def _figures_of(
+        self, keys: list[Any], subject: WindowSubject, t: int
+    ) -> tuple[list[str], list[list[float] | None]]:
+        """The subject's window fields (names) and each key's figures at ``t`` (None for a
+        key with a part missing)."""
         index = self._index.get(subject.name)
         if index is None:
             index = self._index[subject.name] = _Index(self._rows[subject.name], subject, self.days)
         names = [window_field(subject.name, m, n) for n in self.days for m in MEASURES]
-        out = np.full((items.height, len(names)), np.nan)
-        key_lists = [items.get_column(k).to_list() for k in subject.keys]
-        keys = key_lists[0] if len(key_lists) == 1 else list(zip(*key_lists, strict=True))
         known: dict[Any, list[float]] = {}
-        for row, key in enumerate(keys):
+        figures: list[list[float] | None] = []
+        for key in keys:
             if key is None or (isinstance(key, tuple) and None in key):
+                figures.append(None)
                 continue
             if key not in known:
                 known[key] = index.figures(key, t, self.days) or [0.0] * len(names)
-            out[row] = known[key]
-        return {name: out[:, position] for position, name in enumerate(names)}
+            figures.append(known[key])
+        return names, figures
+
+    def one(
+        self, rows: list[dict[str, Any]], t: int
+    ) -> dict[str, Callable[[], list[float | None]]]:
+        """For one declaration's items lodged at ``t`` (µs), after all of history: a maker
+        of each window field's values, item by item (a subject's fields made together)."""
+        made: dict[str, dict[str, list[float | None]]] = {}
+
+        def block(subject: WindowSubject) -> dict[str, list[float | None]]:
+            if subject.name not in made:
+                keys = [
+                    row[subject.keys[0]]
+                    if len(subject.keys) == 1
+                    else tuple(row[k] for k in subject.keys)
+                    for row in rows
+                ]
+                names, figures = self._figures_of(keys, subject, t)
+                made[subject.name] = {
+                    name: [None if f is None else f[position] for f in figures]
+                    for position, name in enumerate(names)
+                }
+            return made[subject.name]
+
+        makers: dict[str, Callable[[], list[float | None]]] = {}
+        for subject in WINDOW_SUBJECTS:
+            for days in self.days:
+                for measure in MEASURES:
+                    name = window_field(subject.name, measure, days)
+                    makers[name] = partial(lambda n, s: block(s)[n], name, subject)
+        makers[FIRST_FIELD] = partial(self._days_since_first_of_one, rows, t)
+        return makers
+
+    def _days_since_first_of_one(self, rows: list[dict[str, Any]], t: int) -> list[float | None]:
+        if self._first_index is None:
+            self._first_index = dict(self._first.iter_rows())
+        importer = rows[0]["importer"] if rows else None
+        days = None
+        if importer is not None:
+            days = float((t - min(self._first_index.get(importer, t), t)) // DAY_US)
+        return [days] * len(rows)
 
     def _days_since_first(
         self, items: pl.DataFrame, starts: npt.NDArray[np.int64]

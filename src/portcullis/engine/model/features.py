@@ -8,8 +8,9 @@ the same item into the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -130,6 +131,31 @@ class FeatureSpec:
             for name, values in zip(self.numeric, sources, strict=True):
                 columns.append(np.log1p(values) if name in TRANSFORMED else values)
         return ModelInputs(columns)
+
+    def one(self, rows: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.float64]:
+        """One declaration's items (dicts of fields) as the model's input matrix: the same
+        numbers ``inputs`` gives, without Polars."""
+        categorical = [self.vocabulary.get(name, {}) for name in self.categorical]
+        sources = [self.source(name) for name in self.numeric]
+        out = np.array(
+            [
+                [
+                    codes.get(row[name], np.nan)
+                    for name, codes in zip(self.categorical, categorical, strict=True)
+                ]
+                + [np.nan if (value := row[source]) is None else float(value) for source in sources]
+                for row in rows
+            ],
+            dtype=np.float64,
+        ).reshape(len(rows), len(self.names))
+        offset = len(self.categorical)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for position, name in enumerate(self.numeric):
+                if name in TRANSFORMED:
+                    column = offset + position
+                    # A contiguous copy: the same loop (and rounding) as a batch column.
+                    out[:, column] = np.log1p(np.ascontiguousarray(out[:, column]))
+        return out
 
     def matrix(self, features: Features | pl.DataFrame) -> npt.NDArray[np.float64]:
         """The items as the model's input matrix (C order, float64, NaN for missing)."""

@@ -327,9 +327,7 @@ def _in_force(named: NamedList) -> Callable[[Row], bool | None]:
     return test
 
 
-def criteria_value(
-    text: str | Node, catalogue: Catalogue, lists: Lists | None = None
-) -> Value:
+def criteria_value(text: str | Node, catalogue: Catalogue, lists: Lists | None = None) -> Value:
     """``text`` (criteria ``compile_criteria`` accepted, or the tree it parsed) as a function
     of one item's fields giving True, False or None (unknown) exactly where the compiled
     expression does."""
@@ -337,9 +335,7 @@ def criteria_value(
     return _Builder(catalogue, lists or {}).build(tree)
 
 
-def row_predicate(
-    text: str | Node, catalogue: Catalogue, lists: Lists | None = None
-) -> Predicate:
+def row_predicate(text: str | Node, catalogue: Catalogue, lists: Lists | None = None) -> Predicate:
     """``text`` (criteria ``compile_criteria`` accepted) as a function of one item's fields
     that is True exactly where the compiled expression is."""
     value = criteria_value(text, catalogue, lists)
