@@ -237,7 +237,7 @@ def test_a_declaration_lodged_within_history_goes_the_batch_way() -> None:
                     "customs_value": "10",
                     "currency": "USD",
                 }
-            ],  # fmt: skip
+            ],
         }
     )
     assert not isinstance(risk.assess_declaration(early), OneAssessment)
@@ -282,7 +282,7 @@ def _late(declaration_id: str) -> Declaration:
                     "customs_value": "2500",
                     "currency": "USD",
                 }
-            ],  # fmt: skip
+            ],
         }
     )
 
