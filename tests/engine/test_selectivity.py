@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portcullis.engine.channels import Channel, Reason
 from portcullis.engine.selectivity import (
@@ -15,6 +17,7 @@ from portcullis.engine.selectivity import (
     Signals,
     Thresholds,
     calibrate,
+    select_channel,
     select_channels,
 )
 
@@ -177,3 +180,45 @@ def test_a_policy_is_versioned_data() -> None:
 def test_invalid_policies_are_refused(change: dict, says: str) -> None:
     with pytest.raises(PolicyError, match=says):
         Policy.from_dict({**POLICY.to_dict(), **change})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    risk=st.one_of(st.floats(0, 1), st.just(float("nan")), st.sampled_from([0.6, 0.8, 0.9])),
+    model=st.one_of(st.floats(0, 1), st.just(float("nan")), st.sampled_from([0.35, 0.65])),
+    aeo=st.booleans(),
+    facilitation=st.booleans(),
+    mandatory=st.sampled_from([None, "red", "yellow", "blue", "green"]),
+    failure=st.sampled_from([None, "boom"]),
+    office=st.sampled_from(["10", "11"]),
+    draws=st.tuples(st.floats(0, 0.999), st.floats(0, 0.999)),
+    rates=st.tuples(st.sampled_from([0.0, 0.01, 0.5]), st.sampled_from([0.0, 0.02, 0.5])),
+)
+def test_one_declaration_in_plain_python_gets_the_batch_channel(
+    risk, model, aeo, facilitation, mandatory, failure, office, draws, rates
+) -> None:
+    policy = Policy(
+        thresholds={
+            "*": Thresholds(red=0.9, yellow=0.8, blue=0.6),
+            "11": Thresholds(red=0.7, yellow=0.5, blue=0.3),
+        },
+        random_rate=rates[0],
+        exploration_rate=rates[1],
+        aeo_facilitation=facilitation,
+    )
+    batch = select_channels(
+        Signals(
+            ["D1"],
+            [office],
+            np.array([risk]),
+            np.array([model]),
+            np.array([aeo]),
+            [mandatory],
+            [failure],
+        ),
+        policy,
+        SEED,
+        (np.array([draws[0]]), np.array([draws[1]])),
+    )
+    one = select_channel(office, risk, model, aeo, mandatory, failure, policy, draws)
+    assert one == (batch.channel[0], batch.reason[0])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -273,6 +274,43 @@ def select_channels(
     )
 
 
+def select_channel(
+    office: str,
+    risk_score: float,
+    model_score: float,
+    importer_aeo: bool,
+    mandatory_channel: str | None,
+    failure: str | None,
+    policy: Policy,
+    draws: tuple[float, float],
+) -> tuple[str, str]:
+    """(channel, reason) of one declaration: ``select_channels``' steps for one, in plain
+    Python (the single-declaration path; a property test holds the two together)."""
+    u_random, u_explore = draws
+    cut = policy.thresholds_for(office)
+    score = -1.0 if math.isnan(risk_score) else risk_score
+    aeo = importer_aeo and policy.aeo_facilitation
+    low, high = policy.exploration_band
+    uncertain = not math.isnan(model_score) and low <= model_score <= high
+    if failure is not None:
+        return policy.failure_channel.value, Reason.SIGNAL_FAILURE.value
+    if mandatory_channel is not None:
+        return mandatory_channel, Reason.MANDATORY_PROFILE.value
+    if not aeo and score >= cut.red:
+        return Channel.RED.value, Reason.RISK.value
+    if not aeo and score >= cut.yellow:
+        return Channel.YELLOW.value, Reason.RISK.value
+    if u_random < policy.random_rate:
+        return policy.random_channel.value, Reason.RANDOM.value
+    if uncertain and u_explore < policy.exploration_rate:
+        return policy.exploration_channel.value, Reason.EXPLORATION.value
+    if aeo and score >= cut.yellow:
+        return Channel.BLUE.value, Reason.AEO_FACILITATION.value
+    if score >= cut.blue:
+        return Channel.BLUE.value, Reason.AUDIT_BAND.value
+    return Channel.GREEN.value, Reason.LOW_RISK.value
+
+
 def most_severe(channels: list[str]) -> str | None:
     """The most severe of ``channels`` (None when there are none)."""
     return max(channels, key=lambda c: Channel(c).severity, default=None)
@@ -289,5 +327,6 @@ __all__ = [
     "Thresholds",
     "calibrate",
     "most_severe",
+    "select_channel",
     "select_channels",
 ]

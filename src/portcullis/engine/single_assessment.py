@@ -11,18 +11,20 @@ holds the two paths to the same decision over random declarations, profiles and 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from portcullis.engine.channels import Channel
 from portcullis.engine.conversion import lodging_day
 from portcullis.engine.features.one import OneDeclaration
 from portcullis.engine.model.explain import Factor, fields_to_describe, top_factors
 from portcullis.engine.notes import CHEAP_RATIO, cheap_item_note
 from portcullis.engine.schema import Declaration
-from portcullis.engine.selectivity import Signals, most_severe, select_channels
+from portcullis.engine.selectivity import most_severe, select_channel
 
 if TYPE_CHECKING:
     from portcullis.engine.assessment import RiskEngine, Versions
@@ -120,21 +122,17 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
             if chosen
         ]
     )
-    selection = select_channels(
-        Signals(
-            declaration_id=[declaration_id],
-            office=[declaration.office],
-            risk_score=risk[[top]],
-            model_score=model[[top]],
-            importer_aeo=np.array([aeo]),
-            mandatory_channel=[mandatory],
-            failure=[failure],
-        ),
+    channel, reason = select_channel(
+        declaration.office,
+        float(risk[top]),
+        float(model[top]),
+        aeo,
+        mandatory,
+        failure,
         engine.policy,
-        engine.seed,
-        (u_random, u_explore),
+        (float(u_random[0]), float(u_explore[0])),
     )
-    stopped = bool(selection.stopped[0])
+    stopped = channel != Channel.GREEN.value
     revenue = np.full(count, np.nan)
     artifact = engine.model
     if stopped and matrix is not None and artifact is not None and artifact.revenue_booster:
@@ -155,8 +153,8 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
         declaration={
             "declaration_id": declaration_id,
             "office": declaration.office,
-            "channel": selection.channel[0],
-            "reason": selection.reason[0],
+            "channel": channel,
+            "reason": reason,
             "risk_score": None if failure is not None else float(risk[top]),
             "model_score": _or_none(model[top]) if count else None,
             "revenue_at_stake": _or_none(total[0]) if count else None,
@@ -270,4 +268,5 @@ def _context(one: OneDeclaration | None, engine: RiskEngine, count: int) -> list
         return [{} for _ in range(count)]
     on_demand = one.on_demand() - set(one.made)
     names = [name for name in engine.context_fields() if name not in on_demand]
-    return [{name: dict.__getitem__(row, name) for name in names} for row in one.rows]
+    values = operator.itemgetter(*names)
+    return [dict(zip(names, values(row), strict=True)) for row in one.rows]

@@ -40,6 +40,7 @@ _COLUMN = {
     WatchKind.ORIGIN: "origin_country",
 }
 KINDS = tuple(kind.value for kind in WatchKind)
+_FLAGS = {kind: f"{kind.value}_watchlisted" for kind in WatchKind}
 _HIT_SCHEMA = {"row": pl.UInt32, "entry": pl.UInt32}
 
 
@@ -270,14 +271,14 @@ class Watchlist:
     def one_flags(self, rows: list[dict[str, Any]], hits: list[tuple[int, int]]) -> None:
         """``watchlist_hits`` and ``<kind>_watchlisted`` of one declaration's items (in
         place), as ``flag_columns`` gives them."""
+        cleared = dict.fromkeys(_FLAGS.values(), False)
         for row in rows:
             row["watchlist_hits"] = 0.0
-            for kind in WatchKind:
-                row[f"{kind.value}_watchlisted"] = False
+            row.update(cleared)
         for number, entry in hits:
             row = rows[number]
             row["watchlist_hits"] += 1.0
-            row[f"{self.entries[entry].kind.value}_watchlisted"] = True
+            row[_FLAGS[self.entries[entry].kind]] = True
 
     def flag_columns(
         self, items: pl.DataFrame, hits: pl.DataFrame | None = None

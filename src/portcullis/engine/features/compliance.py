@@ -19,9 +19,10 @@ Two ways to attach the figures, which agree where both apply:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -180,29 +181,44 @@ class ComplianceHistory:
     def one(self, rows: list[dict[str, Any]]) -> None:
         """The compliance fields of one declaration's items (dicts with derived fields, in
         place), lodged after all of history (``can_snapshot``): the snapshot's figures, by
-        the same formulas, in plain Python."""
+        the same formulas, in plain Python (the header's tables looked up once)."""
+        if not rows:
+            return
+        header_tables, item_tables, subjects, traders = self._one_plan
         settings = self.settings
+        strength = settings.prior_strength
         base = settings.base_rate * settings.base_strength
         prior = (float(self.findings) + base) / (float(self.outcomes) + settings.base_strength)
+        header: dict[str, float] = {}
+        _count(rows[0], header_tables, header)
         for row in rows:
-            counts: dict[str, float] = {}
-            for keys, table in self._totals.items():
-                key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
-                found = table.get(key)
-                for position, name in enumerate(table.values):
-                    value = None if found is None else found[position]
-                    counts[name] = 0.0 if value is None else value
-            for subject in settings.subjects:
-                findings = counts[f"_{subject.name}_f"]
-                inspections = counts[f"_{subject.name}_n"]
-                row[f"{subject.name}_finding_rate"] = (
-                    findings + settings.prior_strength * prior
-                ) / (inspections + settings.prior_strength)
-                row[f"{subject.name}_inspections"] = inspections
-            for trader in settings.activity:
-                earlier = counts[f"_{trader}_d"] if row[trader] is not None else None
-                row[f"{trader}_declarations"] = earlier
-                row[f"is_new_{trader}"] = None if earlier is None else earlier == 0
+            counts = dict(header)
+            _count(row, item_tables, counts)
+            for found, inspected, rate_name, inspections_name in subjects:
+                findings, inspections = counts[found], counts[inspected]
+                row[rate_name] = (findings + strength * prior) / (inspections + strength)
+                row[inspections_name] = inspections
+            for trader, declared, declarations_name, new_name in traders:
+                earlier = counts[declared] if row[trader] is not None else None
+                row[declarations_name] = earlier
+                row[new_name] = None if earlier is None else earlier == 0
+
+    @cached_property
+    def _one_plan(self) -> tuple[list[_Lookup], list[_Lookup], list[_Names], list[_Names]]:
+        """The tables (header ones apart) and field names ``one`` uses, made once."""
+        header: list[_Lookup] = []
+        item: list[_Lookup] = []
+        for keys, table in self._totals.items():
+            lookup = _Lookup(keys, table.index(), table.values)
+            (header if all(key in HEADER_FIELDS for key in keys) else item).append(lookup)
+        subjects = [
+            (f"_{s.name}_f", f"_{s.name}_n", f"{s.name}_finding_rate", f"{s.name}_inspections")
+            for s in self.settings.subjects
+        ]
+        traders = [
+            (t, f"_{t}_d", f"{t}_declarations", f"is_new_{t}") for t in self.settings.activity
+        ]
+        return header, item, subjects, traders
 
     # -- counts ------------------------------------------------------------------------------
 
@@ -300,6 +316,30 @@ class ComplianceHistory:
             columns[f"{trader}_declarations"] = earlier
             columns[f"is_new_{trader}"] = Lazy(partial(_is_new, f"is_new_{trader}", earlier))
         return columns
+
+
+_Names = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    keys: tuple[str, ...]
+    index: Mapping[Any, tuple[float | None, ...]]
+    values: tuple[str, ...]
+
+
+def _count(row: dict[str, Any], tables: list[_Lookup], counts: dict[str, float]) -> None:
+    """Each table's figures for the row's key (0 where none), into ``counts``."""
+    for table in tables:
+        keys = table.keys
+        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+        found = table.index.get(key)
+        if found is None:
+            for name in table.values:
+                counts[name] = 0.0
+        else:
+            for name, value in zip(table.values, found, strict=True):
+                counts[name] = 0.0 if value is None else value
 
 
 def _is_new(name: str, earlier: Array) -> pl.Series:

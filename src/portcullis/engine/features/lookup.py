@@ -8,7 +8,7 @@ same arrays, which the same NumPy formulas then turn into features.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,10 +43,10 @@ class KeyedTable:
             self._index = dict(zip(keys, rows, strict=True))
         return self._index
 
-    def get(self, key: Any) -> tuple[float | None, ...] | None:
-        """The figures of one key (a tuple for several key columns), None when the table
-        has none: what ``arrays`` finds for an item, in plain Python."""
-        return self._lookup().get(key)
+    def index(self) -> Mapping[Any, tuple[float | None, ...]]:
+        """The figures by key (a tuple for several key columns): what ``arrays`` finds for
+        an item, for plain Python lookups. A key the table lacks has no entry."""
+        return self._lookup()
 
     def arrays(
         self, items: pl.DataFrame, on: Sequence[str] | None = None, missing: float = np.nan

@@ -12,8 +12,9 @@ has enough items of the same national tariff line (a commodity code longer than 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -114,15 +115,13 @@ class ReferencePrices:
     def one(self, rows: list[dict[str, Any]]) -> None:
         """The valuation fields of one declaration's items (dicts with derived fields, in
         place), by the same formulas as ``fields``, in plain Python and NumPy scalars."""
-        levels = [(level, keys, self.tables.get(level)) for level, keys in LEVELS]
+        levels = self._one_levels
         for row in rows:
             median = spread = math.nan
             basis: str | None = None
-            for level, keys, table in levels:
-                if table is None:
-                    continue
+            for level, keys, index in levels:
                 key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
-                found = table.get(key)
+                found = index.get(key)
                 if found is not None and found[0] is not None and not math.isnan(found[0]):
                     median, spread = found[0], math.nan if found[1] is None else found[1]
                     basis = level
@@ -135,6 +134,14 @@ class ReferencePrices:
             row["value_ratio"] = _or_none(value / reference)
             row["valuation_z"] = _or_none((log_value - median) / spread)
             row["valuation_basis"] = None if math.isnan(log_value) else basis
+
+    @cached_property
+    def _one_levels(self) -> list[tuple[str, tuple[str, ...], Mapping[Any, Any]]]:
+        return [
+            (level, keys, table.index())
+            for level, keys in LEVELS
+            if (table := self.tables.get(level)) is not None
+        ]
 
 
 def _or_none(value: float) -> float | None:

@@ -11,11 +11,12 @@ to the same hits.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from portcullis.engine.catalogue import Catalogue
-from portcullis.engine.rules.compiler import Threshold, best_anchor
+from portcullis.engine.rules.compiler import best_anchor
 from portcullis.engine.rules.lists import Lists
 from portcullis.engine.rules.profiles import CompiledProfile
 from portcullis.engine.rules.rows import Predicate, criteria_value
@@ -51,6 +52,12 @@ def profile_predicate(
     return hit
 
 
+_Bound = tuple[str, bool, Callable[[float, float], bool], float]
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
+
+
 def _number(value: Any) -> float:
     """A field as the index reads numbers: NaN for missing, true/false as 1/0."""
     return math.nan if value is None else float(value)
@@ -67,11 +74,16 @@ class RowIndex:
         ]
         self._unanchored: list[int] = []
         self._by_value: dict[str, dict[str, list[int]]] = {}
-        self._checks: list[tuple[tuple[Any, ...], tuple[Threshold, ...]]] = []
+        # Per profile, the anchors its index anchor does not check, and its thresholds as
+        # (field, whether the largest value decides, comparison, bound).
+        self._checks: list[tuple[list[tuple[str, frozenset[str]]], list[_Bound]]] = []
         for position, compiled in enumerate(profiles):
             anchor = best_anchor(compiled.anchors)
-            others = tuple(a for a in compiled.anchors if a is not anchor)
-            self._checks.append((others, compiled.thresholds))
+            others = [(a.field, frozenset(a.values)) for a in compiled.anchors if a is not anchor]
+            bounds = [
+                (t.field, t.op in (">", ">="), _COMPARE[t.op], t.value) for t in compiled.thresholds
+            ]
+            self._checks.append((others, bounds))
             if anchor is None:
                 self._unanchored.append(position)
                 continue
@@ -85,33 +97,33 @@ class RowIndex:
         present: dict[str, set[str]] = {}
 
         def values_of(name: str) -> set[str]:
-            if name not in present:
-                values = {row[name] for row in rows if row[name] is not None}
+            found = present.get(name)
+            if found is None:
+                found = {row[name] for row in rows if row[name] is not None}
                 if name == "hs_code":
-                    values = {code[:n] for code in values for n in range(1, len(code) + 1)}
-                present[name] = values
-            return present[name]
+                    found = {code[:n] for code in found for n in range(1, len(code) + 1)}
+                present[name] = found
+            return found
 
         chosen: set[int] = set(self._unanchored)
         for field_name, by_value in self._by_value.items():
             for value in values_of(field_name) & by_value.keys():
                 chosen.update(by_value[value])
         extremes: dict[str, tuple[float, float]] = {}
-
-        def can_pass(threshold: Threshold) -> bool:
-            name = threshold.field
-            if name not in extremes:
-                known = [n for row in rows if not math.isnan(n := _number(row[name]))]
-                extremes[name] = (max(known), min(known)) if known else (math.nan, math.nan)
-            highest, lowest = extremes[name]
-            return threshold.passed_by_value(highest if threshold.op in (">", ">=") else lowest)
-
         kept = []
         for position in sorted(chosen):
-            anchors, thresholds = self._checks[position]
-            if all(not values_of(a.field).isdisjoint(a.values) for a in anchors) and all(
-                can_pass(t) for t in thresholds
-            ):
+            anchors, bounds = self._checks[position]
+            if any(values_of(name).isdisjoint(values) for name, values in anchors):
+                continue
+            for name, upper, compare, bound in bounds:
+                extreme = extremes.get(name)
+                if extreme is None:
+                    known = [n for row in rows if not math.isnan(n := _number(row[name]))]
+                    extreme = (max(known), min(known)) if known else (math.nan, math.nan)
+                    extremes[name] = extreme
+                if not compare(extreme[0] if upper else extreme[1], bound):  # NaN never passes
+                    break
+            else:
                 kept.append(position)
         return kept
 
