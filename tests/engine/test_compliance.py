@@ -192,3 +192,18 @@ def test_the_national_line_example_runs_as_documented() -> None:
     compiled = compile_criteria(criteria, default_catalogue())
     hit = features.polars(compiled.fields).filter(compiled.expression)
     assert hit.get_column("declaration_id").to_list() == ["RISKY"]
+
+
+def test_an_importer_declared_but_never_inspected_gets_the_prior_one_declaration_or_many():
+    """Its finding counts are empty in the totals: none found, not unknown (a single
+    declaration once got NaN here while a batch got the prior)."""
+    past = frame(
+        outcome("H1", T - 5 * DAY, True, importer="SEEN"),
+        item("H2", lodged_at=T - 4 * DAY, importer="QUIET"),
+    )
+    one = figures(past, frame(item("N1", lodged_at=T, importer="QUIET")))[0]
+    many = figures(past, frame(*(item(f"N{n}", lodged_at=T, importer="QUIET") for n in range(300))))
+    assert one["importer_inspections"] == many[0]["importer_inspections"] == 0.0
+    assert one["importer_finding_rate"] == pytest.approx(many[0]["importer_finding_rate"])
+    assert one["importer_finding_rate"] is not None
+    assert one["importer_declarations"] == 1.0

@@ -74,4 +74,8 @@ class KeyedTable:
         found = np.array([index.get(key, absent) for key in keys], dtype=np.float64).reshape(
             len(keys), len(self.values)
         )
+        if not np.isnan(missing):
+            # A null figure of a key found (an importer declared but never inspected has no
+            # finding count) is ``missing`` too, as the join's fill_null makes it.
+            found[np.isnan(found)] = missing
         return {name: found[:, position] for position, name in enumerate(self.values)}
