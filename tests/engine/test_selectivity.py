@@ -222,3 +222,12 @@ def test_one_declaration_in_plain_python_gets_the_batch_channel(
     )
     one = select_channel(office, risk, model, aeo, mandatory, failure, policy, draws)
     assert one == (batch.channel[0], batch.reason[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=35), min_size=1, max_size=5))
+def test_one_id_draws_what_a_batch_of_ids_draws(ids: list[str]) -> None:
+    randoms, explores = SEED.draws(ids)
+    assert [SEED.draw(i) for i in ids] == list(
+        zip(randoms.tolist(), explores.tolist(), strict=True)
+    )

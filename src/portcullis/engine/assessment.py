@@ -146,6 +146,7 @@ class RiskEngine:
     # Why there is no model, when one should be there (its files are missing, say).
     model_problem: str = ""
     _describe: list[str] = field(default_factory=list, init=False, repr=False)
+    _context_names: tuple[str, ...] = field(default=(), init=False, repr=False)
 
     @property
     def versions(self) -> Versions:
@@ -162,7 +163,9 @@ class RiskEngine:
         self.context.compliance.windows.prepare(self.profiles.fields())
 
     def context_fields(self) -> tuple[str, ...]:
-        return context_fields(self.catalogue)
+        if not self._context_names:
+            self._context_names = context_fields(self.catalogue)
+        return self._context_names
 
     @property
     def _national(self) -> str | None:

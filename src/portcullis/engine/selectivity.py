@@ -195,6 +195,16 @@ class SelectionSeed:
         numbers = (words >> np.uint64(11)).astype(np.float64) / 2.0**53
         return numbers[:, 0], numbers[:, 1]
 
+    def draw(self, declaration_id: str) -> tuple[float, float]:
+        """``draws`` of one declaration id, in plain Python (the same two numbers)."""
+        digest = hashlib.blake2b(
+            declaration_id.encode(), key=self.secret[:64], digest_size=16, person=b"selection"
+        ).digest()
+        return (
+            (int.from_bytes(digest[:8], "big") >> 11) / 2**53,
+            (int.from_bytes(digest[8:], "big") >> 11) / 2**53,
+        )
+
     def __repr__(self) -> str:  # never show the secret in logs or tracebacks
         return f"SelectionSeed(fingerprint={self.fingerprint!r})"
 

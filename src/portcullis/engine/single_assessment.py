@@ -76,7 +76,7 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
     from portcullis.engine.assessment import SignalFailure, reason_of
 
     declaration_id = declaration.declaration_id
-    u_random, u_explore = engine.seed.draws([declaration_id])
+    u_random, u_explore = engine.seed.draw(declaration_id)
     one: OneDeclaration | None = None
     matrix: npt.NDArray[np.float64] | None = None
     failure: str | None = None
@@ -130,7 +130,7 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
         mandatory,
         failure,
         engine.policy,
-        (float(u_random[0]), float(u_explore[0])),
+        (u_random, u_explore),
     )
     stopped = channel != Channel.GREEN.value
     revenue = np.full(count, np.nan)
@@ -160,8 +160,8 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
             "revenue_at_stake": _or_none(total[0]) if count else None,
             "top_line_no": lines[top] if count else None,
             "failure": failure,
-            "u_random": float(u_random[0]),
-            "u_explore": float(u_explore[0]),
+            "u_random": u_random,
+            "u_explore": u_explore,
         },
         items=[
             {
@@ -225,6 +225,8 @@ def _risk(
 ) -> npt.NDArray[np.float64]:
     """Noisy-OR of the model probability and every hit's weight, as the batch path adds them
     (profile hits, then watchlist hits, each in row order)."""
+    if not profile_hits and not watchlist_hits:  # nothing to add: exp(0) is exactly 1
+        return 1.0 - (1.0 - np.nan_to_num(model))
     keep = np.zeros(count)
     for hits in (profile_hits, watchlist_hits):
         if hits:

@@ -19,7 +19,8 @@ Two ways to attach the figures, which agree where both apply:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, partial
@@ -184,41 +185,46 @@ class ComplianceHistory:
         the same formulas, in plain Python (the header's tables looked up once)."""
         if not rows:
             return
-        header_tables, item_tables, subjects, traders = self._one_plan
-        settings = self.settings
-        strength = settings.prior_strength
-        base = settings.base_rate * settings.base_strength
-        prior = (float(self.findings) + base) / (float(self.outcomes) + settings.base_strength)
-        header: dict[str, float] = {}
-        _count(rows[0], header_tables, header)
+        header_tables, item_tables = self._one_plan
+        header: dict[str, Any] = {}
+        for table in header_tables:
+            table.fill(rows[0], header)
         for row in rows:
-            counts = dict(header)
-            _count(row, item_tables, counts)
-            for found, inspected, rate_name, inspections_name in subjects:
-                findings, inspections = counts[found], counts[inspected]
-                row[rate_name] = (findings + strength * prior) / (inspections + strength)
-                row[inspections_name] = inspections
-            for trader, declared, declarations_name, new_name in traders:
-                earlier = counts[declared] if row[trader] is not None else None
-                row[declarations_name] = earlier
-                row[new_name] = None if earlier is None else earlier == 0
+            row.update(header)
+            for table in item_tables:
+                table.fill(row, row)
 
     @cached_property
-    def _one_plan(self) -> tuple[list[_Lookup], list[_Lookup], list[_Names], list[_Names]]:
-        """The tables (header ones apart) and field names ``one`` uses, made once."""
+    def _one_plan(self) -> tuple[list[_Lookup], list[_Lookup]]:
+        """The tables, header ones apart, each with the fields it gives: made once."""
+        settings = self.settings
+        base = settings.base_rate * settings.base_strength
+        prior = (float(self.findings) + base) / (float(self.outcomes) + settings.base_strength)
         header: list[_Lookup] = []
         item: list[_Lookup] = []
         for keys, table in self._totals.items():
-            lookup = _Lookup(keys, table.index(), table.values)
+            position = {name: index for index, name in enumerate(table.values)}
+            rates = tuple(
+                (
+                    position[f"_{s.name}_f"],
+                    position[f"_{s.name}_n"],
+                    f"{s.name}_finding_rate",
+                    f"{s.name}_inspections",
+                )
+                for s in settings.subjects
+                if f"_{s.name}_f" in position
+            )
+            activity = tuple(
+                (position[f"_{t}_d"], t, f"{t}_declarations", f"is_new_{t}")
+                for t in settings.activity
+                if f"_{t}_d" in position
+            )
+            lookup = _Lookup(
+                operator.itemgetter(*keys), table.index(), rates, activity, prior,
+                settings.prior_strength,
+            )  # fmt: skip
             (header if all(key in HEADER_FIELDS for key in keys) else item).append(lookup)
-        subjects = [
-            (f"_{s.name}_f", f"_{s.name}_n", f"{s.name}_finding_rate", f"{s.name}_inspections")
-            for s in self.settings.subjects
-        ]
-        traders = [
-            (t, f"_{t}_d", f"{t}_declarations", f"is_new_{t}") for t in self.settings.activity
-        ]
-        return header, item, subjects, traders
+        return header, item
 
     # -- counts ------------------------------------------------------------------------------
 
@@ -318,28 +324,54 @@ class ComplianceHistory:
         return columns
 
 
-_Names = tuple[str, str, str, str]
-
-
-@dataclass(frozen=True, slots=True)
 class _Lookup:
-    keys: tuple[str, ...]
-    index: Mapping[Any, tuple[float | None, ...]]
-    values: tuple[str, ...]
+    """One table of latest totals, and the fields it gives an item."""
 
+    def __init__(
+        self,
+        key: Callable[[Mapping[str, Any]], Any],
+        index: Mapping[Any, tuple[float | None, ...]],
+        rates: tuple[tuple[int, int, str, str], ...],  # findings, inspections, field names
+        activity: tuple[tuple[int, str, str, str], ...],  # declarations, trader, field names
+        prior: float,
+        strength: float,
+    ) -> None:
+        self.key, self.index, self.rates, self.activity = key, index, rates, activity
+        self.prior, self.strength = prior, strength
+        # What a key the table lacks gives (its figures all 0), when no trader is involved.
+        self.absent = None if activity else self._fields(None, {})
 
-def _count(row: dict[str, Any], tables: list[_Lookup], counts: dict[str, float]) -> None:
-    """Each table's figures for the row's key (0 where none), into ``counts``."""
-    for table in tables:
-        keys = table.keys
-        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
-        found = table.index.get(key)
-        if found is None:
-            for name in table.values:
-                counts[name] = 0.0
+    def fill(self, row: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """The fields of ``row``'s key into ``out``."""
+        found = self.index.get(self.key(row))
+        if found is None and self.absent is not None:
+            out.update(self.absent)
         else:
-            for name, value in zip(table.values, found, strict=True):
-                counts[name] = 0.0 if value is None else value
+            self._fields(found, out, row)
+
+    def _fields(
+        self,
+        found: tuple[float | None, ...] | None,
+        out: dict[str, Any],
+        row: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        strength, prior = self.strength, self.prior
+        for found_at, inspected_at, rate_name, inspections_name in self.rates:
+            findings = _count(found, found_at)
+            inspections = _count(found, inspected_at)
+            out[rate_name] = (findings + strength * prior) / (inspections + strength)
+            out[inspections_name] = inspections
+        for declared_at, trader, declarations_name, new_name in self.activity:
+            present = row is not None and row[trader] is not None
+            earlier = _count(found, declared_at) if present else None
+            out[declarations_name] = earlier
+            out[new_name] = None if earlier is None else earlier == 0
+        return out
+
+
+def _count(found: tuple[float | None, ...] | None, position: int) -> float:
+    value = None if found is None else found[position]
+    return 0.0 if value is None else value
 
 
 def _is_new(name: str, earlier: Array) -> pl.Series:

@@ -12,7 +12,8 @@ has enough items of the same national tariff line (a commodity code longer than 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
@@ -114,39 +115,38 @@ class ReferencePrices:
 
     def one(self, rows: list[dict[str, Any]]) -> None:
         """The valuation fields of one declaration's items (dicts with derived fields, in
-        place), by the same formulas as ``fields``, in plain Python and NumPy scalars."""
-        levels = self._one_levels
-        for row in rows:
-            median = spread = math.nan
-            basis: str | None = None
-            for level, keys, index in levels:
-                key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
-                found = index.get(key)
+        place): each item's reference found in plain Python, the figures by the same
+        formulas as ``fields`` (``valuation_fields``, over the same few values)."""
+        count = len(rows)
+        median = np.full(count, np.nan)
+        spread = np.full(count, np.nan)
+        basis = np.full(count, -1, dtype=np.int64)
+        for number, row in enumerate(rows):
+            for position, key_of, index in self._one_levels:
+                found = index.get(key_of(row))
                 if found is not None and found[0] is not None and not math.isnan(found[0]):
-                    median, spread = found[0], math.nan if found[1] is None else found[1]
-                    basis = level
+                    median[number] = found[0]
+                    spread[number] = np.nan if found[1] is None else found[1]
+                    basis[number] = position
                     break
-            unit_value = row["unit_value"]
-            value = math.nan if unit_value is None else unit_value
-            log_value = float(np.log(value)) if value > 0 else math.nan
-            reference = float(np.exp(median))
-            row["ref_unit_value"] = _or_none(reference)
-            row["value_ratio"] = _or_none(value / reference)
-            row["valuation_z"] = _or_none((log_value - median) / spread)
-            row["valuation_basis"] = None if math.isnan(log_value) else basis
+        unit_value = np.array([row["unit_value"] for row in rows], dtype=np.float64)
+        fields = valuation_fields(unit_value, median, spread, basis)
+        names = [level for level, _ in LEVELS]
+        with np.errstate(invalid="ignore"):
+            chosen = np.where(unit_value > 0, basis, -1)  # no figure, so no basis for one
+        for number, row in enumerate(rows):
+            for name in ("ref_unit_value", "value_ratio", "valuation_z"):
+                value = fields[name][number]  # type: ignore[index]
+                row[name] = None if math.isnan(value) else float(value)
+            row["valuation_basis"] = names[chosen[number]] if chosen[number] >= 0 else None
 
     @cached_property
-    def _one_levels(self) -> list[tuple[str, tuple[str, ...], Mapping[Any, Any]]]:
+    def _one_levels(self) -> list[tuple[int, Callable[[Any], Any], Mapping[Any, Any]]]:
         return [
-            (level, keys, table.index())
-            for level, keys in LEVELS
+            (position, operator.itemgetter(*keys), table.index())
+            for position, (level, keys) in enumerate(LEVELS)
             if (table := self.tables.get(level)) is not None
         ]
-
-
-def _or_none(value: float) -> float | None:
-    """NaN (not applicable) as None, as a batch's column holds it."""
-    return None if math.isnan(value) else value
 
 
 def _national(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:

@@ -8,8 +8,10 @@ the same item into the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -59,6 +61,17 @@ def default_numeric(settings: ComplianceSettings | None = None) -> tuple[str, ..
     ]
     activity = [f"{trader}_declarations" for trader in settings.activity]
     return (*PLAIN, *TRANSFORMED, *compliance, *activity)
+
+
+_Getter = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+
+def _getter(names: list[str]) -> _Getter:
+    """The named fields of a row, always as a tuple (itemgetter of one name is not)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return operator.itemgetter(*names)
 
 
 CHUNK_ROWS = 20_000  # rows per matrix: small enough to stay in cache while it is filled
@@ -134,28 +147,38 @@ class FeatureSpec:
 
     def one(self, rows: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.float64]:
         """One declaration's items (dicts of fields) as the model's input matrix: the same
-        numbers ``inputs`` gives, without Polars."""
-        categorical = [self.vocabulary.get(name, {}) for name in self.categorical]
-        sources = [self.source(name) for name in self.numeric]
-        out = np.array(
-            [
-                [
-                    codes.get(row[name], np.nan)
-                    for name, codes in zip(self.categorical, categorical, strict=True)
-                ]
-                + [np.nan if (value := row[source]) is None else float(value) for source in sources]
-                for row in rows
-            ],
-            dtype=np.float64,
-        ).reshape(len(rows), len(self.names))
+        numbers ``inputs`` gives, without Polars (None is NaN, true and false 1 and 0)."""
+        codes, numbers, transformed = self._one_plan
+        categorical = [
+            [vocabulary.get(value, np.nan) for vocabulary, value in zip(codes, values, strict=True)]
+            for values in map(self._categorical_of, rows)
+        ]
+        out = np.empty((len(rows), len(self.names)), dtype=np.float64)
         offset = len(self.categorical)
+        if offset:
+            out[:, :offset] = np.array(categorical, dtype=np.float64).reshape(len(rows), offset)
+        if self.numeric:
+            out[:, offset:] = np.array(list(map(numbers, rows)), dtype=np.float64).reshape(
+                len(rows), len(self.numeric)
+            )
         with np.errstate(invalid="ignore", divide="ignore"):
-            for position, name in enumerate(self.numeric):
-                if name in TRANSFORMED:
-                    column = offset + position
-                    # A contiguous copy: the same loop (and rounding) as a batch column.
-                    out[:, column] = np.log1p(np.ascontiguousarray(out[:, column]))
+            for column in transformed:
+                # A contiguous copy: the same loop (and rounding) as a batch column.
+                out[:, column] = np.log1p(np.ascontiguousarray(out[:, column]))
         return out
+
+    @cached_property
+    def _one_plan(
+        self,
+    ) -> tuple[list[dict[str, int]], Callable[[Mapping[str, Any]], Any], list[int]]:
+        numbers = _getter([self.source(name) for name in self.numeric])
+        offset = len(self.categorical)
+        transformed = [offset + i for i, name in enumerate(self.numeric) if name in TRANSFORMED]
+        return [self.vocabulary.get(name, {}) for name in self.categorical], numbers, transformed
+
+    @cached_property
+    def _categorical_of(self) -> _Getter:
+        return _getter(list(self.categorical))
 
     def matrix(self, features: Features | pl.DataFrame) -> npt.NDArray[np.float64]:
         """The items as the model's input matrix (C order, float64, NaN for missing)."""

@@ -58,6 +58,14 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }  # fmt: skip
 
 
+def _present(rows: Sequence[Row], name: str) -> set[str]:
+    """The field's values among the items (for the HS code: every prefix of them)."""
+    values = {row[name] for row in rows if row[name] is not None}
+    if name == "hs_code":
+        return {code[:n] for code in values for n in range(1, len(code) + 1)}
+    return values
+
+
 def _number(value: Any) -> float:
     """A field as the index reads numbers: NaN for missing, true/false as 1/0."""
     return math.nan if value is None else float(value)
@@ -90,41 +98,37 @@ class RowIndex:
             by_value = self._by_value.setdefault(anchor.field, {})
             for value in dict.fromkeys(anchor.values):
                 by_value.setdefault(value, []).append(position)
+        self._anchor_fields = set(self._by_value) | {
+            name for anchors, _ in self._checks for name, _ in anchors
+        }
 
     def candidates(self, rows: Sequence[Row]) -> list[int]:
         """The profiles every necessary condition of which some item can satisfy (as
         ``ProfileIndex._candidates`` decides: reading a threshold's field makes it)."""
-        present: dict[str, set[str]] = {}
-
-        def values_of(name: str) -> set[str]:
-            found = present.get(name)
-            if found is None:
-                found = {row[name] for row in rows if row[name] is not None}
-                if name == "hs_code":
-                    found = {code[:n] for code in found for n in range(1, len(code) + 1)}
-                present[name] = found
-            return found
-
+        present = {name: _present(rows, name) for name in self._anchor_fields}
         chosen: set[int] = set(self._unanchored)
         for field_name, by_value in self._by_value.items():
-            for value in values_of(field_name) & by_value.keys():
+            for value in present[field_name] & by_value.keys():
                 chosen.update(by_value[value])
         extremes: dict[str, tuple[float, float]] = {}
         kept = []
+        checks = self._checks
         for position in sorted(chosen):
-            anchors, bounds = self._checks[position]
-            if any(values_of(name).isdisjoint(values) for name, values in anchors):
-                continue
-            for name, upper, compare, bound in bounds:
-                extreme = extremes.get(name)
-                if extreme is None:
-                    known = [n for row in rows if not math.isnan(n := _number(row[name]))]
-                    extreme = (max(known), min(known)) if known else (math.nan, math.nan)
-                    extremes[name] = extreme
-                if not compare(extreme[0] if upper else extreme[1], bound):  # NaN never passes
+            anchors, bounds = checks[position]
+            for name, values in anchors:
+                if present[name].isdisjoint(values):
                     break
             else:
-                kept.append(position)
+                for name, upper, compare, bound in bounds:
+                    extreme = extremes.get(name)
+                    if extreme is None:
+                        known = [n for row in rows if not math.isnan(n := _number(row[name]))]
+                        extreme = (max(known), min(known)) if known else (math.nan, math.nan)
+                        extremes[name] = extreme
+                    if not compare(extreme[0] if upper else extreme[1], bound):  # NaN: never
+                        break
+                else:
+                    kept.append(position)
         return kept
 
     def hits(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
