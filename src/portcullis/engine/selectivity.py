@@ -168,7 +168,7 @@ class SelectionSeed:
         if len(self.secret) < 16:
             raise PolicyError("the selection seed must be at least 16 bytes")
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return hashlib.blake2b(self.secret, digest_size=6, person=b"seed-id").hexdigest()
 

@@ -86,9 +86,10 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
             raise SignalFailure(engine.model_problem or "no model is active")
         matrix = engine.model.spec.one(one.rows)
         probability = engine.model.predict(matrix)
-        if not np.all(np.isfinite(probability)):
+        scores = probability.tolist()
+        if not all(map(math.isfinite, scores)):
             raise SignalFailure("the model gave a score that is not a number")
-        for row, score in zip(one.rows, probability.tolist(), strict=True):
+        for row, score in zip(one.rows, scores, strict=True):
             row["model_score"] = score  # profiles may read it
     except Exception as error:  # any fault fails closed, with its reason
         one, matrix, failure = None, None, reason_of(error)
@@ -139,8 +140,10 @@ def assess_one(engine: RiskEngine, declaration: Declaration, explain: Explain) -
         expected = artifact.predict_revenue(matrix, model)
         if expected is not None:
             revenue = expected
-    with np.errstate(invalid="ignore"):
-        total = np.add.reduceat(revenue, np.array([0])) if count else revenue[:0]
+    total = [math.nan]
+    if stopped and count:
+        with np.errstate(invalid="ignore"):
+            total = np.add.reduceat(revenue, np.array([0])).tolist()
     explained = one is not None and (explain == "all" or (explain == "selected" and stopped))
     factors: dict[str, list[Factor]] = {}
     if explained and one is not None and matrix is not None and artifact is not None:

@@ -338,35 +338,28 @@ class _Lookup:
     ) -> None:
         self.key, self.index, self.rates, self.activity = key, index, rates, activity
         self.prior, self.strength = prior, strength
-        # What a key the table lacks gives (its figures all 0), when no trader is involved.
-        self.absent = None if activity else self._fields(None, {})
+        # The fields it gives: each rate's two, then each trader's two.
+        self.names = tuple(name for entry in (*rates, *activity) for name in entry[2:])
 
     def fill(self, row: Mapping[str, Any], out: dict[str, Any]) -> None:
         """The fields of ``row``'s key into ``out``."""
-        found = self.index.get(self.key(row))
-        if found is None and self.absent is not None:
-            out.update(self.absent)
-        else:
-            self._fields(found, out, row)
+        key = self.key(row)
+        values = self._values(self.index.get(key), key is not None)
+        out.update(zip(self.names, values, strict=True))
 
-    def _fields(
-        self,
-        found: tuple[float | None, ...] | None,
-        out: dict[str, Any],
-        row: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    def _values(self, found: tuple[float | None, ...] | None, present: bool) -> tuple[Any, ...]:
+        """The fields' values, in ``names`` order; ``present``: the key was given (for a
+        trader's activity, whether there is a trader at all)."""
         strength, prior = self.strength, self.prior
-        for found_at, inspected_at, rate_name, inspections_name in self.rates:
+        values: list[Any] = []
+        for found_at, inspected_at, _, _ in self.rates:
             findings = _count(found, found_at)
             inspections = _count(found, inspected_at)
-            out[rate_name] = (findings + strength * prior) / (inspections + strength)
-            out[inspections_name] = inspections
-        for declared_at, trader, declarations_name, new_name in self.activity:
-            present = row is not None and row[trader] is not None
+            values += [(findings + strength * prior) / (inspections + strength), inspections]
+        for declared_at, _, _, _ in self.activity:
             earlier = _count(found, declared_at) if present else None
-            out[declarations_name] = earlier
-            out[new_name] = None if earlier is None else earlier == 0
-        return out
+            values += [earlier, None if earlier is None else earlier == 0]
+        return tuple(values)
 
 
 def _count(found: tuple[float | None, ...] | None, position: int) -> float:

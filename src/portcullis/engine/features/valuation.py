@@ -26,7 +26,7 @@ from portcullis.engine.features.lookup import Array, KeyedTable
 from portcullis.engine.features.table import Lazy
 from portcullis.engine.items import SMALL_FRAME
 
-MAD_TO_SD = 1.4826  # MAD of a normal distribution times this is its standard deviation
+MAD_TO_SD = 1.4826
 # The finest reference first; each level needs ``min_items`` items in history to be used.
 LEVELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("national_origin", ("hs_code", "origin_country")),
@@ -122,13 +122,7 @@ class ReferencePrices:
         spread = np.full(count, np.nan)
         basis = np.full(count, -1, dtype=np.int64)
         for number, row in enumerate(rows):
-            for position, key_of, index in self._one_levels:
-                found = index.get(key_of(row))
-                if found is not None and found[0] is not None and not math.isnan(found[0]):
-                    median[number] = found[0]
-                    spread[number] = np.nan if found[1] is None else found[1]
-                    basis[number] = position
-                    break
+            median[number], spread[number], basis[number] = self._reference(row)
         unit_value = np.array([row["unit_value"] for row in rows], dtype=np.float64)
         fields = valuation_fields(unit_value, median, spread, basis)
         names = [level for level, _ in LEVELS]
@@ -139,6 +133,14 @@ class ReferencePrices:
                 value = fields[name][number]  # type: ignore[index]
                 row[name] = None if math.isnan(value) else float(value)
             row["valuation_basis"] = names[chosen[number]] if chosen[number] >= 0 else None
+
+    def _reference(self, row: dict[str, Any]) -> tuple[float, float, int]:
+        """(median, spread, level) of the finest reference the item has; NaN and -1: none."""
+        for position, key_of, index in self._one_levels:
+            found = index.get(key_of(row))
+            if found is not None and found[0] is not None and not math.isnan(found[0]):
+                return found[0], np.nan if found[1] is None else found[1], position
+        return np.nan, np.nan, -1
 
     @cached_property
     def _one_levels(self) -> list[tuple[int, Callable[[Any], Any], Mapping[Any, Any]]]:
