@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from portcullis.engine.assessment import Assessment
 from portcullis.engine.items import declaration_starts, item_frame
+from portcullis.engine.single_assessment import OneAssessment
 from portcullis.engine.validation import ValidDeclaration
 from portcullis.web.bulk import bulk_insert, reserve_ids
 from portcullis.web.declarations.models import Declaration
@@ -50,8 +51,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+def _plain_record(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in row.items() if k != "row"}
 
 
 def _chunks(items: pl.DataFrame) -> Iterator[pl.DataFrame]:
@@ -100,7 +101,11 @@ def assess_declarations(
     if not valid:
         return []
     declarations = [v.declaration for v in valid]
-    assessment = live.engine.assess(item_frame(declarations, with_outcomes=False))
+    assessment: Assessment | OneAssessment
+    if len(declarations) == 1:  # a submission: in plain Python when lodged after history
+        assessment = live.engine.assess_declaration(declarations[0])
+    else:
+        assessment = live.engine.assess(item_frame(declarations, with_outcomes=False))
     keys = {d.declaration_id: pk for d, pk in zip(declarations, pks, strict=True)}
     return store_decisions(
         assessment,
@@ -122,7 +127,7 @@ def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 @transaction.atomic(savepoint=False)  # all or nothing with its caller's transaction
 def store_decisions(
-    assessment: Assessment,
+    assessment: Assessment | OneAssessment,
     keys: dict[str, int],
     live: LiveEngine,
     source: Decision.Source,
@@ -134,16 +139,18 @@ def store_decisions(
     id to its stored primary key, ``versions`` to the version assessed (default 1). Each
     decision comes back with its profile hits in ``hits``."""
     now = timezone.now()
-    item_scores = _grouped(_records(assessment.items))
-    watchlist = _grouped(_records(assessment.watchlist_hits))
-    context = [{k: _plain(v) for k, v in row.items()} for row in assessment.context()]
-    lines = assessment.items.select("declaration_id", "line_no").rows()
+    item_records = assessment.item_records()
+    lines = [(row["declaration_id"], row["line_no"]) for row in item_records]
+    item_scores = _grouped([_plain_record(row) for row in item_records])
+    watchlist = _grouped([_plain_record(row) for row in assessment.watchlist_hit_records()])
     inputs: dict[str, list[dict[str, Any]]] = {}
-    for (declaration_id, line_no), values in zip(lines, context, strict=True):
-        inputs.setdefault(declaration_id, []).append({"line_no": line_no, **values})
-    rows = assessment.declarations.iter_rows(named=True)
+    for (declaration_id, line_no), values in zip(lines, assessment.context(), strict=True):
+        inputs.setdefault(declaration_id, []).append(
+            {"line_no": line_no, **{k: _plain(v) for k, v in values.items()}}
+        )
+    rows = assessment.declaration_records()
     decisions = []
-    for pk, row in zip(reserve_ids(Decision, assessment.declarations.height), rows, strict=True):
+    for pk, row in zip(reserve_ids(Decision, len(rows)), rows, strict=True):
         declaration_id = row["declaration_id"]
         factors = assessment.factors.get(declaration_id, [])
         decisions.append(
@@ -185,9 +192,10 @@ def store_decisions(
             line_no=line_no,
             selected=selected,
         )
-        for declaration_id, line_no, profile, version, selected in assessment.profile_hits.select(
-            "declaration_id", "line_no", "profile", "version", "selected"
-        ).iter_rows()
+        for declaration_id, line_no, profile, version, selected in (
+            (h["declaration_id"], h["line_no"], h["profile"], h["version"], h["selected"])
+            for h in assessment.profile_hit_records()
+        )
     ]
     for hit, pk in zip(hits, reserve_ids(ProfileHit, len(hits)), strict=True):
         hit.pk = pk
