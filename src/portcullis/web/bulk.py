@@ -85,6 +85,11 @@ def _statement(model: type[models.Model], names: tuple[str, ...], vendor: str) -
     return _Statement(model, names)
 
 
+def statement_for(model: type[models.Model], names: tuple[str, ...]) -> _Statement:
+    """The columns ``names`` (attnames) of ``model``, quoted, with each value's converter."""
+    return _statement(model, names, connection.vendor)
+
+
 class _Statement:
     """Columns, and how to turn each row into driver values."""
 

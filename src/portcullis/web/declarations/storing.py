@@ -232,28 +232,44 @@ def _insert(
     if not declarations:
         return []
     now = timezone.now()
-    contents = _content_columns(declarations, party_ids, now)
     pks = reserve_ids(Declaration, len(declarations))
     rows: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
-    for pk, valid, content in zip(pks, declarations, contents, strict=True):
-        declaration = valid.declaration
-        rows.append(
-            {
-                "id": pk,
-                "declaration_id": declaration.declaration_id,
-                **content,
-                "source": source.value,
-                "batch_id": batch.pk if batch else None,
-                "received_at": now,
-                "version": 1,
-                "received_by_id": getattr(received_by, "pk", None),
-            }
-        )
-        items.extend(_item(pk, item) for item in declaration.items)
+    for pk, (row, item_rows) in zip(
+        pks, new_rows(declarations, source, batch, party_ids, received_by, now), strict=True
+    ):
+        rows.append({"id": pk, **row})
+        items.extend({"declaration_id": pk, **item} for item in item_rows)
     bulk_insert(Declaration, rows)
     bulk_insert(Item, items)
     return pks
+
+
+def new_rows(
+    declarations: Sequence[ValidDeclaration],
+    source: Declaration.Source,
+    batch: ImportBatch | None,
+    party_ids: PartyIds,
+    received_by: User | None,
+    now: datetime,
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each declaration's row and its items' rows, as first stored (primary keys and the
+    items' reference to their declaration left to the writer)."""
+    contents = _content_columns(declarations, party_ids, now)
+    made = []
+    for valid, content in zip(declarations, contents, strict=True):
+        declaration = valid.declaration
+        row = {
+            "declaration_id": declaration.declaration_id,
+            **content,
+            "source": source.value,
+            "batch_id": batch.pk if batch else None,
+            "received_at": now,
+            "version": 1,
+            "received_by_id": getattr(received_by, "pk", None),
+        }
+        made.append((row, [_values(item, _ITEM_COLUMNS) for item in declaration.items]))
+    return made
 
 
 def _values(source: Canonical | CanonicalItem, columns: list[tuple[str, Any]]) -> dict[str, Any]:

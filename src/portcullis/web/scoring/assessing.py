@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -125,6 +126,103 @@ def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+@dataclass
+class DecisionRows:
+    """What a set of decisions stores, as rows (no model instances): each decision's row
+    (its primary key left out), and each profile hit as (decision's position, profile
+    version, line, selected)."""
+
+    decisions: list[dict[str, Any]]
+    hits: list[tuple[int, int, int, bool]]
+
+
+def decision_rows(
+    assessment: Assessment | OneAssessment,
+    keys: dict[str, int],
+    live: LiveEngine,
+    source: Decision.Source,
+    now: datetime,
+    *,
+    versions: dict[str, int] | None = None,
+    requested_by: User | None = None,
+) -> DecisionRows:
+    """The rows of one decision per declaration of ``assessment``; ``keys`` maps each
+    declaration id to its stored primary key, ``versions`` to the version assessed."""
+    item_records = assessment.item_records()
+    lines = [(row["declaration_id"], row["line_no"]) for row in item_records]
+    item_scores = _grouped([_plain_record(row) for row in item_records])
+    watchlist = _grouped([_plain_record(row) for row in assessment.watchlist_hit_records()])
+    inputs: dict[str, list[dict[str, Any]]] = {}
+    for (declaration_id, line_no), values in zip(lines, assessment.context(), strict=True):
+        inputs.setdefault(declaration_id, []).append(
+            {"line_no": line_no, **{k: _plain(v) for k, v in values.items()}}
+        )
+    model_version = live.model_version.pk if live.model_version is not None else None
+    requester = getattr(requested_by, "pk", None)
+    rows: list[dict[str, Any]] = []
+    position: dict[str, int] = {}
+    for row in assessment.declaration_records():
+        declaration_id = row["declaration_id"]
+        position[declaration_id] = len(rows)
+        rows.append(
+            {
+                "declaration_id": keys[declaration_id],
+                "declaration_version": (versions or {}).get(declaration_id, 1),
+                "channel": row["channel"],
+                "reason": row["reason"],
+                "risk_score": _plain(row["risk_score"]),
+                "model_score": _plain(row["model_score"]),
+                "revenue_at_stake": _plain(row["revenue_at_stake"]),
+                "top_line_no": row["top_line_no"],
+                "failure": row["failure"] or "",
+                "model_version_id": model_version,
+                "policy_version_id": live.policy_version.pk,
+                "profile_set_id": live.profile_set.pk,
+                "seed_fingerprint": assessment.versions.seed,
+                "draws": {"random": _plain(row["u_random"]), "explore": _plain(row["u_explore"])},
+                "item_scores": item_scores.get(declaration_id, []),
+                "factors": [f.to_dict() for f in assessment.factors.get(declaration_id, [])],
+                "notes": assessment.notes.get(declaration_id, []),
+                "watchlist_hits": watchlist.get(declaration_id, []),
+                "inputs": inputs.get(declaration_id, []),
+                "source": source.value,
+                "assessed_at": now,
+                "requested_by_id": requester,
+            }
+        )
+    hits = [
+        (
+            position[hit["declaration_id"]],
+            live.profile_versions[(hit["profile"], hit["version"])],
+            hit["line_no"],
+            hit["selected"],
+        )
+        for hit in assessment.profile_hit_records()
+    ]
+    return DecisionRows(rows, hits)
+
+
+def current_row(
+    decision: dict[str, Any], decision_pk: int, office_id: int, lodged_at: datetime, rate: float
+) -> dict[str, Any]:
+    """A declaration's row in CurrentDecision, naming its new decision."""
+    return {
+        "declaration_id": decision["declaration_id"],
+        "decision_id": decision_pk,
+        "channel": decision["channel"],
+        "reason": decision["reason"],
+        "risk_score": decision["risk_score"],
+        "assessed_at": decision["assessed_at"],
+        "office_id": office_id,
+        "lodged_at": lodged_at,
+        "sampled": _drawn(decision["draws"].get("random"), rate),
+    }
+
+
+def random_rate(live: LiveEngine) -> float:
+    return float(live.policy_version.data.get("random_rate", 0.0))
+
+
 @transaction.atomic(savepoint=False)  # all or nothing with its caller's transaction
 def store_decisions(
     assessment: Assessment | OneAssessment,
@@ -138,82 +236,41 @@ def store_decisions(
     """Keep one decision per declaration of ``assessment``; ``keys`` maps each declaration
     id to its stored primary key, ``versions`` to the version assessed (default 1). Each
     decision comes back with its profile hits in ``hits``."""
-    now = timezone.now()
-    item_records = assessment.item_records()
-    lines = [(row["declaration_id"], row["line_no"]) for row in item_records]
-    item_scores = _grouped([_plain_record(row) for row in item_records])
-    watchlist = _grouped([_plain_record(row) for row in assessment.watchlist_hit_records()])
-    inputs: dict[str, list[dict[str, Any]]] = {}
-    for (declaration_id, line_no), values in zip(lines, assessment.context(), strict=True):
-        inputs.setdefault(declaration_id, []).append(
-            {"line_no": line_no, **{k: _plain(v) for k, v in values.items()}}
-        )
-    rows = assessment.declaration_records()
-    decisions = []
-    for pk, row in zip(reserve_ids(Decision, len(rows)), rows, strict=True):
-        declaration_id = row["declaration_id"]
-        factors = assessment.factors.get(declaration_id, [])
-        decisions.append(
-            Decision(
-                pk=pk,
-                declaration_id=keys[declaration_id],
-                channel=row["channel"],
-                reason=row["reason"],
-                risk_score=_plain(row["risk_score"]),
-                model_score=_plain(row["model_score"]),
-                revenue_at_stake=_plain(row["revenue_at_stake"]),
-                top_line_no=row["top_line_no"],
-                failure=row["failure"] or "",
-                model_version=live.model_version,
-                policy_version=live.policy_version,
-                profile_set=live.profile_set,
-                seed_fingerprint=assessment.versions.seed,
-                draws={"random": _plain(row["u_random"]), "explore": _plain(row["u_explore"])},
-                item_scores=item_scores.get(declaration_id, []),
-                factors=[f.to_dict() for f in factors],
-                notes=assessment.notes.get(declaration_id, []),
-                watchlist_hits=watchlist.get(declaration_id, []),
-                inputs=inputs.get(declaration_id, []),
-                source=source,
-                assessed_at=now,
-                declaration_version=(versions or {}).get(declaration_id, 1),
-                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
-            )
-        )
+    made = decision_rows(
+        assessment, keys, live, source, timezone.now(), versions=versions,
+        requested_by=requested_by,
+    )  # fmt: skip
+    pks = reserve_ids(Decision, len(made.decisions))
+    rows = [{"id": pk, **row} for pk, row in zip(pks, made.decisions, strict=True)]
     # Written with COPY (bulk_insert): Django's bulk_create spent most of a batch's time
     # preparing these JSON columns.
-    bulk_insert(Decision, [_row(d, _DECISION_COLUMNS) for d in decisions])
-    _make_current(decisions, float(live.policy_version.data.get("random_rate", 0.0)))
-    by_declaration = {d.declaration_id: d for d in decisions}
-    hits = [
-        ProfileHit(
-            decision=by_declaration[keys[declaration_id]],
-            profile_version_id=live.profile_versions[(profile, version)],
-            line_no=line_no,
-            selected=selected,
+    bulk_insert(Decision, rows)
+    _make_current(rows, random_rate(live))
+    hit_rows = [
+        {"id": pk, "decision_id": pks[at], "profile_version_id": version, "line_no": line,
+         "selected": selected}
+        for pk, (at, version, line, selected) in zip(
+            reserve_ids(ProfileHit, len(made.hits)), made.hits, strict=True
         )
-        for declaration_id, line_no, profile, version, selected in (
-            (h["declaration_id"], h["line_no"], h["profile"], h["version"], h["selected"])
-            for h in assessment.profile_hit_records()
-        )
-    ]
-    for hit, pk in zip(hits, reserve_ids(ProfileHit, len(hits)), strict=True):
-        hit.pk = pk
-    bulk_insert(ProfileHit, [_row(h, _HIT_COLUMNS) for h in hits])
+    ]  # fmt: skip
+    bulk_insert(ProfileHit, hit_rows)
     # The profiles hit now count these declarations (and outcomes already known).
     count_hits(
-        (live.profile_of_version[h.profile_version_id], h.decision.declaration_id) for h in hits
+        (live.profile_of_version[version], rows[at]["declaration_id"])
+        for at, version, _, _ in made.hits
     )
+    decisions = [Decision(**row) for row in rows]
+    by_pk: dict[int, list[ProfileHit]] = {pk: [] for pk in pks}
+    for hit in hit_rows:
+        by_pk[hit["decision_id"]].append(ProfileHit(**hit))
     for decision in decisions:
-        decision.hits = []  # type: ignore[attr-defined]
-    for hit in hits:
-        hit.decision.hits.append(hit)  # type: ignore[attr-defined]
+        decision.hits = by_pk[decision.pk]  # type: ignore[attr-defined]
     return decisions
 
 
-def _make_current(decisions: list[Decision], random_rate: float) -> None:
+def _make_current(decisions: list[dict[str, Any]], rate: float) -> None:
     """Each declaration's row in CurrentDecision now names its new decision."""
-    pks = [d.declaration_id for d in decisions]
+    pks = [d["declaration_id"] for d in decisions]
     CurrentDecision.objects.filter(declaration_id__in=pks).delete()
     declared = {
         pk: (office, lodged)
@@ -223,30 +280,9 @@ def _make_current(decisions: list[Decision], random_rate: float) -> None:
     }
     bulk_insert(
         CurrentDecision,
-        [
-            {
-                "declaration_id": d.declaration_id,
-                "decision_id": d.pk,
-                "channel": d.channel,
-                "reason": d.reason,
-                "risk_score": d.risk_score,
-                "assessed_at": d.assessed_at,
-                "office_id": declared[d.declaration_id][0],
-                "lodged_at": declared[d.declaration_id][1],
-                "sampled": _drawn(d.draws.get("random"), random_rate),
-            }
-            for d in decisions
-        ],
+        [current_row(d, d["id"], *declared[d["declaration_id"]], rate) for d in decisions],
     )
 
 
 def _drawn(draw: float | None, random_rate: float) -> bool:
     return draw is not None and not math.isnan(draw) and draw < random_rate
-
-
-_DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]
-_HIT_COLUMNS = [f.attname for f in ProfileHit._meta.concrete_fields]
-
-
-def _row(instance: Decision | ProfileHit, columns: list[str]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in columns}

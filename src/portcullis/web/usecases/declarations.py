@@ -63,6 +63,7 @@ from portcullis.web.usecases.declaration_page import (
     DeclarationPage,
     declaration_page,
 )
+from portcullis.web.usecases.fresh_submission import submit_fresh
 from portcullis.web.usecases.reasons import written_reason
 from portcullis.web.usecases.transactions import atomic
 
@@ -183,6 +184,12 @@ def _submit(actor: Actor, raws: Sequence[Any], batch: ImportBatch | None) -> lis
     live = live_engine()
     # Inside a caller's transaction ids could yet be rolled back: remember none of them.
     known = PartyIds() if connection.in_atomic_block else _KNOWN_PARTIES
+    if len(raws) == 1 and batch is None:
+        # The common case, a first submission: written with its decision in one statement.
+        decision = submit_fresh(actor, valid[0], live, known)
+        if decision is not None:
+            results[positions[0]].decision = decision
+            return results
 
     def store_and_assess() -> PartyIds:
         attempt = known.attempt()
