@@ -7,7 +7,7 @@ import pytest
 
 from portcullis.web.accounts.models import ApiToken
 from portcullis.web.accounts.scopes import Scope
-from portcullis.web.usecases.accounts import issue_token, revoke_token
+from portcullis.web.usecases.accounts import change_user, issue_token, revoke_token
 from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration
 
@@ -106,6 +106,18 @@ def test_a_deactivated_user_s_token_stops_working(api_as, django_user_model):
     api = api_as("client", Scope.READ)
     django_user_model.objects.filter(username="client").update(is_active=False)
     assert api.get("/jobs").status_code == 401
+
+
+def test_a_token_in_use_stops_at_once_when_revoked_or_its_user_deactivated(api_as):
+    """A serving process keeps the tokens it has checked: a revocation or a deactivation
+    counts a change to accounts, and every process reads its tokens again."""
+    revoked, deactivated = api_as("revoked", Scope.READ), api_as("deactivated", Scope.READ)
+    assert revoked.get("/jobs").status_code == deactivated.get("/jobs").status_code == 200
+    revoke_token(Actor.system(), ApiToken.objects.get(name="revoked").prefix)
+    assert revoked.get("/jobs").status_code == 401
+    assert deactivated.get("/jobs").status_code == 200
+    change_user(Actor.system(), "deactivated", active=False)
+    assert deactivated.get("/jobs").status_code == 401
 
 
 def test_browser_sessions_get_scopes_from_their_roles(client, django_user_model):

@@ -35,15 +35,27 @@ def digest(secret: str) -> str:
     return _digest(secret)
 
 
-def authenticate(secret: str) -> ApiToken | None:
+def authenticate(secret: str, accounts: int | None = None) -> ApiToken | None:
     """The live token ``secret`` stands for, or None (unknown, revoked, expired, or its user
-    deactivated)."""
+    deactivated). ``accounts``: the count of changes to accounts and tokens as the request
+    read it; a token checked under the same count is not read again (a revocation or a
+    user's deactivation counts one more, see scoring.state)."""
     parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != _TAG:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
-    if token is None or not hmac.compare_digest(token.digest, _digest(secret)):
-        return None
+    digested = _digest(secret)
+    kept = _checked.get(digested) if accounts is not None else None
+    if kept is not None and kept[1] == accounts:
+        token = kept[0]
+    else:
+        found = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+        if found is None or not hmac.compare_digest(found.digest, digested):
+            return None
+        token = found
+        if accounts is not None:
+            if len(_checked) >= _KEPT_TOKENS:
+                _checked.clear()
+            _checked[digested] = (token, accounts)
     now = timezone.now()
     if token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
         return None
@@ -53,3 +65,15 @@ def authenticate(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+# Tokens checked by this process, by the digest of their secret (never the secret), with
+# the count of account changes they were read under: a client's token is read once, not
+# once a request.
+_KEPT_TOKENS = 1_000
+_checked: dict[str, tuple[ApiToken, int]] = {}
+
+
+def forget_checked() -> None:
+    """Read every token again on its next use (tests; a process whose database changed)."""
+    _checked.clear()

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from portcullis.web.accounts import tokens
+from portcullis.web.scoring.state import engine_state
 from portcullis.web.usecases.access import UseCase
 from portcullis.web.usecases.actor import Actor, Via
 
@@ -30,10 +31,11 @@ class _TokenAuth(HttpBearer):
         self.use_case = use_case
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        found = tokens.authenticate(token)
+        state = engine_state()
+        found = tokens.authenticate(token, state.accounts)
         if found is None:
             return None
-        return _early(request, Actor.client(found), self.use_case)
+        return _early(request, Actor.client(found, state), self.use_case)
 
 
 class _SessionAuth(SessionAuth):

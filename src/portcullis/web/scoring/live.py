@@ -26,7 +26,7 @@ from portcullis.web.scoring.engine import (
     history_context,
     load_active_model,
 )
-from portcullis.web.scoring.state import engine_state
+from portcullis.web.scoring.state import State, engine_state
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,11 @@ _kept: _Kept | None = None
 _refresher: threading.Thread | None = None
 
 
-def live_engine() -> LiveEngine:
+def live_engine(state: State | None = None) -> LiveEngine:
+    """The kept engine, rebuilt first if the counters say it is out of date; ``state``: the
+    counters as the request already read them."""
     global _kept
-    configuration, outcomes = engine_state()
+    configuration, outcomes, _ = state or engine_state()
     with _lock:
         kept = _kept
         if kept is not None and kept.configuration == configuration:
@@ -112,7 +114,7 @@ def _refresh(outcomes: int) -> None:
         model_version, model, _ = load_active_model()
         model_name = model_version.version if model_version else None
         context, built = history_context(model), time.monotonic()
-        configuration, _ = engine_state()
+        configuration = engine_state().configuration
         # Built before taking the lock: building records its profile set, a write that waits
         # for any transaction writing the same row, and that transaction's thread may be
         # waiting for the lock (a deadlock seen under PostgreSQL).

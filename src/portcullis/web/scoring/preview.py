@@ -59,7 +59,8 @@ def preview(criteria: str) -> Preview:
         profiles = ProfileSet.compile([engine_profile(draft)], default_catalogue(), current_lists())
     except (ProfileError, ValueError) as error:
         return Preview(0, 0, 0, 0, problem=str(error))
-    period = _period(*engine_state(), _latest())
+    state = engine_state()
+    period = _period(state.configuration, state.outcomes, _latest())
     if period is None:
         return Preview(0, 0, 0, 0)
     rows = profiles.hits(period.features).get_column("row").unique()  # type: ignore[arg-type]

@@ -24,7 +24,8 @@ SAMPLE_DECLARATIONS = 1000
 
 def _sample() -> object:
     latest = Declaration.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return _features(*engine_state(), latest)
+    state = engine_state()
+    return _features(state.configuration, state.outcomes, latest)
 
 
 @functools.lru_cache(maxsize=1)

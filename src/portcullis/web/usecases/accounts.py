@@ -23,6 +23,7 @@ from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record
 from portcullis.web.errors import Invalid, NotFound
 from portcullis.web.reference.models import Office
+from portcullis.web.scoring.state import engine_changed
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.transactions import atomic
@@ -104,6 +105,7 @@ def revoke_token(actor: Actor, prefix: str) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            engine_changed("accounts")  # every process reads its tokens again
             record(
                 actor.account,
                 "token.revoke",
@@ -204,6 +206,8 @@ def change_user(
             user.is_active = active
             user.save(update_fields=["is_active"])
             changed["active"] = active
+        if changed:
+            engine_changed("accounts")  # its tokens and rights are read again everywhere
         record(
             actor.account,
             "user.change",

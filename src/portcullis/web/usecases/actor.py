@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from portcullis.web.accounts.models import ApiToken
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.declarations.reach import Reach, reach_of_person, reach_of_token
+from portcullis.web.scoring.state import State
 
 
 class Via(StrEnum):
@@ -31,14 +32,17 @@ class Actor:
     user: User | AnonymousUser | None
     via: Via
     token: ApiToken | None = None
+    # What a request read of the shared counters when its caller was identified, so that
+    # the use case reads them no second time (scoring.state).
+    state: State | None = None
 
     @classmethod
     def person(cls, user: User | AnonymousUser, via: Via = Via.PAGE) -> Actor:
         return cls(user, via)
 
     @classmethod
-    def client(cls, token: ApiToken) -> Actor:
-        return cls(token.user, Via.API_TOKEN, token)
+    def client(cls, token: ApiToken, state: State | None = None) -> Actor:
+        return cls(token.user, Via.API_TOKEN, token, state)
 
     @classmethod
     def command(cls) -> Actor:

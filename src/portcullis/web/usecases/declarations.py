@@ -181,7 +181,7 @@ def _submit(actor: Actor, raws: Sequence[Any], batch: ImportBatch | None) -> lis
             positions.append(index)
     if not valid:
         return results
-    live = live_engine()
+    live = live_engine(actor.state)
     # Inside a caller's transaction ids could yet be rolled back: remember none of them.
     known = PartyIds() if connection.in_atomic_block else _KNOWN_PARTIES
     if len(raws) == 1 and batch is None:
