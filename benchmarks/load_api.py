@@ -137,6 +137,31 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     sys.exit("the server did not become ready")
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_group: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by the server's processes (its process group:
+    gunicorn and its workers) and by PostgreSQL's (every process named postgres), read from
+    /proc."""
+    server = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone since listed
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+        if int(fields[2]) == server_group:  # pgrp
+            server += used
+        elif name == "postgres" or name.startswith("postgres:"):
+            database += used
+    return server, database
+
+
 def wrk(script: Path, connections: int, seconds: int) -> dict[str, float]:
     done = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
@@ -220,15 +245,23 @@ def main() -> None:
         print("Warming up (10 s) ...")
         wrk(script, max(options.connections), 10)
         for connections in options.connections:
+            before = cpu_seconds(server.pid)
             result = wrk(script, connections, options.duration)
+            after = cpu_seconds(server.pid)
             rate = result["requests"] / result["seconds"]
+            per = [
+                (a - b) * 1000 / max(result["requests"], 1)
+                for a, b in zip(after, before, strict=True)
+            ]
             print(
                 f"  {connections:>3} connections, {result['seconds']:.0f} s: "
                 f"{rate:,.0f} submissions/s; "
                 f"latency p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f}, "
                 f"p99 {result['p99_ms']:.1f}, p99.9 {result['p999_ms']:.1f}, "
                 f"max {result['max_ms']:.1f}; "
-                f"errors: {result['not_201']} not 201, {result['socket_errors']} socket"
+                f"errors: {result['not_201']} not 201, {result['socket_errors']} socket; "
+                f"CPU per submission: server {per[0]:.2f} ms + PostgreSQL {per[1]:.2f} ms "
+                f"= {per[0] + per[1]:.2f} ms"
             )
         print(f"\nBatches of {options.batch_size:,} declarations to /declarations/batch:")
         measured = batches(base, token, bodies, options.batches, options.batch_size)
