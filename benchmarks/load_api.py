@@ -247,12 +247,9 @@ def main() -> None:
         for connections in options.connections:
             before = cpu_seconds(server.pid)
             result = wrk(script, connections, options.duration)
-            after = cpu_seconds(server.pid)
+            used = cpu_between(before, cpu_seconds(server.pid))
             rate = result["requests"] / result["seconds"]
-            per = [
-                (a - b) * 1000 / max(result["requests"], 1)
-                for a, b in zip(after, before, strict=True)
-            ]
+            per = [seconds * 1000 / max(result["requests"], 1) for seconds in used]
             print(
                 f"  {connections:>3} connections, {result['seconds']:.0f} s: "
                 f"{rate:,.0f} submissions/s; "
