@@ -140,11 +140,11 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(server_group: int) -> tuple[float, float]:
-    """CPU time (user + system) used so far by the server's processes (its process group:
-    gunicorn and its workers) and by PostgreSQL's (every process named postgres), read from
-    /proc."""
-    server = database = 0.0
+def cpu_seconds(server_group: int) -> dict[int, tuple[bool, float]]:
+    """CPU time (user + system) used so far by each process of the server (its process
+    group: gunicorn and its workers) or of PostgreSQL (every process named postgres), by pid:
+    (whether it is the server's, seconds), read from /proc."""
+    used: dict[int, tuple[bool, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -154,11 +154,26 @@ def cpu_seconds(server_group: int) -> tuple[float, float]:
             continue  # gone since listed
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        used = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+        seconds = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
         if int(fields[2]) == server_group:  # pgrp
-            server += used
-        elif name == "postgres" or name.startswith("postgres:"):
-            database += used
+            used[int(entry.name)] = (True, seconds)
+        elif name == "postgres":
+            used[int(entry.name)] = (False, seconds)
+    return used
+
+
+def cpu_between(
+    before: dict[int, tuple[bool, float]], after: dict[int, tuple[bool, float]]
+) -> tuple[float, float]:
+    """(server, PostgreSQL) CPU seconds used between two readings: each process's growth
+    (one started meanwhile counts from nothing; one ended meanwhile is not seen)."""
+    server = database = 0.0
+    for pid, (is_server, seconds) in after.items():
+        grown = seconds - before.get(pid, (is_server, 0.0))[1]
+        if is_server:
+            server += grown
+        else:
+            database += grown
     return server, database
 
 
