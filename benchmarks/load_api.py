@@ -187,6 +187,18 @@ def wrk(script: Path, connections: int, seconds: int) -> dict[str, float]:
     return json.loads(line.removeprefix("RESULT "))
 
 
+def health_rate(connections: int, seconds: int) -> float:
+    """Requests per second the same server answers to GET /api/v1/health (no database, no
+    work): the floor every request pays for HTTP, the WSGI server, Django and the API."""
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         f"http://127.0.0.1:{PORT}/api/v1/health"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    line = next(x for x in done.stdout.splitlines() if x.startswith("Requests/sec:"))
+    return float(line.split(":", 1)[1])
+
+
 def batches(base: str, token: str, bodies: list[dict], count: int, size: int) -> list[dict]:
     client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600)
     results = []
@@ -259,11 +271,12 @@ def main() -> None:
         )
         print("Warming up (10 s) ...")
         wrk(script, max(options.connections), 10)
+        rates: dict[int, float] = {}
         for connections in options.connections:
             before = cpu_seconds(server.pid)
             result = wrk(script, connections, options.duration)
             used = cpu_between(before, cpu_seconds(server.pid))
-            rate = result["requests"] / result["seconds"]
+            rate = rates[connections] = result["requests"] / result["seconds"]
             per = [seconds * 1000 / max(result["requests"], 1) for seconds in used]
             print(
                 f"  {connections:>3} connections, {result['seconds']:.0f} s: "
@@ -275,6 +288,12 @@ def main() -> None:
                 f"CPU per submission: server {per[0]:.2f} ms + PostgreSQL {per[1]:.2f} ms "
                 f"= {per[0] + per[1]:.2f} ms"
             )
+        widest = max(options.connections)
+        floor = health_rate(widest, options.duration)
+        print(
+            f"  health endpoint, {widest} connections: {floor:,.0f} requests/s on the same "
+            f"server; submissions at {widest} connections reach {rates[widest] / floor:.0%} of it"
+        )
         print(f"\nBatches of {options.batch_size:,} declarations to /declarations/batch:")
         measured = batches(base, token, bodies, options.batches, options.batch_size)
         items = sum(r["items"] for r in measured)
