@@ -140,11 +140,13 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(server_group: int) -> dict[int, tuple[bool, float]]:
-    """CPU time (user + system) used so far by each process of the server (its process
-    group: gunicorn and its workers) or of PostgreSQL (every process named postgres), by pid:
-    (whether it is the server's, seconds), read from /proc."""
-    used: dict[int, tuple[bool, float]] = {}
+def cpu_seconds(server_group: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by the server (its process group: gunicorn and
+    its workers) and by PostgreSQL (every process named postgres), read from /proc. A
+    process's own time and that of its children that have ended (which the kernel adds to
+    the parent when it reaps them): a PostgreSQL backend or a gunicorn worker that ends
+    between two readings is still counted, under its parent."""
+    server = database = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -154,26 +156,11 @@ def cpu_seconds(server_group: int) -> dict[int, tuple[bool, float]]:
             continue  # gone since listed
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        seconds = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+        seconds = sum(int(fields[k]) for k in (11, 12, 13, 14)) / _TICKS  # u, s, cu, cs
         if int(fields[2]) == server_group:  # pgrp
-            used[int(entry.name)] = (True, seconds)
+            server += seconds
         elif name == "postgres":
-            used[int(entry.name)] = (False, seconds)
-    return used
-
-
-def cpu_between(
-    before: dict[int, tuple[bool, float]], after: dict[int, tuple[bool, float]]
-) -> tuple[float, float]:
-    """(server, PostgreSQL) CPU seconds used between two readings: each process's growth
-    (one started meanwhile counts from nothing; one ended meanwhile is not seen)."""
-    server = database = 0.0
-    for pid, (is_server, seconds) in after.items():
-        grown = seconds - before.get(pid, (is_server, 0.0))[1]
-        if is_server:
-            server += grown
-        else:
-            database += grown
+            database += seconds
     return server, database
 
 
@@ -275,7 +262,8 @@ def main() -> None:
         for connections in options.connections:
             before = cpu_seconds(server.pid)
             result = wrk(script, connections, options.duration)
-            used = cpu_between(before, cpu_seconds(server.pid))
+            after = cpu_seconds(server.pid)
+            used = (after[0] - before[0], after[1] - before[1])
             rate = rates[connections] = result["requests"] / result["seconds"]
             per = [seconds * 1000 / max(result["requests"], 1) for seconds in used]
             print(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from portcullis.engine.validation import FieldProblem
@@ -15,7 +15,7 @@ from portcullis.web.api.auth import actor_of, signed_in
 from portcullis.web.api.fields import Body, Text
 from portcullis.web.api.problems import FieldError, ProblemOut
 from portcullis.web.api.routers.inspections import InspectionOut, inspection_out
-from portcullis.web.api.schemas import DecisionOut, decision_out
+from portcullis.web.api.schemas import DecisionOut, answer, decision_data, decision_out
 from portcullis.web.declarations.stored import stored_declaration
 from portcullis.web.usecases import declarations as usecases
 from portcullis.web.usecases.declarations import MAX_BATCH, Submitted
@@ -76,7 +76,7 @@ def _errors(found: list[FieldProblem], name: Callable[[str], str] = str) -> list
     return [{"field": name(p.field), "message": p.message, "value": p.value} for p in found]
 
 
-def _single(result: Submitted, name: Callable[[str], str] = str) -> Status[SubmissionOut]:
+def _single(result: Submitted, name: Callable[[str], str] = str) -> HttpResponse:
     if result.status is Outcome.REJECTED:
         raise problems.invalid(_errors(result.problems, name), "the declaration is invalid")
     if result.status is Outcome.CONFLICT:
@@ -87,13 +87,15 @@ def _single(result: Submitted, name: Callable[[str], str] = str) -> Status[Submi
         )
     assert result.decision is not None
     assert result.declaration_id is not None
-    return Status(
+    # A SubmissionOut as plain values, rendered as the API renders every answer: the
+    # submission's hot path builds no schema objects (schemas.decision_data).
+    return answer(
+        {
+            "declaration_id": result.declaration_id,
+            "status": result.status.value,
+            "decision": decision_data(result.decision, result.declaration_id),
+        },
         201 if result.status is Outcome.ASSESSED else 200,
-        SubmissionOut(
-            declaration_id=result.declaration_id,
-            status=result.status.value,  # type: ignore[arg-type]
-            decision=decision_out(result.decision, result.declaration_id),
-        ),
     )
 
 
@@ -104,7 +106,7 @@ def _single(result: Submitted, name: Callable[[str], str] = str) -> Status[Submi
     openapi_extra=bodies.DECLARATION,
     summary="Submit a declaration: assessed at once, its decision returned",
 )
-def submit_one(request: HttpRequest) -> Status[SubmissionOut]:
+def submit_one(request: HttpRequest) -> HttpResponse:
     """201 with a new decision; 200 with the original decision when the same declaration
     was submitted before (nothing is assessed twice); 409 naming the differing fields when
     a different declaration is stored under the same id. A WCO DEC-DMS message
@@ -199,7 +201,7 @@ def _batch_result(result: Submitted) -> BatchResultOut:
     openapi_extra=bodies.DECLARATION,
     summary="Amend a declaration: a new version, reassessed; earlier versions are kept",
 )
-def amend_one(request: HttpRequest, declaration_id: str) -> Status[SubmissionOut]:
+def amend_one(request: HttpRequest, declaration_id: str) -> HttpResponse:
     """409 ``under-control`` while customs controls the declaration (selected, taken by an
     officer or inspected): an officer may authorise one amendment, which is then reassessed
     and keeps the stricter channel. After release, a new version that would have been
