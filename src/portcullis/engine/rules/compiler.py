@@ -257,15 +257,10 @@ class _Compiler:
             return None
         text = literal.value.strip()
         try:
-            moment = (
-                datetime.combine(date.fromisoformat(text), datetime.min.time())
-                if len(text) == 10
-                else datetime.fromisoformat(text)
-            )
+            moment = moment_of(text)
         except ValueError:
             self.fail(at, f"'{text}' is not a date (write \"2021-03-01\" or a date-time)")
             return pl.lit(None, dtype=TIME)
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
         return pl.lit(moment, dtype=TIME)
 
     def comparable(
@@ -478,15 +473,32 @@ def _literal_pattern(text: str) -> str:
     return "".join(f"\\{c}" if c in _REGEX_META else c for c in text)
 
 
+def moment_of(text: str) -> datetime:
+    """A quoted date or date-time of the criteria, as a UTC instant (a date: its midnight, a
+    time without offset: UTC). ValueError when it is neither."""
+    text = text.strip()
+    moment = (
+        datetime.combine(date.fromisoformat(text), datetime.min.time())
+        if len(text) == 10
+        else datetime.fromisoformat(text)
+    )
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def word_parts(text: str) -> tuple[list[str], bool, bool]:
+    """``contains word``'s text as its words, and whether a word boundary goes before and
+    after them: where the text begins or ends with a letter or digit ("parts" is not found
+    in "partsy"; "(parts)" is matched as written)."""
+    words = text.split()
+    return words, words[0][0].isalnum(), words[-1][-1].isalnum()
+
+
 def _contains(value: pl.Expr, text: str, mode: str) -> pl.Expr:
     if mode == "exact":
         return value.str.contains(text, literal=True)
     if mode == "any_case":
         return value.str.to_lowercase().str.contains(text.lower(), literal=True)
-    words = text.split()
+    words, before, after = word_parts(text)
     pattern = r"\s+".join(_literal_pattern(word) for word in words)
-    # A word boundary where the text begins or ends with a letter or digit ("parts" is not
-    # found in "partsy"); "(parts)" is matched as written.
-    before = r"\b" if words[0][0].isalnum() else ""
-    after = r"\b" if words[-1][-1].isalnum() else ""
-    return value.str.contains(f"(?i){before}{pattern}{after}")
+    bound = r"\b"
+    return value.str.contains(f"(?i){bound * before}{pattern}{bound * after}")

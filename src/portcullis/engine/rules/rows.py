@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
 from typing import Any
 
 from portcullis.engine.catalogue import Catalogue, Kind
+from portcullis.engine.rules.compiler import moment_of, word_parts
 from portcullis.engine.rules.lists import Lists, NamedList
 from portcullis.engine.rules.syntax import (
     Arithmetic,
@@ -177,7 +177,7 @@ class _Builder:
             and isinstance(node.value, str)
             and self.kind(other) == Kind.TIME
         ):
-            moment = _moment(node.value)
+            moment = moment_of(node.value)
             return lambda row: moment
         return self.build(node)
 
@@ -295,21 +295,10 @@ class _Builder:
 def word_pattern(text: str) -> re.Pattern[str]:
     """The text as whole words, any case, whatever the spaces between them (the compiler's
     pattern: the analyst's text is escaped, never run as a pattern)."""
-    words = text.split()
+    words, before, after = word_parts(text)
+    bound = r"\b"
     pattern = r"\s+".join(re.escape(word) for word in words)
-    before = r"\b" if words[0][0].isalnum() else ""
-    after = r"\b" if words[-1][-1].isalnum() else ""
-    return re.compile(f"{before}{pattern}{after}", re.IGNORECASE)
-
-
-def _moment(text: str) -> datetime:
-    text = text.strip()
-    moment = (
-        datetime.combine(date.fromisoformat(text), datetime.min.time())
-        if len(text) == 10
-        else datetime.fromisoformat(text)
-    )
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return re.compile(f"{bound * before}{pattern}{bound * after}", re.IGNORECASE)
 
 
 def _in_force(named: NamedList) -> Callable[[Row], bool | None]:
