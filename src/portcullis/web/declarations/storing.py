@@ -11,7 +11,8 @@ inspections use case in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import ChainMap
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -76,22 +77,28 @@ class _Known:
     duplicates: list[int] = field(default_factory=list)
 
 
+Ids = MutableMapping[tuple[str, ...], int]
+
+
 @dataclass
 class PartyIds:
-    """Ids of offices and traders already looked up, kept across the calls of one import.
+    """Ids of offices and traders already looked up, kept across the calls of one import
+    (or, for submissions, of one process).
 
     Neither is ever deleted (declarations protect them), so an id once seen stays right;
-    only ids from committed transactions are kept: each attempt works on a copy
-    (``attempt``), kept once its transaction commits (``keep``)."""
+    only ids from committed transactions are kept: each attempt reads through to the kept
+    ones and writes the ids it finds apart (``attempt``, no copy of what is kept), and they
+    join the kept ones once its transaction commits (``keep``)."""
 
-    offices: dict[tuple[str, ...], int] = field(default_factory=dict)
-    traders: dict[tuple[str, ...], int] = field(default_factory=dict)
+    offices: Ids = field(default_factory=dict)
+    traders: Ids = field(default_factory=dict)
 
     def attempt(self) -> PartyIds:
-        return PartyIds(dict(self.offices), dict(self.traders))
+        return PartyIds(ChainMap({}, self.offices), ChainMap({}, self.traders))
 
     def keep(self, attempt: PartyIds) -> None:
-        self.offices, self.traders = attempt.offices, attempt.traders
+        for kept, tried in ((self.offices, attempt.offices), (self.traders, attempt.traders)):
+            kept.update(tried.maps[0] if isinstance(tried, ChainMap) else tried)
 
     def forget(self) -> None:
         """After a failed attempt: one of the ids may have been the problem."""
@@ -172,13 +179,15 @@ def _canonical(declaration: Canonical) -> Callable[[], dict[str, Any]]:
 
 
 def _resolve(
-    known: dict[tuple[str, ...], int],
+    known: Ids,
     model: type[Office | Trader],
     key_fields: tuple[str, ...],
     keys: set[tuple[str, ...]],
     defaults: dict[str, Any],
-) -> dict[tuple[str, ...], int]:
-    known.update(get_or_create_many(model, key_fields, keys - known.keys(), defaults))
+) -> Ids:
+    missing = {key for key in keys if key not in known}
+    if missing:
+        known.update(get_or_create_many(model, key_fields, missing, defaults))
     return known
 
 

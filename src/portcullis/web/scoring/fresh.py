@@ -8,9 +8,10 @@ one parse and one round trip instead of twenty statements, which cost more in th
 and the driver's work per statement than in the writing. Elsewhere (SQLite, in process)
 the same rows are written one table at a time.
 
-A declaration id stored before makes the statement fail on its unique constraint: the
-transaction is rolled back and the caller takes the general path, which says whether it
-is the same declaration again or another one (storing).
+A declaration id stored before makes the statement fail on its unique constraint, and
+nothing of it is kept (one statement is atomic on its own, so outside a caller's transaction
+it runs without a BEGIN and a COMMIT of its own); the caller takes the general path, which
+says whether it is the same declaration again or another one (storing).
 """
 
 from __future__ import annotations

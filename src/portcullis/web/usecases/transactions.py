@@ -20,7 +20,8 @@ ATTEMPTS = 5
 _RETRIED_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
-def _lost_a_race(error: BaseException) -> bool:
+def lost_a_race(error: BaseException) -> bool:
+    """A serialisation failure or a deadlock (PostgreSQL), a locked database (SQLite)."""
     cause = error.__cause__
     if getattr(cause, "sqlstate", None) in _RETRIED_STATES:
         return True
@@ -47,7 +48,7 @@ def atomic(
             if not retry_on_integrity or attempt == ATTEMPTS:
                 raise
         except OperationalError as error:
-            if not _lost_a_race(error) or attempt == ATTEMPTS:
+            if not lost_a_race(error) or attempt == ATTEMPTS:
                 raise
         logger.info("transaction lost a race (attempt %s); running it again", attempt)
         if before_retry is not None:
