@@ -144,10 +144,22 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         )
 
 
-def declaration_rows(declaration: Declaration) -> Iterable[tuple[Any, ...]]:
-    """The declaration's items as the frame's rows (values in ``SCHEMA`` order), outcome
-    fields empty: what ``item_frame`` holds for it, as plain Python values."""
-    return _rows(declaration, False)
+def declaration_dicts(declaration: Declaration) -> list[dict[str, Any]]:
+    """The declaration's items as the frame's rows, one dict each (every ``SCHEMA`` field),
+    outcome fields empty: what ``item_frame`` holds for it, as plain Python values."""
+    values = iter(_rows(declaration, False))
+    first = next(values)
+    header = dict(zip(HEADER_FIELDS, first, strict=False))
+    items = [first[len(HEADER_FIELDS) :], *(row[len(HEADER_FIELDS) :] for row in values)]
+    rows = []
+    for item in items:
+        row = dict(header)
+        row.update(zip(_ITEM_AND_OUTCOME, item, strict=True))
+        rows.append(row)
+    return rows
+
+
+_ITEM_AND_OUTCOME = (*ITEM_FIELDS, *OUTCOME_FIELDS)
 
 
 def item_frame(declarations: Iterable[Declaration], *, with_outcomes: bool = True) -> pl.DataFrame:

@@ -340,12 +340,20 @@ class _Lookup:
         self.prior, self.strength = prior, strength
         # The fields it gives: each rate's two, then each trader's two.
         self.names = tuple(name for entry in (*rates, *activity) for name in entry[2:])
+        # What a key the table lacks (or a missing key: an HS6 code's national line) gives.
+        self.absent = {
+            given: dict(zip(self.names, self._values(None, given), strict=True))
+            for given in (True, False)
+        }
 
     def fill(self, row: Mapping[str, Any], out: dict[str, Any]) -> None:
         """The fields of ``row``'s key into ``out``."""
         key = self.key(row)
-        values = self._values(self.index.get(key), key is not None)
-        out.update(zip(self.names, values, strict=True))
+        found = self.index.get(key)
+        if found is None:
+            out.update(self.absent[key is not None])
+        else:
+            out.update(zip(self.names, self._values(found, True), strict=True))
 
     def _values(self, found: tuple[float | None, ...] | None, present: bool) -> tuple[Any, ...]:
         """The fields' values, in ``names`` order; ``present``: the key was given (for a

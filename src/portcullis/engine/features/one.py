@@ -19,7 +19,7 @@ from typing import Any
 from portcullis.engine.conversion import lodging_day
 from portcullis.engine.features import FeatureContext
 from portcullis.engine.features.calendar import FIELDS as CALENDAR_FIELDS
-from portcullis.engine.items import SCHEMA, declaration_rows
+from portcullis.engine.items import declaration_dicts
 from portcullis.engine.schema import Declaration
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,7 +93,7 @@ def eligible(declaration: Declaration, context: FeatureContext) -> bool:
 
 def _converted(declaration: Declaration, context: FeatureContext) -> list[dict[str, Any]]:
     """The items as the frame's rows, amounts in the national currency (``to_national``)."""
-    rows = [dict(zip(SCHEMA, values, strict=True)) for values in declaration_rows(declaration)]
+    rows = declaration_dicts(declaration)
     book = context.rates
     if book is None:
         for row in rows:
@@ -101,9 +101,12 @@ def _converted(declaration: Declaration, context: FeatureContext) -> list[dict[s
                 row["rate_applied"] = 1.0
         return rows
     day = lodging_day(declaration.lodged_at)
+    rates: dict[str, float | None] = {}
     for row in rows:
         currency = row["currency"]
-        rate = book.rate(currency, day) if currency is not None else None
+        if currency not in rates:
+            rates[currency] = book.rate(currency, day) if currency is not None else None
+        rate = rates[currency]
         invoice = row["invoice_value"]
         value = None if rate is None or invoice is None else invoice * rate
         row["customs_value"] = None if value is None or math.isnan(value) else value
