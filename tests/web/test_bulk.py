@@ -7,6 +7,7 @@ from django.db import connection, transaction
 
 from portcullis.web.bulk import get_or_create_many, reserve_ids
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.declarations.storing import PartyIds
 from portcullis.web.reference.models import Office
 from portcullis.web.traders.models import Trader
 from portcullis.web.usecases.actor import Actor
@@ -66,3 +67,18 @@ def test_concurrent_imports_of_one_file_store_each_declaration_once(tmp_path, se
     assert sum(batch.stored for batch in results) == 300
     assert sum(batch.unchanged for batch in results) == 600
     assert Trader.objects.filter(code="IMP0001").count() == 1
+
+
+def test_forgetting_party_ids_leaves_a_running_attempt_its_ids():
+    # A submission thread that found an id among the kept ones reads it again a moment
+    # later; another thread's failed attempt forgetting the kept ids must not take it away.
+    known = PartyIds()
+    known.traders[("importer", "IMP1")] = 7
+    running = known.attempt()
+    assert ("importer", "IMP1") in running.traders
+    known.forget()
+    assert running.traders[("importer", "IMP1")] == 7
+    assert ("importer", "IMP1") not in known.attempt().traders
+    running.traders[("importer", "IMP2")] = 8
+    known.keep(running)
+    assert dict(known.traders) == {("importer", "IMP2"): 8}

@@ -101,9 +101,11 @@ class PartyIds:
             kept.update(tried.maps[0] if isinstance(tried, ChainMap) else tried)
 
     def forget(self) -> None:
-        """After a failed attempt: one of the ids may have been the problem."""
-        self.offices.clear()
-        self.traders.clear()
+        """After a failed attempt: one of the ids may have been the problem. New maps
+        rather than emptied ones: an attempt running in another thread keeps reading the
+        ids it has already checked are there."""
+        self.offices = {}
+        self.traders = {}
 
 
 def store_declarations(
