@@ -78,16 +78,92 @@ Latest = Callable[[list[int]], Mapping[int, datetime | None]]
 def apply_changes(model: type[models.Model], changes: Mapping[int, Change], latest: Latest) -> None:
     """Add ``changes`` (by primary key) to ``model``'s figures. ``latest`` looks up the
     latest finding of the rows a finding was taken back from, as the outcomes stand now."""
+    if not changes:
+        return
     connection = connections[model._default_manager.db]
+    ordered = sorted(changes.items())
+    taken_back = [pk for pk, change in ordered if change.finding_taken_back]
+
+    def found() -> dict[int, datetime | None]:
+        # Looked up once the rows are locked, so no other writer moves it in between.
+        if not taken_back:
+            return {}
+        latest_now = latest(taken_back)
+        return {pk: latest_now.get(pk) for pk in taken_back}
+
+    if connection.vendor == "postgresql":
+        _set_based(model, connection, ordered, found)
+    else:
+        _row_by_row(model, connection, ordered, found)
+
+
+def _names(model: type[models.Model], connection: Any) -> tuple[str, str, dict[str, str]]:
+    """The table, its key and the figures' columns, quoted (from the model's metadata: the
+    statements below hold no other text, and every value is a parameter)."""
     quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     fields = {name: model._meta.get_field(name) for name in (*COUNTERS, LATEST)}
-    column = {name: quote(field.column) for name, field in fields.items()}  # type: ignore[union-attr,arg-type]
+    column = {name: quote(field.column) for name, field in fields.items()}  # type: ignore[union-attr]
+    return quote(model._meta.db_table), quote(model._meta.pk.column), column
+
+
+def _set_based(
+    model: type[models.Model],
+    connection: Any,
+    ordered: list[tuple[int, Change]],
+    found: Callable[[], Mapping[int, datetime | None]],
+) -> None:
+    """One statement per kind of change, the rows given as arrays (an import changes
+    thousands of traders at once), after locking them in key order."""
+    table, key, column = _names(model, connection)
+    counted = [(pk, change) for pk, change in ordered if change.counts]
+    newer = [(pk, change.latest_finding) for pk, change in ordered if change.latest_finding]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE {key} = ANY(%s) ORDER BY {key} FOR UPDATE",  # noqa: S608
+            [[pk for pk, _ in ordered]],
+        )
+        if counted:
+            add = ", ".join(f"{column[n]} = t.{column[n]} + v.{n}" for n in COUNTERS)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {add} "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[]) "
+                f"AS v(pk, {', '.join(COUNTERS)}) WHERE t.{key} = v.pk",
+                [
+                    [pk for pk, _ in counted],
+                    *([getattr(change, name) for _, change in counted] for name in COUNTERS),
+                ],
+            )
+        latest = column[LATEST]
+        taken_back = found()
+        if newer:
+            cursor.execute(
+                f"UPDATE {table} AS t SET {latest} = v.at "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(pk, at) "
+                f"WHERE t.{key} = v.pk AND (t.{latest} IS NULL OR t.{latest} < v.at)",
+                [[pk for pk, _ in newer], [at for _, at in newer]],
+            )
+        if taken_back:
+            cursor.execute(
+                f"UPDATE {table} AS t SET {latest} = v.at "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(pk, at) "
+                f"WHERE t.{key} = v.pk",
+                [list(taken_back), list(taken_back.values())],
+            )
+
+
+def _row_by_row(
+    model: type[models.Model],
+    connection: Any,
+    ordered: list[tuple[int, Change]],
+    found: Callable[[], Mapping[int, datetime | None]],
+) -> None:
+    """One UPDATE per row, sent as a batch (SQLite: in process, and one writer at a time)."""
+    table, key, column = _names(model, connection)
+    fields = {name: model._meta.get_field(name) for name in (*COUNTERS, LATEST)}
 
     def prepared(name: str, value: Any) -> Any:
         return fields[name].get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
-    ordered = sorted(changes.items())
     counts = [
         [prepared(name, getattr(change, name)) for name in COUNTERS] + [pk]
         for pk, change in ordered
@@ -98,8 +174,6 @@ def apply_changes(model: type[models.Model], changes: Mapping[int, Change], late
         for pk, change in ordered
         if change.latest_finding is not None
     ]
-    taken_back = [pk for pk, change in ordered if change.finding_taken_back]
-    # Names from the model's own metadata, quoted; every value is a parameter.
     add = ", ".join(f"{column[n]} = {column[n]} + %s" for n in COUNTERS)
     with connection.cursor() as cursor:
         if counts:
@@ -110,9 +184,9 @@ def apply_changes(model: type[models.Model], changes: Mapping[int, Change], late
                 f"AND ({column[LATEST]} IS NULL OR {column[LATEST]} < %s)",
                 newer,
             )
+        taken_back = found()
         if taken_back:
-            found = latest(taken_back)
             cursor.executemany(
                 f"UPDATE {table} SET {column[LATEST]} = %s WHERE {key} = %s",  # noqa: S608
-                [[prepared(LATEST, found.get(pk)), pk] for pk in taken_back],
+                [[prepared(LATEST, at), pk] for pk, at in taken_back.items()],
             )
