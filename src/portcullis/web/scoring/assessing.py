@@ -23,7 +23,13 @@ from portcullis.engine.assessment import Assessment
 from portcullis.engine.items import declaration_starts, item_frame
 from portcullis.engine.single_assessment import OneAssessment
 from portcullis.engine.validation import ValidDeclaration
-from portcullis.web.bulk import bulk_insert, reserve_ids
+from portcullis.web.bulk import (
+    bulk_insert,
+    delete_where_in,
+    instances,
+    reserve_ids,
+    rows_where_in,
+)
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.feedback import count_hits
 from portcullis.web.scoring.engine import LiveEngine
@@ -153,9 +159,11 @@ def decision_rows(
     item_scores = _grouped([_plain_record(row) for row in item_records])
     watchlist = _grouped([_plain_record(row) for row in assessment.watchlist_hit_records()])
     inputs: dict[str, list[dict[str, Any]]] = {}
+    # A batch's context is plain already (Features.rows); one declaration's may hold NaN.
+    plain = isinstance(assessment, Assessment)
     for (declaration_id, line_no), values in zip(lines, assessment.context(), strict=True):
         inputs.setdefault(declaration_id, []).append(
-            {"line_no": line_no, **{k: _plain(v) for k, v in values.items()}}
+            {"line_no": line_no, **(values if plain else {k: _plain(v) for k, v in values.items()})}
         )
     model_version = live.model_version.pk if live.model_version is not None else None
     requester = getattr(requested_by, "pk", None)
@@ -259,10 +267,10 @@ def store_decisions(
         (live.profile_of_version[version], rows[at]["declaration_id"])
         for at, version, _, _ in made.hits
     )
-    decisions = [Decision(**row) for row in rows]
+    decisions = instances(Decision, rows)
     by_pk: dict[int, list[ProfileHit]] = {pk: [] for pk in pks}
-    for hit in hit_rows:
-        by_pk[hit["decision_id"]].append(ProfileHit(**hit))
+    for hit in instances(ProfileHit, hit_rows):
+        by_pk[hit.decision_id].append(hit)
     for decision in decisions:
         decision.hits = by_pk[decision.pk]  # type: ignore[attr-defined]
     return decisions
@@ -271,11 +279,11 @@ def store_decisions(
 def _make_current(decisions: list[dict[str, Any]], rate: float) -> None:
     """Each declaration's row in CurrentDecision now names its new decision."""
     pks = [d["declaration_id"] for d in decisions]
-    CurrentDecision.objects.filter(declaration_id__in=pks).delete()
+    delete_where_in(CurrentDecision, "declaration_id", pks)
     declared = {
         pk: (office, lodged)
-        for pk, office, lodged in Declaration.objects.filter(pk__in=pks).values_list(
-            "pk", "office_id", "lodged_at"
+        for pk, office, lodged in rows_where_in(
+            Declaration, ["id", "office_id", "lodged_at"], "id", pks
         )
     }
     bulk_insert(

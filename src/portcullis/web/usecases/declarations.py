@@ -58,6 +58,7 @@ from portcullis.web.scoring.queries import latest_decisions, undecided
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.collector import collect_garbage_less_often
 from portcullis.web.usecases.declaration_page import (
     PAGE_RELATIONS,
     DeclarationPage,
@@ -151,7 +152,8 @@ def submit_batch(
         created_by=actor.account,
     )
     try:
-        results = _submit(actor, raws, batch)
+        with collect_garbage_less_often():
+            results = _submit(actor, raws, batch)
     except Exception as error:
         batch.status, batch.message = ImportBatch.Status.FAILED, type(error).__name__
         batch.finished_at = timezone.now()

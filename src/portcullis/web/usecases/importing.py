@@ -10,13 +10,11 @@ finishing is marked interrupted by the next one (``mark_interrupted``)."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
 import socket
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +45,7 @@ from portcullis.web.inspections.outcomes import expected_duty_of
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.collector import collect_garbage_less_often
 from portcullis.web.usecases.inspections import ImportedOutcome, record_imported_outcomes
 from portcullis.web.usecases.transactions import atomic
 
@@ -174,19 +173,6 @@ class _FileImport:
             self.reject(Rejection(record.location, declaration_id, "", message))
 
 
-@contextmanager
-def _collect_garbage_less_often() -> Iterator[None]:
-    """An import makes millions of short-lived objects that reference counting frees; at its
-    default pace the cyclic collector re-scans every live object over and over, which was
-    measured at a fifth to a third of an import's time. It still runs, less often."""
-    previous = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
 def _rejects_path(batch: ImportBatch, path: Path) -> Path:
     name = _UNSAFE_NAME.sub("_", path.name)[:80]
     return Path(settings.PORTCULLIS_REJECTS_DIR) / f"import-{batch.pk}-{name}.rejects.csv"
@@ -282,7 +268,7 @@ def import_file(
     job = _FileImport(batch, rejects, report or (lambda line: None), actor)
     try:
         context = ValidationContext(tz=ZoneInfo(settings.TIME_ZONE))
-        with _collect_garbage_less_often():
+        with collect_garbage_less_often():
             intake = WcoIntake(office=settings.PORTCULLIS_DEFAULT_OFFICE, schemas=schemas)
             for chunk in check_file(path, fmt, encoding, context, CHUNK, intake):
                 job.process(chunk)
