@@ -23,14 +23,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
-    """Yields the server's address (``http://127.0.0.1:PORT``); its output goes to ``log``,
-    shown if it stops before answering."""
+def running_server(
+    env: dict[str, str], workers: int, log: Path, *options: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Yields the server's address (``http://127.0.0.1:PORT``) and its process; its output
+    goes to ``log``, shown if it stops before answering."""
     port = free_port()
     with open(log, "wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "portcullis", "serve", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers)],
+             "--workers", str(workers), *options],
             env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -42,7 +44,8 @@ def running_server(env: dict[str, str], workers: int, log: Path) -> Iterator[str
             except httpx.HTTPError:
                 assert server.poll() is None, log.read_text(errors="replace")
                 time.sleep(0.25)
-        yield base
+        yield base, server
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)

@@ -32,7 +32,7 @@ def test_the_live_api_passes_every_schemathesis_check(fresh_portcullis, tmp_path
         assert done.code == 0, done.text
     issued = fresh_portcullis("token", "create", "fuzzer", "--scopes", "admin")
     secret = issued.out.strip().splitlines()[-1]
-    with running_server(fresh_portcullis.env, workers=2, log=tmp_path / "server.log") as root:
+    with running_server(fresh_portcullis.env, workers=2, log=tmp_path / "server.log") as (root, _):
         base = f"{root}/api/v1"
         assert httpx.get(f"{base}/ready", timeout=30).status_code == 200
         done = subprocess.run(

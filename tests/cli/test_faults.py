@@ -94,7 +94,7 @@ def served(cluster, tmp_path) -> Iterator[tuple[str, str]]:
 
     portcullis("migrate", "-v0")
     token = portcullis("token", "create", "UNI-PASS").strip().splitlines()[-1]
-    with running_server(env, workers=1, log=tmp_path / "server.log") as base:
+    with running_server(env, workers=1, log=tmp_path / "server.log") as (base, _):
         yield f"{base}/api/v1", token
 
 

@@ -90,8 +90,8 @@ def _api(base: str, env: dict[str, str], client: str) -> httpx.Client:
 def test_two_instances_share_one_database_and_see_each_other_s_changes(shared_database, tmp_path):
     env = shared_database
     with (
-        running_server(env, workers=1, log=tmp_path / "a.log") as first,
-        running_server(env, workers=1, log=tmp_path / "b.log") as second,
+        running_server(env, workers=1, log=tmp_path / "a.log") as (first, _),
+        running_server(env, workers=1, log=tmp_path / "b.log") as (second, _),
     ):
         a, b = _api(first, env, "UNI-PASS"), _api(second, env, "UNI-PASS")
 

@@ -61,7 +61,10 @@ class Command(BaseCommand):
             sys.stdout.flush()
             os.execv(  # noqa: S606  # an argument list, no shell
                 sys.executable,
-                [sys.executable, "-m", "portcullis", "serve", "--bind", options["addr"]],
+                [
+                    sys.executable,
+                    *("-m", "portcullis", "serve", "--bind", options["addr"], "--with-worker"),
+                ],
             )
 
     def _import(self, world: WorldFile) -> ImportResult:

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             "--timeout", type=int, default=300, help="seconds before a stuck worker is restarted"
         )
         parser.add_argument("--access-log", action="store_true", help="log every request")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run the job worker (training, backtests, imports) as a child process, "
+            "stopped with the server: for an installation on one machine",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
@@ -49,7 +55,7 @@ class Command(BaseCommand):
             f"Portcullis on http://{options['bind']}/ with {options['workers']} workers "
             "(API docs at /api/v1/docs). Ctrl+C stops it."
         )
-        PortcullisServer(
+        server = PortcullisServer(
             {
                 "bind": options["bind"],
                 "workers": options["workers"],
@@ -60,4 +66,12 @@ class Command(BaseCommand):
                 "errorlog": "-",
                 "loglevel": "warning",
             }
-        ).run()
+        )
+        if not options["with_worker"]:
+            server.run()
+            return
+        from portcullis.web.cli.beside import worker_beside
+
+        with worker_beside():
+            self.stdout.write("The job worker runs beside it.")
+            server.run()
