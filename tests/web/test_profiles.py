@@ -4,7 +4,7 @@ import pytest
 
 from portcullis.web.accounts.roles import Role, ensure_role_groups
 from portcullis.web.audit.models import AuditEvent
-from portcullis.web.errors import Forbidden, Invalid, NotAllowedNow
+from portcullis.web.errors import Forbidden, Invalid, NotAllowedNow, TooCostly
 from portcullis.web.profiles.compiled import profile_set
 from portcullis.web.profiles.models import ProfileVersion
 from portcullis.web.usecases.actor import Actor
@@ -140,3 +140,15 @@ def test_nobody_who_edited_or_submitted_a_version_approves_it(actors, users, dja
     active = approve(actors["supervisor"], code, 1)
     assert active.status == Status.ACTIVE
     assert {u.username for u in active.contributors.all()} == {"analyst", "root", "analyst2"}
+
+
+def test_a_profile_dearer_than_the_bound_is_refused_with_its_measured_cost(actors, settings):
+    draft = create_profile(actors["analyst"], "Cheap cars", criteria=CARS)
+    submit(actors["analyst"], draft.profile.code, 1)
+    settings.PORTCULLIS_PROFILE_MAX_MS = 0.00001  # below any measurable run
+    with pytest.raises(TooCostly, match=rf"{draft.profile.code} v1 takes [\d.]+ ms to run on one"):
+        approve(actors["supervisor"], draft.profile.code, 1)
+    assert ProfileVersion.objects.get(pk=draft.pk).status == Status.PENDING
+    settings.PORTCULLIS_PROFILE_MAX_MS = 1.0
+    active = approve(actors["supervisor"], draft.profile.code, 1)
+    assert active.status == Status.ACTIVE and active.cost["single_ms"] > 0
