@@ -9,6 +9,9 @@ from portcullis.web.scoring.assessing import AssessmentSummary
 from portcullis.web.scoring.engine import LiveEngine
 from portcullis.web.scoring.models import Decision
 
+# Released without a control before release: an outcome comes later, if at all.
+_RELEASED = {Channel.GREEN.value, Channel.BLUE.value}
+
 _IDS_PER_QUERY = 5000  # bound the parameters of one query (SQLite allows 32,766)
 
 
@@ -59,10 +62,18 @@ def outcome_table(decision_pks: list[int]) -> list[str]:
     for (channel, reason), (n, found) in sorted(
         rows.items(), key=lambda kv: (-order[kv[0][0]], kv[0][1])
     ):
+        later = " (known after release)" if channel in _RELEASED else ""
         lines.append(
             f"  {channel.upper():<7}  {Reason(reason).label:<40} {n:>12,}  {found / n:>11.1%}"
+            f"{later}"
         )
     n_all = sum(n for n, _ in rows.values())
     found_all = sum(f for _, f in rows.values())
     lines.append(f"  all      {'':<40} {n_all:>12,}  {found_all / n_all:>11.1%}")
+    if any(channel in _RELEASED for channel, _ in rows):
+        lines.append(
+            "  GREEN and BLUE are released without a control before release: their outcomes "
+            "come later (a post-clearance audit, or here the synthetic world, which knows "
+            "every outcome), not from inspections."
+        )
     return lines
