@@ -59,3 +59,11 @@ def test_an_entry_that_expires_before_it_starts_is_refused(users):
     with pytest.raises(Invalid) as refused:
         add_entry(Actor.person(users["analyst"]), given)
     assert refused.value.problems[0].field == "expires_at"
+
+
+def test_the_engine_s_refusal_names_the_field_and_no_placeholder_code(users):
+    with pytest.raises(Invalid) as refused:
+        add_entry(Actor.person(users["analyst"]), EntryInput("importer", "IMP1", "why", weight=2))
+    assert refused.value.problems[0].field == "weight"
+    assert "new-" not in str(refused.value)
+    assert str(refused.value) == "weight must be between 0 and 1"

@@ -45,7 +45,12 @@ _HIT_SCHEMA = {"row": pl.UInt32, "entry": pl.UInt32}
 
 
 class WatchlistError(ValueError):
-    pass
+    """An entry the engine cannot use: ``field`` names what is wrong, ``detail`` says why
+    (the message names the entry too)."""
+
+    def __init__(self, code: str, field: str, detail: str) -> None:
+        super().__init__(f"watchlist entry {code}: {detail}")
+        self.field, self.detail = field, detail
 
 
 @dataclass(frozen=True)
@@ -62,18 +67,18 @@ class WatchlistEntry:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.weight <= 1.0:
-            raise WatchlistError(f"watchlist entry {self.code}: weight must be between 0 and 1")
+            raise WatchlistError(self.code, "weight", "weight must be between 0 and 1")
         if not self.value.strip():
-            raise WatchlistError(f"watchlist entry {self.code}: value must not be empty")
+            raise WatchlistError(self.code, "value", "value must not be empty")
         if self.listed is not None and self.kind is WatchKind.ROUTE:
-            raise WatchlistError(f"watchlist entry {self.code}: a route cannot be a named list")
+            raise WatchlistError(self.code, "named_list", "a route cannot be a named list")
         if self.kind is WatchKind.GOODS and not all(v.isdigit() for v in self.values):
-            raise WatchlistError(f"watchlist entry {self.code}: goods must be HS code digits")
+            raise WatchlistError(self.code, "value", "goods must be HS code digits")
         if self.kind is WatchKind.ROUTE:
             departure, _, office = self.value.partition(">")
             if not departure or not office or self.value.count(">") != 1 or self.value == "*>*":
                 raise WatchlistError(
-                    f"watchlist entry {self.code}: a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"
+                    self.code, "value", "a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"
                 )
 
     @property

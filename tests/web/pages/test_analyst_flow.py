@@ -30,6 +30,10 @@ def test_the_check_names_the_mistake_as_you_type(site, as_user):
     assert "hs_code" in wrong
     right = client.post(reverse("profile_check"), {"criteria": FIXED}).content.decode()
     assert "The criteria compile." in right
+    # An empty editor (as the page loads) is not told off in red.
+    blank = client.post(reverse("profile_check"), {"criteria": "  "}).content.decode()
+    assert "errorlist" not in blank
+    assert "checked as you type" in blank
 
 
 def test_the_preview_counts_the_last_30_days(site, as_user):

@@ -102,8 +102,8 @@ def _checked(given: EntryInput) -> WatchlistEntry:
     )
     try:
         engine_entry(entry)  # the engine's own checks: value, weight, route syntax
-    except WatchlistError as error:
-        raise Invalid(str(error)) from None
+    except WatchlistError as error:  # named by its field: the entry has no code yet
+        raise Invalid(error.detail, problems=[FieldProblem(error.field, error.detail)]) from None
     return entry
 
 

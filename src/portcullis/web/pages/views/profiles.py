@@ -142,8 +142,11 @@ def step(request: HttpRequest, code: str, number: int, step: str) -> HttpRespons
 @require_POST
 @signed_in
 def check(request: HttpRequest) -> HttpResponse:
-    problems = profiles.check(actor_of(request), request.POST.get("criteria", ""))
-    return render(request, "profiles/checked.html", {"problems": problems})
+    criteria = request.POST.get("criteria", "")
+    problems = profiles.check(actor_of(request), criteria)
+    # Nothing typed yet is not an error to show in red (saving still refuses it).
+    blank = not criteria.strip()
+    return render(request, "profiles/checked.html", {"problems": problems, "blank": blank})
 
 
 @require_POST
