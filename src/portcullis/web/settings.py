@@ -39,6 +39,8 @@ LANGUAGE_CODE = "en"
 # Accept-Language decides.
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# International English dates (day month year, 24-hour clock), not Django's American ones.
+FORMAT_MODULE_PATH = ["portcullis.web.formats"]
 
 DATABASES = {"default": database_settings(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
