@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portcullis.engine.schema import FindingType
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.inspections.labels import FINDING_LABELS
 from portcullis.web.traders.models import Trader
 
 
@@ -21,7 +21,7 @@ class Inspection(models.Model):
     finding_type = models.CharField(
         max_length=25,
         blank=True,
-        choices=[(f.value, f.value.replace("_", " ").capitalize()) for f in FindingType],
+        choices=list(FINDING_LABELS.items()),
     )
     critical = models.BooleanField(default=False, help_text="a finding of high revenue impact")
     additional_duties = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)

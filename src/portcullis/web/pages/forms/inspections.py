@@ -12,11 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.outcomes import validate_outcome
-from portcullis.engine.schema import FindingType
+from portcullis.web.inspections.labels import FINDING_LABELS
 
-FINDING_CHOICES = [("", _("— choose —"))] + [
-    (f.value, f.value.replace("_", " ").capitalize()) for f in FindingType
-]
+FINDING_CHOICES = [("", _("— choose —")), *FINDING_LABELS.items()]
 # The engine's rules in the officer's words.
 _REQUIRED_TYPE = _("Choose the type of what was found.")
 _ONLY_A_FINDING = _("Only a finding can have this: the result is compliant.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portcullis.engine.channels import Channel, Reason
+from portcullis.web.inspections.labels import finding_label as labelled_finding
 from portcullis.web.reference.names import country_name
 
 register = template.Library()
@@ -107,5 +108,5 @@ def psi_level(level: str) -> str:
 
 @register.filter
 def finding_label(value: str | None) -> str:
-    """A finding type as people read it ("prohibited restricted" for the stored code)."""
-    return (value or "").replace("_", " ").capitalize()
+    """A finding type as people read it ("Prohibited or restricted goods"), translated."""
+    return labelled_finding(value)
