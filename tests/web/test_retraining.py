@@ -3,7 +3,7 @@ active; one that does is promoted, and both are audited."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import polars as pl
 import pytest
@@ -22,6 +22,8 @@ from portcullis.web.scoring.models import ModelVersion
 from portcullis.web.scoring.retraining import retrain, target_rate
 from portcullis.web.usecases.jobs import run
 from portcullis.web.usecases.schedule import queue_retraining_if_due
+from tests.builders import declaration
+from tests.web.acting import lodge
 
 pytestmark = pytest.mark.django_db
 HOLDOUT = 7  # days: the test history is three weeks of January 2020
@@ -108,3 +110,16 @@ def test_the_worker_queues_a_retraining_when_one_is_due_and_runs_it(trained):
     assert job.result["verdict"]["champion"]["version"] == _active().version
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - every - timedelta(hours=1))
     assert queue_retraining_if_due(every) is not None
+
+
+def test_a_declaration_lodged_now_does_not_empty_the_held_out_period(trained):
+    # A clearance system's submission is lodged now, years after the last known outcome:
+    # the held-out period is the latest days whose outcomes are known, not the days before
+    # the newest declaration (which hold no outcome yet).
+    (submitted,) = lodge(declaration("NOW-1", lodged_at=timezone.now().isoformat()))
+    assert submitted.decision is not None
+    labelled = stored_items().filter(pl.col("finding").is_not_null())
+    latest_outcome = labelled.get_column("lodged_at").max()
+    result = retrain(None, holdout_days=HOLDOUT, settings=WEAK)
+    held_out_from = datetime.fromisoformat(result.verdict.held_out_from)
+    assert latest_outcome - timedelta(days=HOLDOUT) <= held_out_from <= latest_outcome

@@ -42,9 +42,13 @@ def target_rate() -> float:
 
 
 def holdout_start(history: pl.DataFrame, days: int) -> datetime:
-    latest = cast(datetime | None, history.get_column("lodged_at").max())
+    """The start of the latest ``days`` of declarations whose outcome is known. Outcomes
+    come days after lodging: counted back from the newest declaration (one lodged a moment
+    ago), the held-out period would hold no outcome and retraining could never compare."""
+    labelled = history.filter(pl.col("finding").is_not_null())
+    latest = cast(datetime | None, labelled.get_column("lodged_at").max())
     if latest is None:
-        raise ValueError("no declarations are stored: there is nothing to retrain on")
+        raise ValueError("no inspection outcomes are stored: there is nothing to retrain on")
     return latest - timedelta(days=days)
 
 
