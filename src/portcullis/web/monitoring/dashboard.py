@@ -1,7 +1,9 @@
-"""The dashboard's figures: the flow, the selection, and what inspections found.
+"""The dashboard's figures over a period: the flow, the selection, and what inspections
+found.
 
-Everything is counted "as of" the day of the latest declaration the user may see (in live
-use, today; on the demo's 2021 data, 31 March 2021), so the page is never an empty today."""
+The period is the user's to choose (by default the 30 days ending today, in the
+installation's time zone: usecases.reports). A period with nothing in it says so, and
+names the day of the latest declaration the user may see, so the page can point there."""
 
 from __future__ import annotations
 
@@ -42,11 +44,31 @@ class Rate:
         return share(self.findings, self.inspected)
 
 
+@dataclass(frozen=True)
+class Period:
+    """Whole days, ``start`` to ``end`` included, in the installation's time zone."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The instants it covers: from the start of its first day to that of the day after
+        its last."""
+        return _start(self.start), _start(self.end + timedelta(days=1))
+
+
 @dataclass
 class Dashboard:
-    as_of: date | None
-    today: int = 0
-    week: int = 0
+    as_of: date | None  # the period's last day; None when the user may see no declaration
+    period: Period | None = None
+    latest: date | None = None  # the day of the latest declaration the user may see
+    declared: int = 0  # declarations lodged in the period
+    today: int = 0  # on its last day
+    week: int = 0  # in its last 7 days
     decided: int = 0
     channels: dict[str, int] = field(default_factory=dict)
     selected: int = 0
@@ -65,27 +87,42 @@ class Dashboard:
 
     @property
     def window_start(self) -> date | None:
-        return self.as_of - timedelta(days=WINDOW_DAYS - 1) if self.as_of else None
+        return self.period.start if self.period else None
+
+    @property
+    def empty(self) -> bool:
+        """No declaration the user may see was lodged in the period."""
+        return self.declared == 0
 
 
 def _start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def dashboard(reach: Reach) -> Dashboard:
-    """The figures over the declarations within ``reach``."""
+def default_period(today: date) -> Period:
+    """The WINDOW_DAYS ending ``today``."""
+    return Period(today - timedelta(days=WINDOW_DAYS - 1), today)
+
+
+def dashboard(reach: Reach, period: Period) -> Dashboard:
+    """The figures over the declarations within ``reach`` lodged in ``period``."""
     declarations = Declaration.objects.filter(reach.q())
     latest = declarations.aggregate(latest=Max("lodged_at"))["latest"]
     if latest is None:
         return Dashboard(as_of=None)
-    as_of = timezone.localtime(latest).date()
-    end, start = _start(as_of + timedelta(days=1)), _start(as_of - timedelta(days=WINDOW_DAYS - 1))
-    figures = Dashboard(as_of=as_of)
+    as_of = period.end
+    start, end = period.bounds()
+    figures = Dashboard(as_of=as_of, period=period, latest=timezone.localtime(latest).date())
     counts = declarations.filter(lodged_at__gte=start, lodged_at__lt=end).aggregate(
+        declared=Count("pk"),
         today=Count("pk", filter=Q(lodged_at__gte=_start(as_of))),
         week=Count("pk", filter=Q(lodged_at__gte=_start(as_of - timedelta(days=6)))),
     )
-    figures.today, figures.week = counts["today"], counts["week"]
+    figures.declared, figures.today, figures.week = (
+        counts["declared"],
+        counts["today"],
+        counts["week"],
+    )
     current = current_decisions(reach)
     tally_selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
     caught = sum(rate.findings for rate in figures.by_reason if rate.key in RISK_REASONS)

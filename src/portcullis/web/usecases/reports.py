@@ -4,17 +4,24 @@ audit records, each over the declarations the reader reaches."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from portcullis.engine.validation import FieldProblem
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.errors import Invalid, NotFound
-from portcullis.web.monitoring.dashboard import Dashboard, dashboard
+from portcullis.web.monitoring.dashboard import (
+    WINDOW_DAYS,
+    Dashboard,
+    Period,
+    dashboard,
+    default_period,
+)
 from portcullis.web.monitoring.report import (
     MonthlyReport,
     ReportError,
@@ -37,10 +44,43 @@ class DashboardView:
     drift: DriftCheck | None  # the active model's alert, for those who see models
 
 
+MAX_DASHBOARD_DAYS = 366  # a year and a day: what one page's queries may cover
+
+
 @use_case("dashboard.read", "see the dashboard", permission="scoring.view_decision")
-def read_dashboard(actor: Actor) -> DashboardView:
+def read_dashboard(
+    actor: Actor, start: date | None = None, end: date | None = None
+) -> DashboardView:
+    """The dashboard over ``start`` to ``end`` (days, both included). By default the 30
+    days ending today in the installation's time zone (not the day of the newest
+    declaration: one submission lodged now would otherwise hide everything before it);
+    given only one end, the 30 days from or to it."""
+    period = _period(start, end)
     drift = active_model_check() if actor.holds("scoring.view_modelversion") else None
-    return DashboardView(dashboard(actor.reach), drift)
+    return DashboardView(dashboard(actor.reach, period), drift)
+
+
+def _period(start: date | None, end: date | None) -> Period:
+    if start is None and end is None:
+        return default_period(timezone.localdate())
+    if start is None:
+        assert end is not None
+        return default_period(end)
+    if end is None:
+        end = start + timedelta(days=WINDOW_DAYS - 1)
+    if end < start:
+        raise Invalid(
+            f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})",
+            problems=[FieldProblem("until", "must not come before from")],
+        )
+    days = (end - start).days + 1
+    if days > MAX_DASHBOARD_DAYS:
+        too_long = f"leaves a period of {days:,} days (at most {MAX_DASHBOARD_DAYS})"
+        raise Invalid(
+            f"the period covers {days:,} days, at most {MAX_DASHBOARD_DAYS}",
+            problems=[FieldProblem("from", too_long)],
+        )
+    return Period(start, end)
 
 
 @use_case("report.monthly", "read the monthly report", permission="scoring.view_decision")

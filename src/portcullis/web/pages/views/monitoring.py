@@ -5,13 +5,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portcullis.web.errors import Invalid
 from portcullis.web.monitoring.dashboard import Dashboard
 from portcullis.web.monitoring.report_pdf import to_pdf
 from portcullis.web.monitoring.report_xlsx import to_xlsx
+from portcullis.web.pages.errors import on_form
 from portcullis.web.pages.exports import csv_response
+from portcullis.web.pages.forms.period import PeriodForm, presets
 from portcullis.web.pages.kit import actor_of, signed_in
 from portcullis.web.usecases import reports
 
@@ -20,10 +23,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    view = reports.read_dashboard(actor_of(request))
+    form = PeriodForm(request.GET)
+    try:
+        view = reports.read_dashboard(actor_of(request), *form.chosen())
+    except Invalid as error:
+        on_form(form, error)
+        view = reports.read_dashboard(actor_of(request))  # the default period, beside the error
     data = view.figures
     context = {
         "figures": data,
+        "period_form": form,
+        "presets": presets(timezone.localdate()),
         "trend_chart": _trend_chart(data),
         "mix_chart": _mix_chart(data),
         "drift": view.drift,
@@ -51,7 +61,11 @@ def monthly_report_file(request: HttpRequest, kind: str) -> HttpResponse:
 @signed_in
 def compliance_csv(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's compliance estimates, every group, as CSV."""
-    data = reports.read_dashboard(actor_of(request)).figures
+    form = PeriodForm(request.GET)
+    try:
+        data = reports.read_dashboard(actor_of(request), *form.chosen()).figures
+    except Invalid as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     rows = []
     if data.compliance is not None:
         groups = [("all", data.compliance.whole)] + [
