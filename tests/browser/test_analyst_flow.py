@@ -24,7 +24,7 @@ def test_a_profile_from_typo_to_hits(site, visit):
     visit.screenshot("profile-editor-error")
     criteria.fill('hs_code == "870323"')
     page.get_by_text("The criteria compile.").wait_for()
-    page.get_by_role("button", name="Preview on the last 30 days").click()
+    page.get_by_role("button", name="Preview on the latest 30 days with outcomes").click()
     page.get_by_text("Would have hit").wait_for()
     page.get_by_label("Channel when selected").select_option("yellow")
     visit.screenshot("profile-editor")

@@ -3,9 +3,13 @@ approved by a supervisor (never its author), then hitting declarations."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from portcullis.web.declarations.models import Declaration
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.scoring.models import ProfileHit
 from tests.builders import declaration
@@ -36,10 +40,23 @@ def test_the_check_names_the_mistake_as_you_type(site, as_user):
     assert "checked as you type" in blank
 
 
-def test_the_preview_counts_the_last_30_days(site, as_user):
+def test_the_preview_counts_the_30_days_up_to_the_latest_outcome(site, as_user):
+    # The site's later declarations (and its two cars) wait for their outcome: the preview
+    # reads the 30 days up to the latest declaration whose outcome is known, and says so.
+    latest = Declaration.objects.filter(inspection__isnull=False).latest("lodged_at")
+    start = latest.lodged_at - timedelta(days=30)
+    in_period = Declaration.objects.filter(lodged_at__gt=start, lodged_at__lte=latest.lodged_at)
+    cars = in_period.filter(items__hs_code="870323").distinct().count()
     response = as_user("analyst").post(reverse("profile_preview"), {"criteria": FIXED})
     text = response.content.decode()
-    assert "Would have hit <strong>2</strong> of the" in text  # the two cars
+    assert (
+        f"Would have hit <strong>{cars}</strong> of the {in_period.count():,} declarations" in text
+    )
+    assert f"to {timezone.localtime(latest.lodged_at):%Y-%m-%d}" in text
+    # A declaration lodged now, with no outcome yet, does not move the period.
+    lodge(declaration("NOW-1", lodged_at=timezone.now().isoformat()))
+    again = as_user("analyst").post(reverse("profile_preview"), {"criteria": FIXED})
+    assert f"of the {in_period.count():,} declarations" in again.content.decode()
 
 
 def test_a_profile_from_typo_to_hits(site, as_user, people):

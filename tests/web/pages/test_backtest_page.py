@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from portcullis.web.declarations.models import Declaration
+from tests.builders import declaration
+from tests.web.acting import lodge
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +41,17 @@ def test_wrong_criteria_or_period_get_a_message(site, as_user):
 def test_other_roles_may_not_backtest(site, as_user, role):
     reply = as_user(role).post(reverse("profile_backtest"), {"criteria": 'office == "30"'})
     assert reply.status_code == 403
+
+
+def test_without_dates_it_covers_the_90_days_up_to_the_latest_outcome(site, as_user):
+    # A declaration lodged now has no outcome: the default period stays where outcomes are.
+    lodge(declaration("NOW-1", lodged_at=timezone.now().isoformat()))
+    latest = Declaration.objects.filter(inspection__isnull=False).latest("lodged_at")
+    end = timezone.localtime(latest.lodged_at).date() + timedelta(days=1)
+    reply = as_user("analyst").post(
+        reverse("profile_backtest"), {"criteria": 'origin_country == "CN"'}
+    )
+    text = reply.content.decode()
+    assert f"until {end:%Y-%m-%d}" in text
+    assert f"From {end - timedelta(days=90):%Y-%m-%d}" in text
+    assert "would have hit <strong>0</strong>" not in text

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.profiles.compiled import check_criteria
 from portcullis.web.profiles.models import ProfileVersion
-from portcullis.web.scoring.backtesting import history_span
+from portcullis.web.scoring.backtesting import analysis_end
 
 
 class ProfileVersionForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -109,7 +109,7 @@ class BacktestForm(forms.Form):
         zone = ZoneInfo(django_settings.TIME_ZONE)
         start, end = self.cleaned_data.get("bt_from"), self.cleaned_data.get("bt_to")
         if end is None:
-            _, last = history_span()
+            last = analysis_end()
             end = (last.astimezone(zone).date() if last else date.today()) + timedelta(days=1)
         if start is None:
             start = end - timedelta(days=self.DEFAULT_DAYS)

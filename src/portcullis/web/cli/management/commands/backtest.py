@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portcullis.engine.selectivity import PolicyError
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
 from portcullis.web.errors import DomainError
-from portcullis.web.scoring.backtesting import history_span
+from portcullis.web.scoring.backtesting import analysis_end
 from portcullis.web.scoring.policy_backtesting import proposed_policy
 from portcullis.web.usecases import profiles, training
 from portcullis.web.usecases.actor import Actor
@@ -55,13 +55,16 @@ class Command(BaseCommand):
             "--from", dest="start", type=_day, help="first day (default: 90 days before --to)"
         )
         parser.add_argument(
-            "--to", dest="end", type=_day, help="day after the last (default: after the latest)"
+            "--to",
+            dest="end",
+            type=_day,
+            help="day after the last (default: after the latest declaration with an outcome)",
         )
         parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_database_ready()
-        _, last = history_span()
+        last = analysis_end()
         if last is None:
             raise CommandError("no declarations are stored: import some first")
         end = options["end"] or _day((last + timedelta(days=1)).date().isoformat())
