@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.monitoring.compliance import compliance
 from portcullis.web.profiles.figures import recount_profile_figures
 from portcullis.web.profiles.models import Profile
-from portcullis.web.profiles.statistics import needs_review
+from portcullis.web.profiles.statistics import history_as_of, needs_review
 from portcullis.web.scoring import live
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.traders.figures import recount_trader_figures
@@ -200,3 +201,18 @@ def test_concurrent_outcomes_for_one_trader_and_profile_lose_no_update(cars, use
     assert importer.revenue == Decimal(250) * len(rows)
     profile.refresh_from_db()
     assert (profile.inspected, profile.findings) == (len(rows), len(rows))
+
+
+def test_a_declaration_lodged_later_without_an_outcome_does_not_make_profiles_stale(cars, users):
+    # Review days are counted up to the newest declaration whose outcome is known: one
+    # lodged a year later, not yet inspected, moves nothing.
+    profile, lodge = cars
+    (found,) = lodge("FB-FOUND")
+    record(found, FOUND)
+    assert history_as_of() == found.lodged_at
+    (waiting,) = lodge("FB-LATER")
+    year_later = found.lodged_at + timedelta(days=365)
+    Declaration.objects.filter(pk=waiting.pk).update(lodged_at=year_later)
+    assert history_as_of() == found.lodged_at
+    profile.refresh_from_db()
+    assert not needs_review(profile, True, history_as_of(), 90)

@@ -1,6 +1,7 @@
 """Hit statistics of profiles, as stored by profiles.figures, and the review flag: an active
 profile that has found nothing for ``PORTCULLIS_PROFILE_REVIEW_DAYS`` days of history is
-flagged for the analysts to review or let expire."""
+flagged for the analysts to review or let expire. The days are counted up to the newest
+declaration whose outcome is known (declarations.analysis)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max
 
 from portcullis.engine.measurement import share
-from portcullis.web.declarations.models import Declaration
+from portcullis.web.declarations.analysis import analysis_end
 from portcullis.web.profiles.models import Profile
 
 
@@ -32,10 +32,11 @@ class HitStatistics:
 
 
 def history_as_of() -> datetime | None:
-    """The latest lodging time: "N days without a finding" counts days of history, so a
+    """The lodging time of the newest declaration whose outcome is known: "N days without
+    a finding" counts days in which a finding could have been known, so a declaration
+    lodged a moment ago (no outcome yet) does not make every profile look stale, and a
     replayed or demo history is judged by its own calendar."""
-    latest: datetime | None = Declaration.objects.aggregate(latest=Max("lodged_at"))["latest"]
-    return latest
+    return analysis_end()
 
 
 def needs_review(profile: Profile, active: bool, as_of: datetime | None, days: int) -> bool:

@@ -31,17 +31,6 @@ def history_span() -> tuple[datetime | None, datetime | None]:
     return span["first"], span["last"]
 
 
-def analysis_end() -> datetime | None:
-    """Where the default periods of previews and backtests end: the lodging time of the
-    newest declaration whose outcome is known (else of the newest declaration). Counted
-    back from the newest declaration, one submission lodged a moment ago would leave the
-    period without an outcome to measure a profile by. (Read newest first by the lodging
-    index: in live use only the last days' declarations wait for their outcome.)"""
-    with_outcome = Declaration.objects.filter(inspection__isnull=False).order_by("-lodged_at")
-    latest = with_outcome.values_list("lodged_at", flat=True).first()
-    return latest if latest is not None else history_span()[1]
-
-
 def active_profiles() -> list[EngineProfile]:
     versions = ProfileVersion.objects.filter(status=ProfileVersion.Status.ACTIVE)
     return [engine_profile(v) for v in versions.select_related("profile")]

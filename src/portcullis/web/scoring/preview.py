@@ -19,12 +19,12 @@ from portcullis.engine.features import default_catalogue
 from portcullis.engine.measurement import share
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.rules.syntax import ProfileError
+from portcullis.web.declarations.analysis import analysis_end
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.profiles.compiled import engine_profile
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.reference.lists import current_lists
-from portcullis.web.scoring.backtesting import analysis_end
 from portcullis.web.scoring.history import stored_items
 from portcullis.web.scoring.live import live_engine
 from portcullis.web.scoring.state import engine_state

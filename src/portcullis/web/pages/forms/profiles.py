@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings as django_settings
 from django.utils.translation import gettext_lazy as _
 
+from portcullis.web.declarations.analysis import analysis_end
 from portcullis.web.profiles.compiled import check_criteria
 from portcullis.web.profiles.models import ProfileVersion
-from portcullis.web.scoring.backtesting import analysis_end
 
 
 class ProfileVersionForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portcullis.engine.selectivity import PolicyError
 from portcullis.web.cli.kit import ensure_database_ready, fail_politely
+from portcullis.web.declarations.analysis import analysis_end
 from portcullis.web.errors import DomainError
-from portcullis.web.scoring.backtesting import analysis_end
 from portcullis.web.scoring.policy_backtesting import proposed_policy
 from portcullis.web.usecases import profiles, training
 from portcullis.web.usecases.actor import Actor
