@@ -7,10 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.monitoring.dashboard import dashboard
+from portcullis.web.monitoring.dashboard import dashboard, default_period
 from portcullis.web.usecases import inspections
 from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration
@@ -38,7 +39,9 @@ def test_a_recorded_result_is_worth_its_assessed_duties_and_a_correction_follows
     (sent,) = lodge(declaration("REV-1"))  # 15,000 at 8 %: 1,200 expected
     found = record(sent.decision.declaration, {"finding": True, "finding_type": "other"})
     assert (found.revenue, found.revenue_basis) == (Decimal("1200.00"), "expected_duty")
-    assert dashboard(Reach()).revenue == Decimal("1200.00")  # no longer 0 without duties
+    day = timezone.localtime(sent.decision.declaration.lodged_at).date()
+    period = default_period(day)  # the 30 days up to its lodging day
+    assert dashboard(Reach(), period).revenue == Decimal("1200.00")  # no longer 0 without duties
     corrected = inspections.correct_outcome(
         Actor.system(), "REV-1",
         {"finding": True, "finding_type": "undervaluation", "additional_duties": "3100"},

@@ -44,6 +44,9 @@ def test_the_dashboard_estimates_from_the_sample_alone(site, as_user, people):
     assert "Compliance of the whole flow, from the random sample" in page
     assert "estimated non-compliance (95 % interval" in page
     assert "1 sampled declaration still waits for its outcome" in page
+    # Groups of one or two sampled declarations: their intervals say nothing to act on.
+    assert "too few sampled" in page
+    assert "fewer than 10 sampled declarations is greyed" in page
 
 
 def test_the_estimates_export_as_csv(site, as_user, people):

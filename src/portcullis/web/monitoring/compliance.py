@@ -22,6 +22,9 @@ from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.sections import section_of
 from portcullis.web.scoring.queries import current_decisions
 
+# Fewer sampled declarations than this give an interval too wide to act on (a group of 3
+# gives 0 to 79 %): the page greys the group's rate rather than show it as a finding.
+MIN_SAMPLED = 10
 # The selections made on risk grounds: what "the risk selection catches" counts.
 RISK_REASONS = (
     Reason.RISK.value,

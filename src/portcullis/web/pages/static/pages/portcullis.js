@@ -30,6 +30,10 @@ function drawCharts(root) {
       tension: 0.2,
     }));
     const scales = { y: { beginAtZero: true, stacked: !!spec.stacked }, x: { stacked: !!spec.stacked } };
+    if (spec.log) {
+      // Small channels beside a large one: each step of the axis ten times the last.
+      scales.y = { type: "logarithmic", min: 1 };
+    }
     if (spec.series.some((s) => s.axis === "rate")) {
       scales.rate = { position: "right", beginAtZero: true, ticks: { callback: (v) => `${v} %` } };
     }
