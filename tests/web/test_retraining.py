@@ -123,3 +123,12 @@ def test_a_declaration_lodged_now_does_not_empty_the_held_out_period(trained):
     result = retrain(None, holdout_days=HOLDOUT, settings=WEAK)
     held_out_from = datetime.fromisoformat(result.verdict.held_out_from)
     assert latest_outcome - timedelta(days=HOLDOUT) <= held_out_from <= latest_outcome
+
+
+def test_a_challenger_that_is_the_active_model_itself_is_said_to_be(trained):
+    first = retrain(None, holdout_days=HOLDOUT, settings=WEAK)
+    registry.activate(first.challenger, None, why="a test: the weak model in service")
+    again = retrain(None, holdout_days=HOLDOUT, settings=WEAK)  # the same outcomes
+    assert again.challenger.pk == first.challenger.pk
+    assert not again.promoted
+    assert "the challenger is the active model itself" in again.verdict.reason

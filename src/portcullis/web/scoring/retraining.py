@@ -7,7 +7,7 @@ that period at the policy's target inspection rate. Comparison and promotion are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -73,6 +73,15 @@ def retrain(
         registry.load(champion.version) if champion is not None else None,
         target_rate(),
     )
+    if same:
+        # Trained on exactly the outcomes the active model was: the same model, nothing to
+        # compare. Said so rather than "not better" against itself.
+        verdict = replace(
+            verdict,
+            promote=False,
+            reason="the challenger is the active model itself: no outcome known before the "
+            "held-out period has been added since it was trained",
+        )
     promoted = verdict.promote and not same
     with transaction.atomic():
         candidate.metadata = {**candidate.metadata, "challenge": verdict.to_dict()}
