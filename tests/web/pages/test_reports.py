@@ -73,6 +73,9 @@ def test_the_workbook_holds_every_table_with_numbers_as_numbers_and_text_as_text
     names = [cell for cell in book["Profiles"]["B"] if cell.value and "HYPERLINK" in cell.value]
     assert names
     assert all(cell.data_type == "s" for cell in names)
+    reasons = [row[0] for row in book["Reasons"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert reasons
+    assert not [r for r in reasons if "_" in r]  # words, not codes such as mandatory_profile
 
 
 def test_the_pdf_is_a_document_of_its_pages(site):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portcullis.engine.channels import Reason
 from portcullis.web.monitoring.report import MonthlyReport
 
 Cell = str | int | float | Decimal | None
@@ -37,7 +38,7 @@ def report_tables(report: MonthlyReport) -> list[Table]:
         Table(
             "Reasons",
             ["reason", "inspected", "findings", "finding rate"],
-            [[r.key, r.inspected, r.findings, r.rate] for r in report.figures.by_reason],
+            [[_reason(r.key), r.inspected, r.findings, r.rate] for r in report.figures.by_reason],
             frozenset({3}),
         ),
         Table(
@@ -134,6 +135,14 @@ def _summary(report: MonthlyReport) -> Table:
         percent_rows=frozenset(n for n, (_, _, percent) in enumerate(rows) if percent),
         widths=(3, 1),
     )
+
+
+def _reason(code: str) -> str:
+    """A reason in words ("mandatory targeting profile", not ``mandatory_profile``)."""
+    try:
+        return Reason(code).label
+    except ValueError:
+        return code
 
 
 def _channel_rows(report: MonthlyReport) -> list[list[Cell]]:
