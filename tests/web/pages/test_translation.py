@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+from portcullis.web.pages.templatetags.portcullis import percent
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
@@ -41,3 +44,10 @@ def test_the_browser_language_is_honoured(people):
 
     page = Client(headers={"accept-language": "fr-FR,fr;q=0.9"}).get(reverse("login"))
     assert "Se connecter" in page.content.decode()
+
+
+def test_percentages_follow_the_page_s_language():
+    with translation.override("en"):
+        assert percent(0.162) == "16.2 %"
+    with translation.override("fr"):
+        assert percent(0.162) == "16,2 %"

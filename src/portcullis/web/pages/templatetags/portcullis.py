@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -63,9 +64,10 @@ def country(code: str) -> str:
 
 @register.filter
 def percent(value: float | None, digits: int = 1) -> str:
+    """A share as a percentage in the page's language ("16.2 %", "16,2 %")."""
     if value is None:
         return "–"
-    return f"{value * 100:.{digits}f} %"
+    return f"{number_format(value * 100, decimal_pos=digits, use_l10n=True)} %"
 
 
 @register.filter
