@@ -1,5 +1,6 @@
 """Configuration from environment variables: defaults that run anywhere, clear refusals."""
 
+import multiprocessing
 import stat
 
 import pytest
@@ -51,6 +52,23 @@ def test_a_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
     assert secret_key(tmp_path) == "from-the-environment"
 
 
+def test_processes_starting_at_once_all_read_the_one_secret(monkeypatch, tmp_path):
+    # A test run's workers (or a server's) start together: none may read a file still
+    # being written (an empty SECRET_KEY failed a CI run) or fail because another made it.
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    fork = multiprocessing.get_context("fork")
+    start, found = fork.Barrier(6), fork.Queue()
+    workers = [fork.Process(target=_secret_after, args=(start, tmp_path, found)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    keys = [found.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    assert len(set(keys)) == 1
+    assert len(keys[0]) >= 50
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no file left behind
+
+
 @pytest.mark.parametrize(
     ("raw", "value"), [("1", True), ("yes", True), ("off", False), ("", False)]
 )
@@ -67,3 +85,8 @@ def test_a_flag_that_is_not_a_boolean_is_refused(monkeypatch):
 
 def test_debug_is_off_unless_asked(settings):
     assert settings.DEBUG is False
+
+
+def _secret_after(start, directory, found):  # type: ignore[no-untyped-def]
+    start.wait()
+    found.put(secret_key(directory))

@@ -9,6 +9,7 @@ import contextlib
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 from portcullis.engine.fields import CODE_PATTERN
@@ -147,7 +148,15 @@ def kept_secret(directory: Path, variable: str, filename: str) -> str:
         return given
     path = directory / filename
     if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(64))
+        # Written whole to a file of its own, then linked into place: several processes
+        # starting at once (a server's workers, a test run's) each either place theirs or
+        # find the first one's, never a file still empty.
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{filename}.")  # 600
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(64))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
