@@ -82,3 +82,13 @@ def test_the_use_case_refuses_a_period_backwards_or_over_a_year():
         reports.read_dashboard(Actor.system(), today, today - timedelta(days=1))
     with pytest.raises(Invalid, match="366"):
         reports.read_dashboard(Actor.system(), today - timedelta(days=400), today)
+
+
+def test_the_compliance_file_of_a_period_that_makes_no_sense_is_refused(site, as_user):
+    auditor = as_user("auditor")
+    malformed = auditor.get(f"{reverse('dashboard_compliance')}?from=yesterday")
+    assert malformed.status_code == 400
+    assert "from" in malformed.content.decode()
+    backwards = auditor.get(f"{reverse('dashboard_compliance')}?from=2021-03-10&until=2021-03-01")
+    assert backwards.status_code == 400
+    assert "before it starts" in backwards.content.decode()

@@ -123,6 +123,8 @@ def dashboard(reach: Reach, period: Period) -> Dashboard:
         counts["today"],
         counts["week"],
     )
+    if figures.empty:
+        return figures  # the page says so and points to the latest declaration: no more to count
     current = current_decisions(reach)
     tally_selection(figures, current.filter(lodged_at__gte=start, lodged_at__lt=end))
     caught = sum(rate.findings for rate in figures.by_reason if rate.key in RISK_REASONS)

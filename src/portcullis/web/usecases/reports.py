@@ -73,14 +73,14 @@ def _period(start: date | None, end: date | None) -> Period:
             f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})",
             problems=[FieldProblem("until", "must not come before from")],
         )
-    days = (end - start).days + 1
-    if days > MAX_DASHBOARD_DAYS:
-        too_long = f"leaves a period of {days:,} days (at most {MAX_DASHBOARD_DAYS})"
+    period = Period(start, end)
+    if period.days > MAX_DASHBOARD_DAYS:
+        too_long = f"leaves a period of {period.days:,} days (at most {MAX_DASHBOARD_DAYS})"
         raise Invalid(
-            f"the period covers {days:,} days, at most {MAX_DASHBOARD_DAYS}",
+            f"the period covers {period.days:,} days, at most {MAX_DASHBOARD_DAYS}",
             problems=[FieldProblem("from", too_long)],
         )
-    return Period(start, end)
+    return period
 
 
 @use_case("report.monthly", "read the monthly report", permission="scoring.view_decision")

@@ -65,6 +65,11 @@ def monthly_report_file(request: HttpRequest, kind: str) -> HttpResponse:
 def compliance_csv(request: HttpRequest) -> HttpResponseBase:
     """The dashboard's compliance estimates, every group, as CSV."""
     form = PeriodForm(request.GET)
+    if not form.is_valid():  # a file of another period than asked would mislead
+        refused = "; ".join(
+            f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+        )
+        return HttpResponse(refused, status=400, content_type="text/plain; charset=utf-8")
     try:
         data = reports.read_dashboard(actor_of(request), *form.chosen()).figures
     except Invalid as error:
