@@ -101,3 +101,39 @@ def test_an_officer_cannot_record_for_another_office(site, as_user):
         reverse("inspection_record", args=[site.theirs]), {"finding": "no"}
     )
     assert response.status_code == 404
+
+
+def test_the_declaration_page_says_what_was_unusual_and_what_to_check(site, as_user):
+    page = as_user("officer").get(reverse("declaration", args=[site.mine])).content.decode()
+    assert "What was unusual" in page
+    # The profile's own criteria, read off the declaration: which facts made it hit.
+    assert "Profile “Cars from China” (Other) hit item 1: HS code 870323; origin CN." in page
+    assert "What to check" in page
+    # A physical examination: the checks on papers and those on the goods.
+    assert "Weigh the consignment and count the packages" in page
+    assert "The declaration against the invoice, the packing list" in page
+    # The model's factors are there for analysts, folded away.
+    assert "Details for analysts" in page
+
+
+def test_codes_read_as_their_meaning_from_the_reference_table(db):
+    from django.utils import translation
+
+    from portcullis.web.reference.code_labels import code_label
+
+    assert code_label("transport_mode", "4") == "4 — air"
+    assert code_label("procedure", "40") == "40 — release for free circulation and home use"
+    assert code_label("transport_mode", "40") == "40"  # no row: the code as it is
+    assert code_label("transport_mode", "") == ""
+    with translation.override("fr"):
+        assert code_label("transport_mode", "1") == "1 — mer"
+
+
+def test_a_documentary_check_lists_no_check_on_the_goods(site):
+    from portcullis.web.scoring.summary import checks_for
+
+    yellow = checks_for(["valuation"], "yellow")
+    assert yellow
+    assert not any(check.on_goods for check in yellow)
+    assert any(check.on_goods for check in checks_for(["valuation"], "red"))
+    assert checks_for(["valuation"], "green") == []

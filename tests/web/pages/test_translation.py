@@ -51,3 +51,13 @@ def test_percentages_follow_the_page_s_language():
         assert percent(0.162) == "16.2 %"
     with translation.override("fr"):
         assert percent(0.162) == "16,2 %"
+
+
+def test_the_decision_summary_and_checks_read_in_french(site, as_user):
+    client = as_user("officer")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/worklist/"})
+    page = client.get(reverse("declaration", args=[site.mine])).content.decode()
+    assert "Ce qui sort de l&#x27;ordinaire" in page or "Ce qui sort de l'ordinaire" in page
+    assert "Le profil « Cars from China » (Autre) a touché l" in page
+    assert "Code SH 870323" in page
+    assert "Peser l&#x27;envoi" in page or "Peser l'envoi" in page  # the check, in French

@@ -20,6 +20,7 @@ from portcullis.engine.channels import Channel
 from portcullis.engine.selectivity import Policy
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.scoring.worklist import WorklistFilter
+from portcullis.web.usecases.code_tables import CheckInput
 from portcullis.web.usecases.lists import ListInput
 from portcullis.web.usecases.reports import AuditFilter
 from portcullis.web.usecases.watchlist import EntryInput
@@ -443,6 +444,12 @@ ROWS: dict[str, Row] = {
     ),
     "trader.update": Row(ADMIN, lambda s, side: args(_importer(), name="", aeo_status="none")),
     "office.update": Row(ADMIN, lambda s, side: args(_office(), name="Incheon")),
+    "reference.set_code_label": Row(
+        ADMIN, lambda s, side: args("transport_mode", "1", label="sea, by container ship")
+    ),
+    "reference.set_control_check": Row(
+        ADMIN, lambda s, side: args(None, CheckInput("valuation", "the freight invoice"))
+    ),
 }
 
 

@@ -186,3 +186,20 @@ def _level_names(basis: npt.NDArray[np.int64]) -> pl.Series:
         )
     codes = pl.Series("valuation_basis", basis)
     return codes.replace_strict(dict(enumerate(names)), default=None, return_dtype=pl.String)
+
+
+def usual_range(
+    value_ratio: float, reference: float, valuation_z: float | None
+) -> tuple[float, float] | None:
+    """The middle half of the reference's unit values (median ± one median absolute
+    deviation on the log scale), recovered from an item's ratio and z-score: what these
+    goods "usually declare". None where the z-score cannot give the spread."""
+    if valuation_z is None or not math.isfinite(valuation_z) or valuation_z == 0:
+        return None
+    if value_ratio <= 0 or reference <= 0 or value_ratio == 1:
+        return None
+    spread = math.log(value_ratio) / valuation_z
+    if not math.isfinite(spread) or spread <= 0:
+        return None
+    deviation = spread / MAD_TO_SD
+    return reference * math.exp(-deviation), reference * math.exp(deviation)

@@ -422,3 +422,18 @@ def _within_bounds(root: Node) -> None:
             message = f"the criteria hold more than {MAX_TERMS} terms: split the profile"
             raise ProfileError([Problem(node.at, message)])
         stack.extend((child, depth + 1) for child in _children(node))
+
+
+def field_names(text: str) -> list[str]:
+    """The fields ``text`` reads, in the order they first appear (for saying which of a
+    declaration's facts made a profile hit)."""
+    names: list[str] = []
+    stack: list[Node] = [parse(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Field):
+            if node.name not in names:
+                names.append(node.name)
+            continue
+        stack.extend(reversed(_children(node)))
+    return names

@@ -15,11 +15,12 @@ from portcullis.web.declarations.models import Declaration, ImportBatch, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.pages.kit import actor_of
-from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.profiles.models import ControlCheck, Profile, ProfileVersion
 from portcullis.web.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
-from portcullis.web.reference.models import Country, HsCode, HsEdition, Office
+from portcullis.web.reference.models import CodeLabel, Country, HsCode, HsEdition, Office
 from portcullis.web.scoring.models import Decision, ModelVersion, PolicyVersion, ProfileHit
 from portcullis.web.traders.models import Trader
+from portcullis.web.usecases.code_tables import CheckInput, set_code_label, set_control_check
 from portcullis.web.usecases.reference import update_office, update_trader
 
 admin.site.unregister(get_user_model())
@@ -64,6 +65,54 @@ class OfficeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CodeLabel)
+class CodeLabelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """What the clearance system's codes mean; saved through the use case (audited)."""
+
+    list_display = ("kind", "code", "label", "label_fr")
+    list_filter = ("kind",)
+    search_fields = ("code", "label", "label_fr")
+    fields = ("kind", "code", "label", "label_fr")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("kind", "code") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: CodeLabel, form: Any, change: bool) -> None:
+        saved = set_code_label(
+            actor_of(request), obj.kind, obj.code, label=obj.label, label_fr=obj.label_fr
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ControlCheck)
+class ControlCheckAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """What officers are told to check per risk category; retired by making a check
+    inactive, never deleted (the audit trail says what an officer was told)."""
+
+    list_display = ("category", "position", "on_goods", "text", "active")
+    list_filter = ("category", "on_goods", "active")
+    search_fields = ("text", "text_fr")
+    fields = ("category", "position", "on_goods", "text", "text_fr", "active")
+
+    def save_model(self, request: HttpRequest, obj: ControlCheck, form: Any, change: bool) -> None:
+        data = CheckInput(
+            category=obj.category,
+            text=obj.text,
+            text_fr=obj.text_fr,
+            on_goods=obj.on_goods,
+            position=obj.position,
+            active=obj.active,
+        )
+        saved = set_control_check(actor_of(request), obj.pk if change else None, data)
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False

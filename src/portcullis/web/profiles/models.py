@@ -74,13 +74,13 @@ class ProfileVersion(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     class RiskCategory(models.TextChoices):
-        VALUATION = "valuation", "Valuation"
-        CLASSIFICATION = "classification", "Classification"
-        ORIGIN = "origin", "Origin"
-        PROHIBITIONS = "prohibitions", "Prohibitions and restrictions"
-        IPR = "ipr", "Intellectual property"
-        SECURITY = "security", "Safety and security"
-        OTHER = "other", "Other"
+        VALUATION = "valuation", _("Valuation")
+        CLASSIFICATION = "classification", _("Classification")
+        ORIGIN = "origin", _("Origin")
+        PROHIBITIONS = "prohibitions", _("Prohibitions and restrictions")
+        IPR = "ipr", _("Intellectual property")
+        SECURITY = "security", _("Safety and security")
+        OTHER = "other", _("Other")
 
     profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -147,3 +147,22 @@ class ProfileSetVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class ControlCheck(models.Model):
+    """What an officer checks for a risk category ("the invoice and proof of payment",
+    "weigh the consignment"): reference data an administrator keeps. A documentary check
+    (YELLOW) shows the checks on papers; a physical one (RED) shows those on the goods too."""
+
+    category = models.CharField(max_length=20, choices=ProfileVersion.RiskCategory.choices)
+    position = models.PositiveSmallIntegerField(default=1)  # order within the category
+    on_goods = models.BooleanField(default=False, help_text="needs the goods: physical only")
+    text = models.CharField(max_length=300)
+    text_fr = models.CharField(max_length=300, blank=True, help_text="French; empty: as text")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.position}: {self.text}"

@@ -6,6 +6,7 @@ never slowed or broken by them. ``portcullis load_reference`` keeps them in step
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HsEdition(models.Model):
@@ -179,3 +180,25 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}"
+
+
+class CodeLabel(models.Model):
+    """What a code of the clearance system means ("1 — sea", "40 — release for free
+    circulation"): reference data an administrator keeps, since each administration has
+    its own codes. A code without a row is shown as it is."""
+
+    class Kind(models.TextChoices):
+        PROCEDURE = "procedure", _("Customs procedure")
+        TRANSPORT_MODE = "transport_mode", _("Mode of transport")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=10)
+    label = models.CharField(max_length=120)
+    label_fr = models.CharField(max_length=120, blank=True, help_text="French; empty: as label")
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="code_label_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"

@@ -16,9 +16,11 @@ from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration, DeclarationRevision
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
+from portcullis.web.reference.code_labels import code_labels
 from portcullis.web.reference.names import hs_description
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring.models import Decision, effective_channel
+from portcullis.web.scoring.summary import Summary, summarise
 from portcullis.web.traders.models import Trader
 
 
@@ -60,6 +62,23 @@ class DeclarationPage:
         factors = list(self.latest.factors) if self.latest else []
         largest = max((abs(f.get("contribution") or 0) for f in factors), default=0)
         return [{**f, "largest": largest} for f in factors]
+
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """The header's codes with their meaning ("1 — sea")."""
+        declaration = self.declaration
+        return code_labels(
+            {"procedure": declaration.procedure, "transport_mode": declaration.transport_mode}
+        )
+
+    @cached_property
+    def summary(self) -> Summary | None:
+        """The latest decision in the officer's words, with what to check."""
+        if self.latest is None:
+            return None
+        return summarise(
+            self.latest, self.declaration, self.items, settings.PORTCULLIS_NATIONAL_CURRENCY
+        )
 
     @cached_property
     def history(self) -> list[TraderHistory]:
