@@ -78,10 +78,10 @@ class Visit:
     def go(self, path: str) -> object:
         return self.page.goto(self.base_url + path)
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
         self.go("/login/")
         self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_url("**/dashboard/")
 

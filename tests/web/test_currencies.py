@@ -5,17 +5,20 @@ with no rate is not valued, and the decision says so; revenue counts the convert
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
 
 from portcullis.engine.model.training import TrainingSettings
+from portcullis.web.declarations.models import Declaration
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.live import forget
 from portcullis.web.scoring.training import train_from_history
 from portcullis.web.usecases import reference
 from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.declaration_page import PAGE_RELATIONS, declaration_page
 from tests.builders import declaration
 from tests.web.acting import active_profile, lodge, record
 
@@ -97,3 +100,25 @@ def test_revenue_counts_the_value_in_the_national_currency(coffee_world, users):
     # 8 % of 120,000 KRW (109.09 x 1,100 = 119,999.00).
     assert found.revenue == Decimal("9599.92")
     assert Inspection.objects.get(pk=found.pk).revenue_basis == "expected_duty"
+
+
+def _summary(declaration_id: str) -> list[str]:
+    declaration = Declaration.objects.select_related(*PAGE_RELATIONS).get(
+        declaration_id=declaration_id
+    )
+    page = declaration_page(declaration, Actor.system().reach)
+    assert page.summary is not None
+    return page.summary.facts
+
+
+def test_the_officer_reads_the_cheap_item_against_what_its_line_usually_declares(coffee_world):
+    lodge(coffee("USD-4", "109.09", "USD"))
+    (fact,) = [f for f in _summary("USD-4") if f.startswith("Item 1")]
+    assert fact.startswith("Item 1 (090121 from BR) is declared at 2,000 KRW per kg; ")
+    # The middle half of the reference's unit values, around its median.
+    assert re.search(r"usually declares [\d,]+–[\d,]+ KRW per kg \(reference 10,\d{3}\)", fact)
+    lodge(coffee("EUR-2", "90", "EUR"))
+    assert (
+        "Item 1 could not be valued: no exchange rate for EUR on the lodging day, so no "
+        "reference price or value threshold applied to it." in _summary("EUR-2")
+    )

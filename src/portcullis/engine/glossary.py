@@ -9,6 +9,7 @@ from __future__ import annotations
 from portcullis.engine.model.features import TRANSFORMED
 
 TERMS = {
+    "score": "model score",
     "office": "office",
     "procedure": "procedure",
     "process_type": "process type",
@@ -54,6 +55,15 @@ TERMS = {
     "hs6_origin_finding_rate": "finding rate of the HS subheading from this origin",
     "hs4_origin_finding_rate": "finding rate of the HS heading from this origin",
     "national_line_finding_rate": "finding rate of the national tariff line",
+    "hs6_inspections": "inspections of the HS subheading",
+    "hs4_inspections": "inspections of the HS heading",
+    "origin_inspections": "inspections of the origin",
+    "hs6_origin_inspections": "inspections of the HS subheading from this origin",
+    "hs4_origin_inspections": "inspections of the HS heading from this origin",
+    "national_line_inspections": "inspections of the national tariff line",
+    "importer_declarations": "importer's earlier declarations",
+    "declarant_declarations": "declarant's earlier declarations",
+    "seller_declarations": "seller's earlier declarations",
     "lodged_hour": "hour lodged",
     "lodged_weekday": "weekday lodged",
     "lodged_on_weekend": "lodged on a weekend",

@@ -124,6 +124,6 @@ def test_the_dashboard_warns_of_a_drift_alert_those_who_watch_models(site, as_us
         alert=True, report={**check.report, "alerts": ["log_unit_value"]}
     )
     analyst = as_user("analyst").get(reverse("dashboard")).content.decode()
-    assert "Drift alert on the active model: log_unit_value" in analyst
+    assert "Drift alert on the active model: value per kg" in analyst
     officer = as_user("officer").get(reverse("dashboard")).content.decode()
     assert "Drift alert" not in officer

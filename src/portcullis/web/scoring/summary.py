@@ -43,6 +43,8 @@ _ROLES = {
     "seller": gettext_lazy("seller"),
 }
 _PERCENT_FIELDS = ("value_ratio", "declared_rate_ratio")
+_COUNT_FIELDS = ("item_count", "watchlist_hits", "importer_days_since_first")
+_COUNT_SUFFIXES = ("_inspections", "_declarations", "_items", "_sellers")
 _MONEY_FIELDS = ("customs_value", "declaration_value", "unit_value", "ref_unit_value")
 
 
@@ -69,7 +71,9 @@ def number(value: float | Decimal, places: int | None = None) -> str:
     """A figure in the reader's locale, with as many decimals as its size needs."""
     if places is None:
         places = 2 if abs(float(value)) < 100 else 0
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    # Rounded first: number_format cuts the decimals off (1,999.98 would read 1,999).
+    rounded = round(float(value), places)
+    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _shown(name: str, value: Any) -> str:
@@ -78,6 +82,8 @@ def _shown(name: str, value: Any) -> str:
     if isinstance(value, int | float | Decimal):
         if name in _PERCENT_FIELDS or name.endswith("_finding_rate"):
             return f"{number(float(value) * 100, 0)} %"
+        if name in _COUNT_FIELDS or name.endswith(_COUNT_SUFFIXES):
+            return number(value, 0)
         return number(value)
     return str(value)
 
@@ -116,6 +122,9 @@ def item_fields(
     fields.update({k: v for k, v in inputs.items() if not _missing(v)})
     if not _missing(inputs.get("value_ratio")) and not _missing(inputs.get("ref_unit_value")):
         fields["unit_value"] = inputs["value_ratio"] * inputs["ref_unit_value"]
+    rate = inputs.get("rate_applied")
+    if declaration.exchange_rate is not None and not _missing(rate) and rate:
+        fields["declared_rate_ratio"] = float(declaration.exchange_rate) / rate
     return {k: v for k, v in fields.items() if not _missing(v) and v != ""}
 
 
@@ -150,6 +159,19 @@ def _valuation(line_no: int, fields: Mapping[str, Any], currency: str) -> str | 
         )
         % values
     )
+
+
+def _not_valued(line_no: int, fields: Mapping[str, Any], currency: str) -> str | None:
+    """An item in a foreign currency without a rate on its lodging day: not valued."""
+    invoiced = fields.get("currency")
+    if invoiced in (None, currency) or fields.get("rate_applied") is not None:
+        return None
+    if fields.get("value_ratio") is not None:  # valued: a decision stored before rates
+        return None
+    return _(
+        "Item %(line)s could not be valued: no exchange rate for %(currency)s on the lodging"
+        " day, so no reference price or value threshold applied to it."
+    ) % {"line": line_no, "currency": invoiced}
 
 
 def _newcomers(fields: Mapping[str, Any]) -> list[str]:
@@ -260,6 +282,8 @@ def summarise(
         if (sentence := _valuation(line_no, item, currency)) is not None:
             summary.facts.append(sentence)
             categories.append(ProfileVersion.RiskCategory.VALUATION)
+        if (sentence := _not_valued(line_no, item, currency)) is not None:
+            summary.facts.append(sentence)
     summary.facts.extend(_watchlist(decision.watchlist_hits))
     header = fields.get(decision.top_line_no or 1) or next(iter(fields.values()), {})
     summary.facts.extend(_newcomers(header))

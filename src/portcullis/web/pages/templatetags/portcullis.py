@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portcullis.engine.channels import Channel, Reason
+from portcullis.engine.glossary import term as glossary_term
 from portcullis.web.inspections.labels import finding_label as labelled_finding
 from portcullis.web.reference.names import country_name
 
@@ -112,3 +113,14 @@ def psi_level(level: str) -> str:
 def finding_label(value: str | None) -> str:
     """A finding type as people read it ("Prohibited or restricted goods"), translated."""
     return labelled_finding(value)
+
+
+@register.filter
+def term(name: str) -> str:
+    """A field's or model feature's short name from the glossary, translated."""
+    return _(glossary_term(name))
+
+
+@register.filter
+def terms(names: list[str]) -> list[str]:
+    return [term(name) for name in names]
