@@ -42,14 +42,3 @@ def test_the_usual_range_is_the_middle_half_around_the_reference():
     assert usual_range(ratio, reference, None) is None
     assert usual_range(ratio, reference, float("nan")) is None
     assert usual_range(0.5, reference, 1.0) is None  # cheap with a positive z: inconsistent
-
-
-def test_every_term_of_the_glossary_is_in_the_french_catalogue():
-    from pathlib import Path
-
-    from portcullis.engine.glossary import TERMS
-
-    catalogue = Path(__file__).resolve().parents[2] / "src/portcullis/web/locale/fr/LC_MESSAGES"
-    text = (catalogue / "django.po").read_text(encoding="utf-8")
-    missing = [t for t in TERMS.values() if f'msgid "{t}"' not in text]
-    assert missing == []

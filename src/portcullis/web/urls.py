@@ -14,6 +14,7 @@ from portcullis.web.pages.views import accounts as accounts
 from portcullis.web.pages.views import audit as audit
 from portcullis.web.pages.views import decisions as decisions_pages
 from portcullis.web.pages.views import declarations as declarations
+from portcullis.web.pages.views import docs as docs_pages
 from portcullis.web.pages.views import inspections as inspections
 from portcullis.web.pages.views import lists as list_pages
 from portcullis.web.pages.views import models as model_pages
@@ -69,6 +70,7 @@ urlpatterns = [
     path("models/<str:version>/activate/", model_pages.activate, name="models_activate"),
     path("jobs/<int:pk>/progress/", model_pages.job_progress, name="job_progress"),
     path("audit/", audit.trail, name="audit"),
+    path("docs/<slug:name>/", docs_pages.page, name="doc"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

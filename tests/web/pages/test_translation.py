@@ -61,3 +61,21 @@ def test_the_decision_summary_and_checks_read_in_french(site, as_user):
     assert "Le profil « Cars from China » (Autre) a touché l" in page
     assert "Code SH 870323" in page
     assert "Peser l&#x27;envoi" in page or "Peser l'envoi" in page  # the check, in French
+
+
+def test_every_term_of_the_glossary_is_in_the_french_catalogue():
+    from portcullis.engine.glossary import TERMS
+
+    text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    missing = [t for t in TERMS.values() if f'msgid "{t}"' not in text]
+    assert missing == []
+
+
+def test_the_pages_mark_every_term_for_the_catalogue():
+    from portcullis.engine.glossary import TERMS, term
+    from portcullis.engine.watchlist import WatchKind
+    from portcullis.web.pages.engine_terms import GLOSSARY_TERMS
+
+    kinds = [kind.value for kind in WatchKind]
+    expected = {*TERMS.values(), *kinds, *(term(f"{kind}_watchlisted") for kind in kinds)}
+    assert set(GLOSSARY_TERMS) == expected

@@ -444,6 +444,7 @@ ROWS: dict[str, Row] = {
     ),
     "trader.update": Row(ADMIN, lambda s, side: args(_importer(), name="", aeo_status="none")),
     "office.update": Row(ADMIN, lambda s, side: args(_office(), name="Incheon")),
+    "docs.read": Row(EVERY, lambda s, side: args("profiles", "en")),
     "reference.set_code_label": Row(
         ADMIN, lambda s, side: args("transport_mode", "1", label="sea, by container ship")
     ),

@@ -12,12 +12,12 @@ class ImportBatch(models.Model):
     """One run of an import: what was read, what was stored, what was turned away."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
         # Its process stopped without finishing (killed, power lost): what it committed
         # before is kept, and importing the file again completes it.
-        INTERRUPTED = "interrupted", "Interrupted"
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     source_name = models.CharField(max_length=500)  # file name, or the API client
     file_sha256 = models.CharField(max_length=64, blank=True)

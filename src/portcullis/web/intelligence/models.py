@@ -6,14 +6,12 @@ the entries in force at any past moment (for a decision's audit) are known exact
 from django.conf import settings
 from django.db import models
 
-from portcullis.engine.watchlist import WatchKind
+from portcullis.web.choices import WATCH_KIND_CHOICES
 
 
 class WatchlistEntry(models.Model):
     code = models.CharField(max_length=20, unique=True)  # WL-000001
-    kind = models.CharField(
-        max_length=10, choices=[(k.value, k.value.capitalize()) for k in WatchKind]
-    )
+    kind = models.CharField(max_length=10, choices=WATCH_KIND_CHOICES)
     value = models.CharField(
         max_length=35, blank=True, help_text="trader id, HS prefix, country, or DEP>OFFICE"
     )

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 class Job(models.Model):
     class Kind(models.TextChoices):
-        TRAINING = "training", "Train a model"
-        RETRAINING = "retraining", "Retrain: a challenger against the active model"
-        DRIFT = "drift", "Check the active model for drift"
-        BACKTEST = "backtest", "Backtest the model on stored history"
-        IMPORT = "import", "Import a file of declarations"
+        TRAINING = "training", _("Train a model")
+        RETRAINING = "retraining", _("Retrain: a challenger against the active model")
+        DRIFT = "drift", _("Check the active model for drift")
+        BACKTEST = "backtest", _("Backtest the model on stored history")
+        IMPORT = "import", _("Import a file of declarations")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.engine.channels import Channel
+from portcullis.web.choices import CHANNEL_CHOICES
 from portcullis.web.reference.models import NamedListVersion
 
 
@@ -91,7 +92,7 @@ class ProfileVersion(models.Model):
     )
     channel = models.CharField(
         max_length=10,
-        choices=[(c.value, c.value.capitalize()) for c in Channel if c is not Channel.GREEN],
+        choices=[c for c in CHANNEL_CHOICES if c[0] != Channel.GREEN.value],
         default=Channel.RED.value,
     )
     weight = models.FloatField(default=0.5, help_text="0 to 1: how much a hit adds to the risk")

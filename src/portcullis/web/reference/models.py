@@ -118,11 +118,11 @@ class NamedList(models.Model):
     values live in its versions, which never change once recorded."""
 
     class Kind(models.TextChoices):
-        COUNTRY = "country", "Countries (ISO 3166 codes)"
-        TRADER = "trader", "Traders (ids)"
-        GOODS = "goods", "Goods (HS code prefixes)"
-        OFFICE = "office", "Customs offices"
-        TEXT = "text", "Other codes"
+        COUNTRY = "country", _("Countries (ISO 3166 codes)")
+        TRADER = "trader", _("Traders (ids)")
+        GOODS = "goods", _("Goods (HS code prefixes)")
+        OFFICE = "office", _("Customs offices")
+        TEXT = "text", _("Other codes")
 
     code = models.CharField(max_length=40, unique=True)  # HIGH_RISK_ORIGINS
     kind = models.CharField(max_length=10, choices=Kind.choices)

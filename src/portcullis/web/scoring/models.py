@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portcullis.engine.channels import Channel, Reason
+from portcullis.engine.channels import Reason
+from portcullis.web.choices import CHANNEL_CHOICES
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
 
@@ -93,15 +94,13 @@ class PolicyVersion(models.Model):
 
 class Decision(models.Model):
     class Source(models.TextChoices):
-        FILE = "file", "File"
-        API = "api", "API"
-        BATCH = "batch", "Stored declarations"
+        FILE = "file", _("File")
+        API = "api", _("API")
+        BATCH = "batch", _("Stored declarations")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="decisions")
     declaration_version = models.PositiveIntegerField(default=1)  # the content it judged
-    channel = models.CharField(
-        max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
-    )
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
     reason = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Reason])
     risk_score = models.FloatField(null=True, blank=True)
     model_score = models.FloatField(null=True, blank=True)
@@ -150,9 +149,7 @@ class Override(models.Model):
         AFTER_RELEASE = "after_release", _("Amended after release: checked after release")
 
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="override")
-    channel = models.CharField(
-        max_length=10, choices=[(c.value, c.value.capitalize()) for c in Channel]
-    )
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     justification = models.TextField()
     # None: Portcullis itself (an amendment after release); else who answers for it.

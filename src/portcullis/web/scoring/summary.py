@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from portcullis.engine.channels import Channel, Reason
 from portcullis.engine.features.valuation import usual_range
 from portcullis.engine.glossary import term
+from portcullis.engine.model.features import TRANSFORMED
 from portcullis.engine.notes import CHEAP_RATIO
 from portcullis.engine.rules.syntax import ProfileError, field_names
 from portcullis.web.declarations.models import Declaration
@@ -260,16 +261,45 @@ def _watchlist(hits: Iterable[Mapping[str, Any]]) -> list[str]:
     return facts
 
 
-def summarise(
-    decision: Decision, declaration: Declaration, rows: list[dict[str, Any]], currency: str
-) -> Summary:
-    """``rows`` are the declaration page's item rows; ``currency`` the national one."""
-    summary = Summary()
+def line_fields(
+    decision: Decision, declaration: Declaration, rows: list[dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """Each item's fields, by line (``rows`` are the declaration page's item rows)."""
     inputs = {row["line_no"]: row for row in decision.inputs}
-    fields = {
+    return {
         row["item"].line_no: item_fields(declaration, row, inputs.get(row["item"].line_no, {}))
         for row in rows
     }
+
+
+def factor_text(feature: str, fields: Mapping[str, Any], currency: str) -> str:
+    """A model factor in the reader's words: the glossary's term and the item's value."""
+    label = _(term(feature))
+    if feature in ("valuation_z", "value_ratio"):
+        if (ratio := fields.get("value_ratio")) is None:
+            return _("%(term)s: no reference price") % {"term": label}
+        return _fact("value_ratio", ratio, currency)
+    if feature.endswith("_finding_rate"):
+        subject = feature.removesuffix("_finding_rate")
+        inspections = fields.get(f"{subject}_inspections") or 0
+        if not inspections:
+            return _("%(term)s: no inspections yet") % {"term": label}
+        return _("%(term)s %(rate)s over %(n)s inspections") % {
+            "term": label,
+            "rate": _shown(feature, fields.get(feature, 0.0)),
+            "n": number(inspections, 0),
+        }
+    source = TRANSFORMED.get(feature, feature)
+    if (value := fields.get(source)) is None:
+        return _("%(term)s unknown") % {"term": label}
+    if value is False:
+        return f"{label} {_shown(source, value)}"
+    return _fact(source, value, currency)
+
+
+def summarise(decision: Decision, fields: dict[int, dict[str, Any]], currency: str) -> Summary:
+    """``fields``: each item's, by line (line_fields); ``currency``: the national one."""
+    summary = Summary()
     categories: list[str] = []
     hit_lines: dict[int, tuple[ProfileVersion, list[int]]] = {}
     for hit in decision.profile_hits.all():

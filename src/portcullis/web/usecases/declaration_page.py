@@ -20,7 +20,7 @@ from portcullis.web.reference.code_labels import code_labels
 from portcullis.web.reference.names import hs_description
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring.models import Decision, effective_channel
-from portcullis.web.scoring.summary import Summary, summarise
+from portcullis.web.scoring.summary import Summary, factor_text, line_fields, summarise
 from portcullis.web.traders.models import Trader
 
 
@@ -59,9 +59,22 @@ class DeclarationPage:
 
     @property
     def factors(self) -> list[dict[str, Any]]:
+        """The model's factors for the riskiest item, in the reader's words."""
         factors = list(self.latest.factors) if self.latest else []
         largest = max((abs(f.get("contribution") or 0) for f in factors), default=0)
-        return [{**f, "largest": largest} for f in factors]
+        top = self.fields.get((self.latest.top_line_no if self.latest else None) or 1, {})
+        currency = settings.PORTCULLIS_NATIONAL_CURRENCY
+        return [
+            {**f, "text": factor_text(f["feature"], top, currency), "largest": largest}
+            for f in factors
+        ]
+
+    @cached_property
+    def fields(self) -> dict[int, dict[str, Any]]:
+        """Each item's fields by line, as the latest decision saw them."""
+        if self.latest is None:
+            return {}
+        return line_fields(self.latest, self.declaration, self.items)
 
     @cached_property
     def codes(self) -> dict[str, str]:
@@ -76,9 +89,7 @@ class DeclarationPage:
         """The latest decision in the officer's words, with what to check."""
         if self.latest is None:
             return None
-        return summarise(
-            self.latest, self.declaration, self.items, settings.PORTCULLIS_NATIONAL_CURRENCY
-        )
+        return summarise(self.latest, self.fields, settings.PORTCULLIS_NATIONAL_CURRENCY)
 
     @cached_property
     def history(self) -> list[TraderHistory]:

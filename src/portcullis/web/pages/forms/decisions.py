@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portcullis.engine.channels import Channel
+from portcullis.web.choices import CHANNEL_CHOICES
 from portcullis.web.usecases.decisions import MIN_JUSTIFICATION
 
 
@@ -23,5 +23,5 @@ class OverrideForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [  # type: ignore[attr-defined]
-            (c.value, c.value.capitalize()) for c in Channel if c.value != current
+            (value, label) for value, label in CHANNEL_CHOICES if value != current
         ]

@@ -1,14 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portcullis.engine.watchlist import WatchKind
+from portcullis.web.choices import WATCH_KIND_CHOICES
 from portcullis.web.pages.forms.moments import moment_field
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[(k.value, k.value.capitalize()) for k in WatchKind]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=WATCH_KIND_CHOICES)
     value = forms.CharField(
         label=_("Value"),
         max_length=35,
