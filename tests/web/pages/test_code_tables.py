@@ -97,3 +97,12 @@ def test_the_administrator_edits_the_tables_on_the_admin_site(people):
     analyst = Client()
     analyst.force_login(people["analyst"])
     assert analyst.get(reverse("admin:profiles_controlcheck_changelist")).status_code in (302, 403)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_starting_tables_are_written_again_into_an_emptied_database():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert ControlCheck.objects.filter(category="valuation").exists()
+    assert code_label("transport_mode", "1") == "1 — sea"

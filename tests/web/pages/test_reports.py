@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -117,3 +118,44 @@ def test_the_command_writes_the_file(site, tmp_path):
     assert "Written to" in out.getvalue()
     with pytest.raises(CommandError, match="no office 12345"):
         call_command("report", offices=["12345"], stdout=out)
+
+
+def test_the_pdf_opens_on_a_summary_page_with_its_key_figures_and_a_chart(site):
+    import pypdfium2
+
+    report = monthly_report(_month(), Reach())
+    document = pypdfium2.PdfDocument(to_pdf(report))
+    first = document[0]
+    text = first.get_textpage().get_text_range()
+    assert report.title in text
+    for label in ("declarations lodged", "selected for control", "findings"):
+        assert label in text
+    assert f"{report.lodged:,}" in text
+    assert "Declarations by channel" in text
+    assert "(released)" in text  # GREEN said apart from the bars
+    assert "mandatory_profile" not in text  # reasons in words, never codes
+    image = first.render(scale=1).to_pil().convert("RGB")
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    image.save(artifacts / "monthly-report-page-1.png")
+    # The chart: the controls' bars in the channels' colours (red at least: the site's cars).
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    red = sum(count for count, rgb in colours if rgb == (192, 57, 43))
+    assert red > 200, "no red bar on the first page"
+    # Every other page holds the tables; none is an empty grid of dashes.
+    later = "".join(document[n].get_textpage().get_text_range() for n in range(1, len(document)))
+    assert "Channels" in later
+    assert "(none)" not in later
+
+
+def test_the_report_reads_in_french(site):
+    import pypdfium2
+    from django.utils import translation
+
+    with translation.override("fr"):
+        report = monthly_report(_month(), Reach())
+        text = pypdfium2.PdfDocument(to_pdf(report))[0].get_textpage().get_text_range()
+        book = load_workbook(io.BytesIO(to_xlsx(report)))
+    assert "Rapport mensuel de performance" in text
+    assert "déclarations déposées" in text
+    assert "Synthèse" in book.sheetnames

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from portcullis.engine.measurement import share
 from portcullis.web.declarations.models import Declaration
@@ -60,11 +62,14 @@ class MonthlyReport:
 
     @property
     def title(self) -> str:
-        return f"Portcullis monthly performance report, {self.month:%B %Y}"
+        month = date_format(self.month, "YEAR_MONTH_FORMAT")
+        return _("Portcullis monthly performance report, %(month)s") % {"month": month}
 
     @property
     def scope(self) -> str:
-        return "every office" if self.offices is None else "offices " + ", ".join(self.offices)
+        if self.offices is None:
+            return _("every office")
+        return _("offices %(codes)s") % {"codes": ", ".join(self.offices)}
 
     @property
     def inspected(self) -> int:

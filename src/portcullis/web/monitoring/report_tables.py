@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portcullis.engine.channels import Reason
+from django.utils.translation import gettext as _
+
+from portcullis.web.choices import channel_name, reason_text
 from portcullis.web.monitoring.report import MonthlyReport
 
 Cell = str | int | float | Decimal | None
@@ -30,33 +32,33 @@ def report_tables(report: MonthlyReport) -> list[Table]:
     return [
         _summary(report),
         Table(
-            "Channels",
-            ["channel", "declarations", "inspected", "findings", "finding rate"],
+            _("Channels"),
+            [_("channel"), _("declarations"), _("inspected"), _("findings"), _("finding rate")],
             _channel_rows(report),
             frozenset({4}),
         ),
         Table(
-            "Reasons",
-            ["reason", "inspected", "findings", "finding rate"],
+            _("Reasons"),
+            [_("reason"), _("inspected"), _("findings"), _("finding rate")],
             [[_reason(r.key), r.inspected, r.findings, r.rate] for r in report.figures.by_reason],
             frozenset({3}),
         ),
         Table(
-            "Compliance",
+            _("Compliance"),
             [
-                "dimension",
-                "group",
-                "declarations",
-                "sampled",
-                "findings",
-                "estimated rate",
-                "95 % low",
-                "95 % high",
-                "revenue gap",
+                _("dimension"),
+                _("group"),
+                _("declarations"),
+                _("sampled"),
+                _("findings"),
+                _("estimated rate"),
+                _("95 % low"),
+                _("95 % high"),
+                _("revenue gap"),
             ],
             [
                 [
-                    dimension,
+                    _dimension(dimension),
                     e.group,
                     e.flow,
                     e.sampled,
@@ -74,24 +76,24 @@ def report_tables(report: MonthlyReport) -> list[Table]:
             frozenset({5, 6, 7}),
         ),
         Table(
-            "Profiles",
+            _("Profiles"),
             [
-                "code",
-                "name",
-                "active",
-                "hits",
-                "inspected",
-                "findings",
-                "finding rate",
-                "revenue",
-                "all-time hits",
-                "all-time finding rate",
+                _("code"),
+                _("name"),
+                _("active"),
+                _("hits"),
+                _("inspected"),
+                _("findings"),
+                _("finding rate"),
+                _("revenue"),
+                _("all-time hits"),
+                _("all-time finding rate"),
             ],
             [
                 [
                     p.code,
                     p.name,
-                    "yes" if p.active else "no",
+                    _("yes") if p.active else _("no"),
                     p.hits,
                     p.inspected,
                     p.findings,
@@ -113,36 +115,38 @@ def _summary(report: MonthlyReport) -> Table:
     whole = estimates.whole if estimates else None
     sampled = bool(whole and whole.sampled)
     rows: list[tuple[str, Cell, bool]] = [  # (figure, value, a share)
-        ("declarations lodged", report.lodged, False),
-        ("declarations decided", figures.decided, False),
-        ("selected for control (red or yellow)", figures.selected, False),
-        ("inspection rate", figures.inspection_rate, True),
-        ("inspected (outcome recorded)", report.inspected, False),
-        ("findings", figures.findings, False),
-        ("finding rate of the inspected", _share(figures.findings, report.inspected), True),
-        ("revenue recovered (additional duties)", figures.revenue, False),
-        ("random-sample declarations with an outcome", whole.sampled if whole else 0, False),
-        ("estimated non-compliance of the flow", whole.rate if whole else None, True),
-        ("  95 % interval, low", whole.interval.low if whole and sampled else None, True),
-        ("  95 % interval, high", whole.interval.high if whole and sampled else None, True),
-        ("estimated revenue gap over the flow", whole.revenue_gap if whole else None, False),
-        ("share of it caught by risk selection", estimates.share if estimates else None, True),
+        (_("declarations lodged"), report.lodged, False),
+        (_("declarations decided"), figures.decided, False),
+        (_("selected for control (red or yellow)"), figures.selected, False),
+        (_("inspection rate"), figures.inspection_rate, True),
+        (_("inspected (outcome recorded)"), report.inspected, False),
+        (_("findings"), figures.findings, False),
+        (_("finding rate of the inspected"), _share(figures.findings, report.inspected), True),
+        (_("revenue recovered (additional duties)"), figures.revenue, False),
+        (_("random-sample declarations with an outcome"), whole.sampled if whole else 0, False),
+        (_("estimated non-compliance of the flow"), whole.rate if whole else None, True),
+        ("  " + _("95 % interval, low"), whole.interval.low if whole and sampled else None, True),
+        ("  " + _("95 % interval, high"), whole.interval.high if whole and sampled else None, True),
+        (_("estimated revenue gap over the flow"), whole.revenue_gap if whole else None, False),
+        (_("share of it caught by risk selection"), estimates.share if estimates else None, True),
     ]
     return Table(
-        "Summary",
-        ["figure", "value"],
+        _("Summary"),
+        [_("figure"), _("value")],
         [[label, value] for label, value, _ in rows],
         percent_rows=frozenset(n for n, (_, _, percent) in enumerate(rows) if percent),
         widths=(3, 1),
     )
 
 
+def _dimension(name: str) -> str:
+    labels = {"section": _("HS section"), "origin": _("origin"), "office": _("office")}
+    return labels.get(name, name)
+
+
 def _reason(code: str) -> str:
     """A reason in words ("mandatory targeting profile", not ``mandatory_profile``)."""
-    try:
-        return Reason(code).label
-    except ValueError:
-        return code
+    return reason_text(code)
 
 
 def _channel_rows(report: MonthlyReport) -> list[list[Cell]]:
@@ -151,7 +155,9 @@ def _channel_rows(report: MonthlyReport) -> list[list[Cell]]:
     for channel, count in report.figures.channels.items():
         rate = rates.get(channel)
         inspected, findings = (rate.inspected, rate.findings) if rate else (0, 0)
-        rows.append([channel, count, inspected, findings, _share(findings, inspected)])
+        rows.append(
+            [channel_name(channel), count, inspected, findings, _share(findings, inspected)]
+        )
     return rows
 
 

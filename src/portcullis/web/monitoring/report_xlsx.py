@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,7 +22,10 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     for table in report_tables(report):
         sheet = book.create_sheet(table.title)
         sheet.append([report.title])
-        sheet.append([f"Scope: {report.scope}; generated {report.generated_at:%Y-%m-%d %H:%M} UTC"])
+        generated = date_format(report.generated_at, "DATETIME_FORMAT")
+        sheet.append(
+            [_("Scope: %(scope)s; generated %(at)s") % {"scope": report.scope, "at": generated}]
+        )
         sheet.append([])
         sheet.append(table.header)
         for cell in sheet[4]:

@@ -11,8 +11,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portcullis.engine.channels import Channel, Reason
+from portcullis.engine.channels import Channel
 from portcullis.engine.glossary import term as glossary_term
+from portcullis.web.choices import reason_text as labelled_reason
 from portcullis.web.inspections.labels import finding_label as labelled_finding
 from portcullis.web.reference.names import country_name
 
@@ -35,27 +36,9 @@ def channel(value: str) -> dict[str, Any]:
     return {"css": known.value, "name": names[known]}
 
 
-# The engine's reason labels, marked here for translation (the engine knows no Django).
-REASON_TEXT = {
-    Reason.MANDATORY_PROFILE: gettext_lazy("mandatory targeting profile"),
-    Reason.RISK: gettext_lazy("risk score above the office threshold"),
-    Reason.RANDOM: gettext_lazy("random compliance sample"),
-    Reason.EXPLORATION: gettext_lazy("exploration of an uncertain case"),
-    Reason.AEO_FACILITATION: gettext_lazy(
-        "AEO facilitation: audit after release instead of a stop"
-    ),
-    Reason.AUDIT_BAND: gettext_lazy("risk score in the post-clearance audit band"),
-    Reason.LOW_RISK: gettext_lazy("low risk"),
-    Reason.SIGNAL_FAILURE: gettext_lazy("a risk signal failed: held for a documentary check"),
-}
-
-
 @register.filter
 def reason_text(value: str) -> str:
-    try:
-        return str(REASON_TEXT[Reason(value)])
-    except (ValueError, KeyError):
-        return value
+    return labelled_reason(value)
 
 
 @register.filter
