@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from portcullis.engine.model.training import TrainingSettings
 from portcullis.web.accounts.roles import Role, ensure_role_groups, give_role
@@ -29,6 +31,15 @@ class Imported:
 @pytest.fixture(autouse=True)
 def _rejects_in_tmp(settings, tmp_path):
     settings.PORTCULLIS_REJECTS_DIR = tmp_path / "rejects"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the installation's language: a request in French (the locale
+    middleware) leaves French active in the thread, and the next test would read it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

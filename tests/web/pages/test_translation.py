@@ -79,3 +79,50 @@ def test_the_pages_mark_every_term_for_the_catalogue():
     kinds = [kind.value for kind in WatchKind]
     expected = {*TERMS.values(), *kinds, *(term(f"{kind}_watchlisted") for kind in kinds)}
     assert set(GLOSSARY_TERMS) == expected
+
+
+def _criteria_templates() -> set[str]:
+    """Every message template the profile language's code passes to ``problem`` or
+    ``fail`` (read off its source, so a new message cannot miss its translation)."""
+    import ast
+    from pathlib import Path
+
+    import portcullis.engine.rules.syntax as syntax
+
+    found = set()
+    for name in ("syntax.py", "compiler.py"):
+        tree = ast.parse((Path(syntax.__file__).parent / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if called in ("problem", "fail") and len(node.args) >= 2:
+                    template = node.args[1]
+                    if isinstance(template, ast.Constant) and isinstance(template.value, str):
+                        found.add(template.value)
+            named = isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if named and any(getattr(t, "id", None) == "template" for t in node.targets):
+                found.add(str(node.value.value))
+    return found
+
+
+def test_every_message_of_the_profile_language_is_marked_and_translated():
+    from portcullis.web.pages.engine_terms import CRITERIA_MESSAGES
+
+    templates = _criteria_templates()
+    assert len(templates) > 25
+    assert templates <= set(CRITERIA_MESSAGES)
+    with translation.override("fr"):
+        untranslated = [t for t in CRITERIA_MESSAGES if translation.gettext(t) == t]
+    assert untranslated == []
+
+
+def test_an_analyst_reads_what_is_wrong_with_the_criteria_in_french(site, as_user):
+    client = as_user("analyst")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    checked = client.post(
+        reverse("profile_check"), {"criteria": 'hs_code == "8703" and orign_country == "CN"'}
+    ).content.decode()
+    assert "ligne 1, colonne 23 : champ inconnu « orign_country »" in checked
+    assert "vouliez-vous dire « origin_country » ?" in checked
+    early = client.post(reverse("profile_check"), {"criteria": "hs_code =="}).content.decode()
+    assert "les critères s&#x27;arrêtent trop tôt" in early

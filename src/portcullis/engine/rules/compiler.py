@@ -37,7 +37,9 @@ from portcullis.engine.rules.syntax import (
     Problem,
     ProfileError,
     StartsWith,
+    Words,
     parse,
+    problem,
 )
 
 _ORDERING = ("<", "<=", ">", ">=")
@@ -123,8 +125,10 @@ class _Compiler:
         self.fields: list[str] = []
         self.lists_used: list[str] = []
 
-    def fail(self, at: Position, message: str, suggestion: str | None = None) -> _Typed:
-        self.problems.append(Problem(at, message, suggestion))
+    def fail(
+        self, at: Position, template: str, suggestion: str | None = None, **values: str | Words
+    ) -> _Typed:
+        self.problems.append(problem(at, template, suggestion, **values))
         return _Typed(None, pl.lit(None))
 
     def suggest(self, name: str) -> str | None:
@@ -139,7 +143,9 @@ class _Compiler:
         if isinstance(node, Field):
             spec = self.catalogue.get(node.name)
             if spec is None:
-                return self.fail(node.at, f"unknown field '{node.name}'", self.suggest(node.name))
+                return self.fail(
+                    node.at, "unknown field '{name}'", self.suggest(node.name), name=node.name
+                )
             self.fields.append(node.name)
             return _Typed(spec.kind, pl.col(node.name))
         if isinstance(node, Literal):
@@ -192,18 +198,24 @@ class _Compiler:
     def expect(self, node: Node, kind: Kind, where: str) -> pl.Expr:
         typed = self.compile(node)
         if typed.kind is not None and typed.kind != kind:
-            self.fail(_position(node), f"{where} needs {_a(kind)}, not {_a(typed.kind)}")
+            self.fail(
+                _position(node),
+                "{where} needs {wanted}, not {given}",
+                where=where,
+                wanted=_a(kind),
+                given=_a(typed.kind),
+            )
         return typed.expr
 
     def texts(self, options: ListOf, where: str) -> list[str]:
         values = []
         for literal in options.values:
             if not isinstance(literal.value, str):
-                self.fail(literal.at, f"'{where}' needs quoted texts")
+                self.fail(literal.at, "'{where}' needs quoted texts", where=where)
             else:
                 values.append(literal.value)
         if not options.values:
-            self.fail(options.at, f"the list after '{where}' is empty")
+            self.fail(options.at, "the list after '{word}' is empty", word=where)
         return values
 
     def named(self, ref: NamedRef) -> NamedList | None:
@@ -212,7 +224,7 @@ class _Compiler:
         if named is None:
             known = list(self.lists)
             close = difflib.get_close_matches(ref.code.upper(), known, n=1, cutoff=0.6)
-            self.fail(ref.at, f"unknown list '{ref.code}'", close[0] if close else None)
+            self.fail(ref.at, "unknown list '{code}'", close[0] if close else None, code=ref.code)
             return None
         self.lists_used.append(named.key)
         if named.in_force() is not None:
@@ -241,7 +253,7 @@ class _Compiler:
         value = self.compile(node.value)
         word = "not in list" if node.negated else "in list"
         if value.kind is not None and value.kind != Kind.TEXT:
-            return self.fail(node.at, f"'{word}' needs a text (a list holds codes)")
+            return self.fail(node.at, "'{word}' needs a text (a list holds codes)", word=word)
         named = self.named(ref)
         if named is None:
             return _Typed(None, pl.lit(None))
@@ -259,7 +271,7 @@ class _Compiler:
         try:
             moment = moment_of(text)
         except ValueError:
-            self.fail(at, f"'{text}' is not a date (write \"2021-03-01\" or a date-time)")
+            self.fail(at, "'{text}' is not a date (write \"2021-03-01\" or a date-time)", text=text)
             return pl.lit(None, dtype=TIME)
         return pl.lit(moment, dtype=TIME)
 
@@ -278,7 +290,9 @@ class _Compiler:
         if left.kind is None or right.kind is None:
             return left.expr, right.expr, None
         if left.kind != right.kind:
-            self.fail(at, f"cannot compare {_a(left.kind)} with {_a(right.kind)}")
+            self.fail(
+                at, "cannot compare {left} with {right}", left=_a(left.kind), right=_a(right.kind)
+            )
             return left.expr, right.expr, None
         return left.expr, right.expr, left.kind
 
@@ -287,7 +301,9 @@ class _Compiler:
             self.compile(node.left), self.compile(node.right), node.at
         )
         if kind in (Kind.TEXT, Kind.BOOL) and node.op in _ORDERING:
-            return self.fail(node.at, f"'{node.op}' needs numbers or dates, not {_a(kind)}")
+            return self.fail(
+                node.at, "'{op}' needs numbers or dates, not {given}", op=node.op, given=_a(kind)
+            )
         return _Typed(Kind.BOOL, _POLARS_COMPARE[node.op](left, right))
 
     def member(self, node: Member) -> _Typed:
@@ -296,17 +312,20 @@ class _Compiler:
         value = self.compile(node.value)
         word = "not in" if node.negated else "in"
         if not node.options.values:
-            return self.fail(node.options.at, f"the list after '{word}' is empty")
+            return self.fail(node.options.at, "the list after '{word}' is empty", word=word)
         kinds = {self.literal(option).kind for option in node.options.values}
         if len(kinds) > 1:
-            return self.fail(node.options.at, f"the list after '{word}' mixes types")
+            return self.fail(node.options.at, "the list after '{word}' mixes types", word=word)
         (kind,) = kinds
         if value.kind is not None and kind != value.kind:
             return self.fail(
-                node.options.at, f"the list holds {_plural(kind)} but the value is {_a(value.kind)}"
+                node.options.at,
+                "the list holds {held} but the value is {given}",
+                held=_plural(kind),
+                given=_a(value.kind),
             )
         if value.kind in (Kind.BOOL, Kind.TIME):
-            return self.fail(node.at, f"'{word}' needs text or numbers")
+            return self.fail(node.at, "'{word}' needs text or numbers", word=word)
         options = [option.value for option in node.options.values]
         dtype = pl.Float64 if kind == Kind.NUMBER else pl.String
         test = value.expr.is_in(pl.lit(pl.Series(options, dtype=dtype)).implode())
@@ -318,7 +337,9 @@ class _Compiler:
         value_expr, low_expr, kind = self.comparable(value, low, node.at)
         _, high_expr, high_kind = self.comparable(value, high, node.at)
         if kind is not None and high_kind is not None and kind not in (Kind.NUMBER, Kind.TIME):
-            return self.fail(node.at, f"'between' needs numbers or dates, not {_a(kind)}")
+            return self.fail(
+                node.at, "'between' needs numbers or dates, not {given}", given=_a(kind)
+            )
         return _Typed(Kind.BOOL, value_expr.is_between(low_expr, high_expr, closed="both"))
 
 
@@ -447,7 +468,8 @@ def compile_criteria(text: str, catalogue: Catalogue, lists: Lists | None = None
     if typed.kind is not None and typed.kind != Kind.BOOL and not compiler.problems:
         compiler.fail(
             tree.at,
-            f"the criteria must be a condition (true or false), not {_a(typed.kind)}",
+            "the criteria must be a condition (true or false), not {given}",
+            given=_a(typed.kind),
         )
     if compiler.problems:
         raise ProfileError(

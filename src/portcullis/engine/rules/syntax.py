@@ -50,17 +50,32 @@ class Position:
         return f"line {self.line}, column {self.column}"
 
 
+Words = tuple[str, ...]  # a value that is a list of words ("a number, a field name")
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with criteria, where it is, and (for a misspelt field) a suggestion."""
+    """One thing wrong with criteria, where it is, and (for a misspelt field) a suggestion.
+    ``template`` and ``values`` are the message before its values were put in, so that the
+    pages can say it in the reader's language."""
 
     position: Position
     message: str
     suggestion: str | None = None
+    template: str = ""
+    values: tuple[tuple[str, str | Words], ...] = ()
 
     def __str__(self) -> str:
         text = f"{self.position}: {self.message}"
         return f"{text} (did you mean '{self.suggestion}'?)" if self.suggestion else text
+
+
+def problem(
+    at: Position, template: str, suggestion: str | None = None, **values: str | Words
+) -> Problem:
+    """A Problem whose message is ``template`` with ``values`` put in ({name} each)."""
+    shown = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in values.items()}
+    return Problem(at, template.format(**shown), suggestion, template, tuple(values.items()))
 
 
 class ProfileError(ValueError):
@@ -225,7 +240,13 @@ def _unquote(token: Token) -> str:
         escaped = next(chars, "")
         if escaped not in _ESCAPES:
             raise ProfileError(
-                [Problem(_at(token), f"unknown escape '\\{escaped}' in text (use \\\" or \\\\)")]
+                [
+                    problem(
+                        _at(token),
+                        "unknown escape '\\{escaped}' in text (use \\\" or \\\\)",
+                        escaped=escaped,
+                    )
+                ]
             )
         out.append(_ESCAPES[escaped])
     return "".join(out)
@@ -234,14 +255,14 @@ def _unquote(token: Token) -> str:
 def _number(token: Token, sign: int = 1) -> Literal:
     value = float(str(token)) * sign
     if not math.isfinite(value):
-        raise ProfileError([Problem(_at(token), f"the number {token} is too large")])
+        raise ProfileError([problem(_at(token), "the number {number} is too large", number=token)])
     return Literal(value, _at(token))
 
 
 def _build(tree: Tree[Token] | Token) -> Node:
     """The Lark parse tree as our own nodes (tokens are dropped where they carry nothing)."""
     if isinstance(tree, Token):  # a bare NAME or literal reduced by ``?atom``
-        raise ProfileError([Problem(_at(tree), f"unexpected '{tree}'")])
+        raise ProfileError([problem(_at(tree), "unexpected '{token}'", token=str(tree))])
     kind = tree.data
     kids: list[Any] = tree.children
     at = _at(tree)
@@ -288,7 +309,7 @@ def _build(tree: Tree[Token] | Token) -> Node:
         return Between(_build(kids[0]), _build(kids[2]), _build(kids[4]), at)
     if kind == "null_test":
         return NullTest(_build(kids[0]), len(kids) == 4, at)
-    raise ProfileError([Problem(at, f"unexpected {kind}")])  # pragma: no cover - grammar
+    raise ProfileError([problem(at, "unexpected {kind}", kind=str(kind))])  # pragma: no cover
 
 
 def _prefixes(kids: list[Any]) -> ListOf | NamedRef:
@@ -313,11 +334,10 @@ def _list(tree: Tree[Token]) -> ListOf:
     return node
 
 
-def _expected(names: set[str]) -> str:
+def _expected(names: set[str]) -> Words:
+    """What could have come instead, in words; () when too many to be of help."""
     words = sorted({_TOKEN_NAMES.get(name, name.lower().replace("_", " ")) for name in names})
-    if len(words) > 6:
-        return ""
-    return " (expected " + ", ".join(words) + ")"
+    return tuple(words) if len(words) <= 6 else ()
 
 
 def _syntax_problem(error: UnexpectedInput, text: str) -> Problem:
@@ -326,10 +346,8 @@ def _syntax_problem(error: UnexpectedInput, text: str) -> Problem:
         at = error.pos_in_stream
         char = text[at] if at is not None and 0 <= at < len(text) else ""
         if char in "\"'":
-            message = "text is not closed (a quote is missing)"
-        else:
-            message = f"unexpected character {char!r}"
-        return Problem(Position(line, column), message)
+            return problem(Position(line, column), "text is not closed (a quote is missing)")
+        return problem(Position(line, column), "unexpected character {char}", char=repr(char))
     if (
         isinstance(error, UnexpectedEOF)
         or getattr(error, "token", None) in (None, "")
@@ -339,10 +357,18 @@ def _syntax_problem(error: UnexpectedInput, text: str) -> Problem:
     ):
         lines = text.splitlines() or [""]
         end = Position(len(lines), len(lines[-1]) + 1)
-        return Problem(end, "the criteria end too early" + _expected(set(error.expected)))  # type: ignore[attr-defined]
-    token = error.token  # type: ignore[attr-defined]
+        early = _expected(set(error.expected))  # type: ignore[attr-defined]
+        if early:
+            return problem(end, "the criteria end too early (expected {expected})", expected=early)
+        return problem(end, "the criteria end too early")
+    token = str(error.token)  # type: ignore[attr-defined]
     expected = _expected(set(getattr(error, "expected", ()) or ()))
-    return Problem(Position(line, column), f"unexpected '{token}'{expected}")
+    if expected:
+        return problem(
+            Position(line, column), "unexpected '{token}' (expected {expected})",
+            token=token, expected=expected,
+        )  # fmt: skip
+    return problem(Position(line, column), "unexpected '{token}'", token=token)
 
 
 def _too_deep(text: str) -> bool:
@@ -357,31 +383,43 @@ def _too_deep(text: str) -> bool:
     return deepest > MAX_DEPTH or text.count("-") + text.lower().count("not") > 4 * MAX_DEPTH
 
 
+def _too_long(length: int) -> Problem:
+    return problem(
+        Position(1, 1),
+        "the criteria are too long ({length} characters, at most {limit})",
+        length=f"{length:,}",
+        limit=f"{MAX_LENGTH:,}",
+    )
+
+
+def _nested(at: Position) -> Problem:
+    return problem(
+        at, "the criteria nest too deeply (at most {limit} levels)", limit=str(MAX_DEPTH)
+    )
+
+
 def parse(text: str) -> Node:
     """The syntax tree of ``text``, or ProfileError saying where and what is wrong."""
     if not isinstance(text, str):
-        raise ProfileError([Problem(Position(1, 1), "criteria must be text")])
+        raise ProfileError([problem(Position(1, 1), "criteria must be text")])
     if not text.strip():
-        raise ProfileError([Problem(Position(1, 1), "the criteria are empty")])
+        raise ProfileError([problem(Position(1, 1), "the criteria are empty")])
     if len(text) > MAX_LENGTH:
-        message = f"the criteria are too long ({len(text):,} characters, at most {MAX_LENGTH:,})"
-        raise ProfileError([Problem(Position(1, 1), message)])
+        raise ProfileError([_too_long(len(text))])
     if _too_deep(text):
-        message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
-        raise ProfileError([Problem(Position(1, 1), message)])
+        raise ProfileError([_nested(Position(1, 1))])
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise ProfileError([_syntax_problem(error, text)]) from None
     except (LarkError, RecursionError) as error:
         raise ProfileError(
-            [Problem(Position(1, 1), f"cannot be read ({type(error).__name__})")]
+            [problem(Position(1, 1), "cannot be read ({error})", error=type(error).__name__)]
         ) from None
     try:
         node = _build(tree)
     except RecursionError:
-        message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
-        raise ProfileError([Problem(Position(1, 1), message)]) from None
+        raise ProfileError([_nested(Position(1, 1))]) from None
     _within_bounds(node)
     return node
 
@@ -411,16 +449,29 @@ def _within_bounds(root: Node) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            message = f"the criteria nest too deeply (at most {MAX_DEPTH} levels)"
-            raise ProfileError([Problem(node.at, message)])
+            raise ProfileError([_nested(node.at)])
         tests += isinstance(node, _TESTS)
         terms += isinstance(node, Field | Literal)
         if tests > MAX_TESTS:
-            message = f"the criteria hold more than {MAX_TESTS} tests: split the profile"
-            raise ProfileError([Problem(node.at, message)])
+            raise ProfileError(
+                [
+                    problem(
+                        node.at,
+                        "the criteria hold more than {limit} tests: split the profile",
+                        limit=str(MAX_TESTS),
+                    )
+                ]
+            )
         if terms > MAX_TERMS:
-            message = f"the criteria hold more than {MAX_TERMS} terms: split the profile"
-            raise ProfileError([Problem(node.at, message)])
+            raise ProfileError(
+                [
+                    problem(
+                        node.at,
+                        "the criteria hold more than {limit} terms: split the profile",
+                        limit=str(MAX_TERMS),
+                    )
+                ]
+            )
         stack.extend((child, depth + 1) for child in _children(node))
 
 

@@ -1,6 +1,7 @@
 """The engine's words the pages show, marked here for the message catalogue: the engine
-knows no Django, and `makemessages` keeps only strings it finds marked. A test keeps this
-list equal to the glossary (portcullis.engine.glossary) and the watchlist kinds."""
+knows no Django, and `makemessages` keeps only strings it finds marked. Tests keep these
+lists equal to the glossary (portcullis.engine.glossary) and the watchlist kinds, and to
+the messages of the profile language (portcullis.engine.rules)."""
 
 from django.utils.translation import gettext_noop as N_
 
@@ -76,4 +77,57 @@ GLOSSARY_TERMS = (
     N_("goods on the watchlist"),
     N_("origin on the watchlist"),
     N_("route on the watchlist"),
+)
+
+# What the profile language says of criteria it cannot use ({names} are its values).
+CRITERIA_MESSAGES = (
+    N_("'between' needs numbers or dates, not {given}"),
+    N_("'contains' needs a non-empty text"),
+    N_("'{op}' needs numbers or dates, not {given}"),
+    N_("'{text}' is not a date (write \"2021-03-01\" or a date-time)"),
+    N_("'{where}' needs quoted texts"),
+    N_("'{word}' needs a text (a list holds codes)"),
+    N_("'{word}' needs text or numbers"),
+    N_("a list can only follow 'in' or 'starts with'"),
+    N_("cannot be read ({error})"),
+    N_("cannot compare {left} with {right}"),
+    N_("criteria must be text"),
+    N_("text is not closed (a quote is missing)"),
+    N_("the criteria are empty"),
+    N_("the criteria are too long ({length} characters, at most {limit})"),
+    N_("the criteria end too early"),
+    N_("the criteria end too early (expected {expected})"),
+    N_("the criteria hold more than {limit} terms: split the profile"),
+    N_("the criteria hold more than {limit} tests: split the profile"),
+    N_("the criteria must be a condition (true or false), not {given}"),
+    N_("the criteria nest too deeply (at most {limit} levels)"),
+    N_("the list after '{word}' is empty"),
+    N_("the list after '{word}' mixes types"),
+    N_("the list holds {held} but the value is {given}"),
+    N_("the number {number} is too large"),
+    N_("unexpected '{token}'"),
+    N_("unexpected '{token}' (expected {expected})"),
+    N_("unexpected character {char}"),
+    N_("unexpected {kind}"),
+    N_("unknown escape '\\{escaped}' in text (use \\\" or \\\\)"),
+    N_("unknown field '{name}'"),
+    N_("unknown list '{code}'"),
+    N_("{where} needs {wanted}, not {given}"),
+)
+# The words it puts in those messages (what a place needs, what came instead).
+CRITERIA_WORDS = (
+    N_("a text"),
+    N_("a number"),
+    N_("a true/false condition"),
+    N_("a date-time"),
+    N_("a value"),
+    N_("texts"),
+    N_("numbers"),
+    N_("values"),
+    N_("a comparison (==, !=, <, <=, >, >=)"),
+    N_("+ or -"),
+    N_("* or /"),
+    N_("a field name"),
+    N_('a quoted text ("...")'),
+    N_("the end of the criteria"),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+
 from portcullis.engine.channels import Channel
 from portcullis.engine.features import default_catalogue
 from portcullis.engine.rules.compiler import compile_criteria
@@ -33,13 +35,39 @@ def check_criteria(criteria: str) -> list[Problem]:
     return []
 
 
+# The values of a criteria message that are the language's own words (what a place needs,
+# what came instead), said in the reader's language; other values are the analyst's text.
+_WORD_VALUES = frozenset({"wanted", "given", "left", "right", "held", "expected"})
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem with criteria in the reader's language: "line 1, column 16: unexpected
+    'colour'" or "ligne 1, colonne 16 : « colour » inattendu"."""
+    if not problem.template:
+        return str(problem)
+    values = {
+        name: ", ".join(gettext(w) for w in value) if isinstance(value, tuple)
+        else gettext(value) if name in _WORD_VALUES else value
+        for name, value in problem.values
+    }  # fmt: skip
+    message = gettext(problem.template).format(**values)
+    text = gettext("line %(line)s, column %(column)s: %(message)s") % {
+        "line": problem.position.line,
+        "column": problem.position.column,
+        "message": message,
+    }
+    if problem.suggestion:
+        text += " " + gettext("(did you mean '%(name)s'?)") % {"name": problem.suggestion}
+    return text
+
+
 def validate(version: ProfileVersion) -> None:
     """Refuse a version the engine could not run, saying why."""
     problems = check_criteria(version.criteria)
     if problems:
         raise Invalid(
             "the criteria do not compile: " + "; ".join(str(p) for p in problems),
-            problems=[FieldProblem("criteria", str(problem)) for problem in problems],
+            problems=[FieldProblem("criteria", problem_text(problem)) for problem in problems],
         )
     if version.valid_from and version.valid_to and version.valid_to <= version.valid_from:
         raise Invalid(

@@ -25,7 +25,13 @@ from portcullis.web.audit.services import record
 from portcullis.web.codes import assign_code, provisional_code
 from portcullis.web.declarations.models import Item
 from portcullis.web.errors import Invalid, NotAllowedNow, NotFound, TooCostly
-from portcullis.web.profiles.compiled import EDITABLE, check_criteria, engine_profile, validate
+from portcullis.web.profiles.compiled import (
+    EDITABLE,
+    check_criteria,
+    engine_profile,
+    problem_text,
+    validate,
+)
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.profiles.statistics import HitStatistics, history_as_of, statistics
 from portcullis.web.scoring.backtesting import BacktestError, active_profiles, backtest_profiles
@@ -389,7 +395,7 @@ def backtest(
         if problems:
             raise Invalid(
                 "Correct the criteria first: " + "; ".join(map(str, problems)),
-                problems=[FieldProblem("criteria", str(problem)) for problem in problems],
+                problems=[FieldProblem("criteria", problem_text(problem)) for problem in problems],
             )
         proposal = draft(criteria, selection_pct)
     elif codes:

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.declarations.analysis import analysis_end
-from portcullis.web.profiles.compiled import check_criteria
+from portcullis.web.profiles.compiled import check_criteria, problem_text
 from portcullis.web.profiles.models import ProfileVersion
 
 
@@ -59,7 +59,7 @@ class ProfileVersionForm(forms.ModelForm):  # type: ignore[type-arg]
         criteria: str = self.cleaned_data["criteria"]
         problems = check_criteria(criteria)
         if problems:
-            raise forms.ValidationError([str(p) for p in problems])
+            raise forms.ValidationError([problem_text(p) for p in problems])
         return criteria
 
     def clean_offices(self) -> list[str]:

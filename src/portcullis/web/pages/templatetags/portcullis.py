@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portcullis.engine.channels import Channel
 from portcullis.engine.glossary import term as glossary_term
+from portcullis.engine.rules.syntax import Problem
 from portcullis.web.choices import reason_text as labelled_reason
 from portcullis.web.inspections.labels import finding_label as labelled_finding
+from portcullis.web.profiles.compiled import problem_text as criteria_problem_text
 from portcullis.web.reference.names import country_name
 
 register = template.Library()
@@ -107,3 +109,9 @@ def term(name: str) -> str:
 @register.filter
 def terms(names: list[str]) -> list[str]:
     return [term(name) for name in names]
+
+
+@register.filter
+def problem_text(problem: Problem) -> str:
+    """A problem with profile criteria, in the reader's language."""
+    return criteria_problem_text(problem)
