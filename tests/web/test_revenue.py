@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
-from portcullis.web.monitoring.dashboard import dashboard, default_period
+from portcullis.web.monitoring.dashboard import dashboard
+from portcullis.web.periods import default_period
 from portcullis.web.usecases import inspections
 from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration

@@ -109,7 +109,8 @@ def test_the_drift_job_runs_from_the_page_and_the_pages_show_it(site, as_user):
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert DriftCheck.objects.get().pk == job.result["check"]
     model = _active()
-    page = as_user("analyst").get(reverse("model", args=[model.version])).content.decode()
+    url = reverse("model", args=[model.version])
+    page = as_user("analyst").get(url, {"until": "2021-03-31"}).content.decode()
     assert 'data-export="model-performance"' in page
     assert 'data-export="model-drift"' in page
     assert "log_customs_value" in page

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,11 +23,11 @@ from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.compliance import RISK_REASONS, Compliance, compliance
 from portcullis.web.monitoring.sections import HEAT_EDITION, section_of
+from portcullis.web.periods import Period, day_start
 from portcullis.web.reference.names import section_name
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.queries import current_decisions
 
-WINDOW_DAYS = 30
 TREND_WEEKS = 12
 HEAT_ORIGINS = 10
 SELECTED = (Channel.RED.value, Channel.YELLOW.value)
@@ -42,23 +42,6 @@ class Rate:
     @property
     def rate(self) -> float | None:
         return share(self.findings, self.inspected)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days, ``start`` to ``end`` included, in the installation's time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """The instants it covers: from the start of its first day to that of the day after
-        its last."""
-        return _start(self.start), _start(self.end + timedelta(days=1))
 
 
 @dataclass
@@ -95,15 +78,6 @@ class Dashboard:
         return self.declared == 0
 
 
-def _start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def default_period(today: date) -> Period:
-    """The WINDOW_DAYS ending ``today``."""
-    return Period(today - timedelta(days=WINDOW_DAYS - 1), today)
-
-
 def dashboard(reach: Reach, period: Period) -> Dashboard:
     """The figures over the declarations within ``reach`` lodged in ``period``."""
     declarations = Declaration.objects.filter(reach.q())
@@ -115,8 +89,8 @@ def dashboard(reach: Reach, period: Period) -> Dashboard:
     figures = Dashboard(as_of=as_of, period=period, latest=timezone.localtime(latest).date())
     counts = declarations.filter(lodged_at__gte=start, lodged_at__lt=end).aggregate(
         declared=Count("pk"),
-        today=Count("pk", filter=Q(lodged_at__gte=_start(as_of))),
-        week=Count("pk", filter=Q(lodged_at__gte=_start(as_of - timedelta(days=6)))),
+        today=Count("pk", filter=Q(lodged_at__gte=day_start(as_of))),
+        week=Count("pk", filter=Q(lodged_at__gte=day_start(as_of - timedelta(days=6)))),
     )
     figures.declared, figures.today, figures.week = (
         counts["declared"],
@@ -180,13 +154,13 @@ def _trend(figures: Dashboard, current: QuerySet[CurrentDecision], as_of: date) 
     mondays = [this_monday - timedelta(weeks=k) for k in range(TREND_WEEKS - 1, -1, -1)]
     week = Case(
         *(
-            When(lodged_at__lt=_start(monday + timedelta(days=7)), then=Value(k))
+            When(lodged_at__lt=day_start(monday + timedelta(days=7)), then=Value(k))
             for k, monday in enumerate(mondays)
         ),
         output_field=IntegerField(),
     )
     period = current.filter(
-        lodged_at__gte=_start(mondays[0]), lodged_at__lt=_start(as_of + timedelta(days=1))
+        lodged_at__gte=day_start(mondays[0]), lodged_at__lt=day_start(as_of + timedelta(days=1))
     ).annotate(week=week)
     flow = period.values("week").annotate(
         n=Count("pk"), selected=Count("pk", filter=Q(channel__in=SELECTED))

@@ -5,7 +5,7 @@ target rate."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import polars as pl
 from django.db.models import Max
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portcullis.engine.performance import COLUMNS, Week, overall, weekly
 from portcullis.web.declarations.reach import Reach
+from portcullis.web.periods import Period
 from portcullis.web.scoring.models import ModelVersion
 from portcullis.web.scoring.queries import current_decisions
 from portcullis.web.scoring.retraining import target_rate
@@ -33,14 +34,21 @@ class Performance:
     rate: float  # percent
     weeks: list[Week]
     total: Week | None
+    period: Period | None = None  # the days asked for (None: the latest WEEKS it decided)
+    latest: date | None = None  # the day of the latest declaration it decided
 
 
-def performance(version: ModelVersion, reach: Reach) -> Performance:
-    """Weekly figures over the declarations within ``reach``, for the
-    latest WEEKS weeks the version decided (a year of a busy flow is millions of rows)."""
+def performance(version: ModelVersion, reach: Reach, period: Period | None = None) -> Performance:
+    """Weekly figures over the declarations within ``reach`` lodged in ``period``, or by
+    default over the latest WEEKS weeks the version decided (a year of a busy flow is
+    millions of rows)."""
     decided = current_decisions(reach).filter(decision__model_version=version)
     latest = decided.aggregate(latest=Max("lodged_at"))["latest"]
-    if latest is not None:
+    last_day = timezone.localtime(latest).date() if latest is not None else None
+    if period is not None:
+        start, end = period.bounds()
+        decided = decided.filter(lodged_at__gte=start, lodged_at__lt=end)
+    elif latest is not None:
         day = timezone.localtime(latest).date()
         monday = day - timedelta(days=day.weekday(), weeks=WEEKS - 1)
         decided = decided.filter(
@@ -55,7 +63,7 @@ def performance(version: ModelVersion, reach: Reach) -> Performance:
     )  # fmt: skip
     rate = target_rate()
     weeks = weekly(frame, rate)
-    return Performance(rate, weeks, overall(weeks))
+    return Performance(rate, weeks, overall(weeks), period, last_day)
 
 
 def _local(moment: datetime) -> datetime:

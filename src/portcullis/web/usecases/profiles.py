@@ -8,8 +8,9 @@ what is active tells the serving engines."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -33,6 +34,7 @@ from portcullis.web.profiles.compiled import (
     validate,
 )
 from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.profiles.period_figures import PeriodFigures, period_figures
 from portcullis.web.profiles.statistics import HitStatistics, history_as_of, statistics
 from portcullis.web.scoring.backtesting import BacktestError, active_profiles, backtest_profiles
 from portcullis.web.scoring.preview import Preview, preview, preview_items
@@ -40,6 +42,7 @@ from portcullis.web.scoring.profile_cost import max_single_ms, profile_cost
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.reports import chosen_period
 from portcullis.web.usecases.transactions import atomic
 
 Status = ProfileVersion.Status
@@ -53,6 +56,7 @@ class ProfileView:
     profile: Profile
     versions: list[ProfileVersion]  # newest first
     statistics: HitStatistics
+    in_period: PeriodFigures | None = None  # asked for by the page: hits of a period
 
     @property
     def active(self) -> ProfileVersion | None:
@@ -96,11 +100,23 @@ def list_profiles(actor: Actor) -> list[ProfileView]:
 
 
 @use_case("profile.read", "read targeting profiles", permission=READ, scope=READERS)
-def read_profile(actor: Actor, code: str) -> ProfileView:
+def read_profile(
+    actor: Actor,
+    code: str,
+    *,
+    period: tuple[date | None, date | None] | None = None,
+) -> ProfileView:
+    """The profile, its versions and lifetime figures; with ``period`` (first and last
+    day, either left out for the default), also its figures over the declarations the
+    actor reaches lodged in that period."""
     profile = _profiles().filter(code=code).first()
     if profile is None:
         raise NotFound(f"profile {code} does not exist")
-    return _views([profile])[0]
+    view = _views([profile])[0]
+    if period is None:
+        return view
+    figures = period_figures(profile, actor.reach, chosen_period(*period))
+    return dataclasses.replace(view, in_period=figures)
 
 
 def _settings(changes: dict[str, Any]) -> dict[str, Any]:

@@ -15,13 +15,7 @@ from portcullis.web.audit.models import AuditEvent
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.errors import Invalid, NotFound
-from portcullis.web.monitoring.dashboard import (
-    WINDOW_DAYS,
-    Dashboard,
-    Period,
-    dashboard,
-    default_period,
-)
+from portcullis.web.monitoring.dashboard import Dashboard, dashboard
 from portcullis.web.monitoring.report import (
     MonthlyReport,
     ReportError,
@@ -30,6 +24,7 @@ from portcullis.web.monitoring.report import (
     parse_month,
 )
 from portcullis.web.monitoring.trader_record import TraderRecord, trader_declarations, trader_record
+from portcullis.web.periods import WINDOW_DAYS, Period, default_period
 from portcullis.web.reference.models import Office
 from portcullis.web.scoring.drift import active_model_check
 from portcullis.web.scoring.models import DriftCheck
@@ -55,19 +50,22 @@ def read_dashboard(
     days ending today in the installation's time zone (not the day of the newest
     declaration: one submission lodged now would otherwise hide everything before it);
     given only one end, the 30 days from or to it."""
-    period = _period(start, end)
+    period = chosen_period(start, end)
     drift = active_model_check() if actor.holds("scoring.view_modelversion") else None
     return DashboardView(dashboard(actor.reach, period), drift)
 
 
-def _period(start: date | None, end: date | None) -> Period:
+def chosen_period(start: date | None, end: date | None, days: int = WINDOW_DAYS) -> Period:
+    """The period an analytic page asked for: by default the ``days`` ending today, or
+    from or to the one day given; refused, naming the field, when it runs backwards or is
+    longer than allowed."""
     if start is None and end is None:
-        return default_period(timezone.localdate())
+        return default_period(timezone.localdate(), days)
     if start is None:
         assert end is not None
-        return default_period(end)
+        return default_period(end, days)
     if end is None:
-        end = start + timedelta(days=WINDOW_DAYS - 1)
+        end = start + timedelta(days=days - 1)
     if end < start:
         raise Invalid(
             f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})",

@@ -7,7 +7,7 @@ and the API they run as jobs (``background=True``), from the command line at onc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -21,13 +21,14 @@ from portcullis.web.errors import Invalid, NotAllowedNow, NotFound
 from portcullis.web.jobs.models import Job
 from portcullis.web.scoring.drift import DriftError, active_model_check, check_drift, latest_check
 from portcullis.web.scoring.models import DriftCheck, ModelVersion, PolicyVersion
-from portcullis.web.scoring.performance import Performance, performance
+from portcullis.web.scoring.performance import WEEKS, Performance, performance
 from portcullis.web.scoring.policy_backtesting import backtest_proposed_policy
 from portcullis.web.scoring.retraining import HOLDOUT_DAYS, Retrained, retrain
 from portcullis.web.scoring.training import Trained, promote, train_from_history
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.jobs import MODEL_JOBS, queue
+from portcullis.web.usecases.reports import chosen_period
 
 VIEW = "scoring.view_modelversion"
 TRAIN = "scoring.add_modelversion"
@@ -57,14 +58,22 @@ class ModelView:
 
 
 @use_case("model.read", "see the risk models", permission=VIEW)
-def read_model(actor: Actor, version: str) -> ModelView:
+def read_model(
+    actor: Actor,
+    version: str,
+    *,
+    period: tuple[date | None, date | None] | None = None,
+) -> ModelView:
     """A version with its performance in use, over the declarations the actor reaches, and
-    its latest drift check."""
+    its latest drift check. ``period`` (first and last day, either left out for the
+    default: the WEEKS weeks ending today) bounds the performance; without it, the latest
+    WEEKS weeks the version decided."""
     model = ModelVersion.objects.filter(version=version).first()
     if model is None:
         raise NotFound(f"model {version} does not exist")
+    chosen = None if period is None else chosen_period(*period, days=WEEKS * 7)
     jobs = Job.objects.filter(kind=Job.Kind.DRIFT).order_by("-created_at")[:1]
-    return ModelView(model, performance(model, actor.reach), latest_check(model), jobs)
+    return ModelView(model, performance(model, actor.reach, chosen), latest_check(model), jobs)
 
 
 @use_case("model.train", "train risk models", permission=TRAIN, scope=Scope.ADMIN)

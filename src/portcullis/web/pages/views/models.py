@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portcullis.web.errors import DomainError
+from portcullis.web.errors import DomainError, Invalid
 from portcullis.web.jobs.models import Job
-from portcullis.web.pages.errors import show
+from portcullis.web.pages.errors import on_form, show
+from portcullis.web.pages.forms.period import PeriodForm, presets
 from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.drift import drift_days
@@ -54,9 +56,16 @@ def train(request: HttpRequest) -> HttpResponse:
 @signed_in
 def model_detail(request: HttpRequest, version: str) -> HttpResponse:
     """A version's performance in use, week by week, and its latest drift check."""
-    view = training.read_model(actor_of(request), version)
+    form = PeriodForm(request.GET)
+    try:
+        view = training.read_model(actor_of(request), version, period=form.chosen())
+    except Invalid as error:
+        on_form(form, error)  # the default period, beside the error
+        view = training.read_model(actor_of(request), version, period=(None, None))
     model = view.model
     context = {
+        "period_form": form,
+        "presets": presets(timezone.localdate()),
         "model": model,
         "figures": view.performance,
         "weeks": WEEKS,

@@ -10,13 +10,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portcullis.web.errors import DomainError
+from portcullis.web.errors import DomainError, Invalid
 from portcullis.web.pages.errors import on_form, show
+from portcullis.web.pages.forms.period import PeriodForm, presets
 from portcullis.web.pages.forms.profiles import BacktestForm, NewProfileForm, ProfileVersionForm
 from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.profiles.history import version_diffs
@@ -60,7 +62,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    view = profiles.read_profile(actor_of(request), code)
+    form = PeriodForm(request.GET)
+    try:
+        view = profiles.read_profile(actor_of(request), code, period=form.chosen())
+    except Invalid as error:
+        on_form(form, error)  # the default period, beside the error
+        view = profiles.read_profile(actor_of(request), code, period=(None, None))
     may_approve = may(request, profiles.approve)
     for version in view.versions:
         # Four eyes: the approve button is not offered to whoever wrote or edited it.
@@ -75,6 +82,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_write": may(request, profiles.edit_draft),
         "may_approve": may_approve,
         "has_draft": view.draft is not None,
+        "in_period": view.in_period,
+        "period_form": form,
+        "presets": presets(timezone.localdate()),
     }
     return render(request, "profiles/detail.html", context)
 
