@@ -53,6 +53,10 @@ class FieldProblem:
     field: str  # canonical path, e.g. "items[0].hs_code"; "" for the record as a whole
     message: str
     value: str | None = None  # a short, printable excerpt of what was sent
+    # The message before its values were put in (%(name)s each), where a page may say it
+    # in the reader's language; "" where the message is said as it is.
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

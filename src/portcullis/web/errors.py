@@ -98,3 +98,16 @@ class Unavailable(DomainError):
 
     kind = "unavailable"
     title = "Service unavailable"
+
+
+def field_problem(field: str, template: str, **values: object) -> FieldProblem:
+    """A problem with ``field`` whose message the pages say in the reader's language:
+    ``template`` is marked for the catalogue (gettext_noop) with %(name)s for ``values``."""
+    shown = {name: str(value) for name, value in values.items()}
+    return FieldProblem(field, template % shown, template=template, values=tuple(shown.items()))
+
+
+def refusal(field: str, template: str, **values: object) -> Invalid:
+    """Invalid input, one field's problem (see field_problem)."""
+    problem = field_problem(field, template, **values)
+    return Invalid(f"{field} {problem.message}", problems=[problem])

@@ -126,3 +126,24 @@ def test_an_analyst_reads_what_is_wrong_with_the_criteria_in_french(site, as_use
     assert "vouliez-vous dire « origin_country » ?" in checked
     early = client.post(reverse("profile_check"), {"criteria": "hs_code =="}).content.decode()
     assert "les critères s&#x27;arrêtent trop tôt" in early
+
+
+def test_a_refused_form_says_why_in_french(site, as_user):
+    client = as_user("analyst")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    refused = client.post(
+        reverse("watchlist"),
+        {
+            "kind": "origin", "value": "XX", "reason": "origin fraud seen last year",
+            "weight": "0.5", "valid_from": "", "expires_at": "",
+        },
+    ).content.decode()  # fmt: skip
+    assert "&#x27;XX&#x27; n&#x27;est pas un code pays ISO 3166" in refused
+    backwards = client.post(
+        reverse("watchlist"),
+        {
+            "kind": "origin", "value": "CN", "reason": "origin fraud seen last year",
+            "weight": "0.5", "valid_from": "2021-03-01T00:00", "expires_at": "2021-02-01T00:00",
+        },
+    ).content.decode()  # fmt: skip
+    assert "doit venir après le début de validité" in backwards

@@ -131,3 +131,11 @@ CRITERIA_WORDS = (
     N_('a quoted text ("...")'),
     N_("the end of the criteria"),
 )
+# What the engine says of a watchlist entry it cannot use (shown beside the field).
+WATCHLIST_MESSAGES = (
+    N_("weight must be between 0 and 1"),
+    N_("value must not be empty"),
+    N_("a route cannot be a named list"),
+    N_("goods must be HS code digits"),
+    N_("a route is DEPARTURE>OFFICE, e.g. CN>30 or *>30"),
+)

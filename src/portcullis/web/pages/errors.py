@@ -15,8 +15,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import defaults
 
+from portcullis.engine.validation import FieldProblem
 from portcullis.web.database import forget_connection, unavailable
 from portcullis.web.errors import DomainError, Forbidden, NotFound
 
@@ -80,6 +82,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+def said(problem: FieldProblem) -> str:
+    """A field's problem in the reader's language where its template is in the catalogue,
+    else as the use case wrote it."""
+    if problem.template:
+        return gettext(problem.template) % dict(problem.values)
+    return gettext(problem.message)
+
+
 def on_form(form: Any, error: DomainError) -> None:
     """A refusal shown on the form: each field problem beside its field, the rest above.
     Not found and forbidden are not the form's to show: they go on to their pages."""
@@ -88,7 +98,7 @@ def on_form(form: Any, error: DomainError) -> None:
     shown = False
     for problem in error.problems:
         if problem.field in form.fields:
-            form.add_error(problem.field, problem.message)
+            form.add_error(problem.field, said(problem))
             shown = True
     if not shown:
         form.add_error(None, str(error))

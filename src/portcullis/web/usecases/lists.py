@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.reference import COUNTRY_CODES
 from portcullis.engine.rules.lists import CODE, MAX_VALUES, NamedListError
-from portcullis.engine.validation import FieldProblem
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record
-from portcullis.web.errors import Conflict, Invalid, NotFound
+from portcullis.web.errors import Conflict, Invalid, NotFound, refusal
 from portcullis.web.reference.lists import engine_list
 from portcullis.web.reference.models import NamedList, NamedListVersion
 from portcullis.web.scoring.state import engine_changed
@@ -45,10 +45,6 @@ class ListInput:
     base_version: int = 0  # the version the editor read (0: the list is new)
 
 
-def _problem(name: str, message: str) -> Invalid:
-    return Invalid(f"{name} {message}", problems=[FieldProblem(name, message)])
-
-
 @use_case("lists.list", "read the named lists", permission=READ, scope=READERS)
 def list_lists(actor: Actor) -> QuerySet[NamedList]:
     return NamedList.objects.select_related("owner").annotate(version_count=Count("versions"))
@@ -68,33 +64,46 @@ def _value(kind: str, raw: str, position: int) -> str:
     value = raw.strip()
     where = f"values[{position}]"
     if not value or len(value) > MAX_VALUE_LENGTH:
-        raise _problem(where, f"must be 1 to {MAX_VALUE_LENGTH} characters")
+        raise refusal(where, N_("must be 1 to %(n)s characters"), n=MAX_VALUE_LENGTH)
     if kind == NamedList.Kind.COUNTRY:
         value = value.upper()
         if value not in COUNTRY_CODES:
-            raise _problem(where, f"{value!r} is not an ISO 3166 country code")
+            raise refusal(where, N_("%(value)s is not an ISO 3166 country code"), value=repr(value))
     elif kind == NamedList.Kind.GOODS:
         if not _DIGITS.match(value):
-            raise _problem(where, f"{value!r} is not an HS code prefix (2 to 10 digits)")
+            raise refusal(
+                where,
+                N_("%(value)s is not an HS code prefix (2 to 10 digits)"),
+                value=repr(value),
+            )
     elif not _CODE_TEXT.match(value):
-        raise _problem(where, f"{value!r}: letters, digits, spaces and . _ / - only")
+        raise refusal(
+            where,
+            N_("%(value)s: letters, digits, spaces and . _ / - only"),
+            value=repr(value),
+        )
     return value
 
 
 def _checked_values(kind: str, given: ListInput) -> list[str]:
     if len(given.values) > MAX_VALUES:
-        raise _problem("values", f"at most {MAX_VALUES:,} values")
+        raise refusal("values", N_("at most %(n)s values"), n=f"{MAX_VALUES:,}")
     values = {_value(kind, raw, position) for position, raw in enumerate(given.values)}
     return sorted(values)
 
 
 def _new_list(actor: Actor, code: str, given: ListInput) -> NamedList:
     if not CODE.match(code):
-        raise _problem(
-            "code", "capital letters, digits and _, starting with a letter, 2 to 40 characters"
+        raise refusal(
+            "code",
+            N_("capital letters, digits and _, starting with a letter, 2 to 40 characters"),
         )
     if given.kind not in NamedList.Kind.values:
-        raise _problem("kind", f"must be one of: {', '.join(NamedList.Kind.values)}")
+        raise refusal(
+            "kind",
+            N_("must be one of: %(known)s"),
+            known=", ".join(NamedList.Kind.values),
+        )
     return NamedList.objects.create(
         code=code,
         kind=given.kind,
@@ -105,9 +114,9 @@ def _new_list(actor: Actor, code: str, given: ListInput) -> NamedList:
 
 def _save(actor: Actor, code: str, given: ListInput) -> NamedListVersion:
     if not given.reason.strip():
-        raise _problem("reason", "is required: say why the list changes")
+        raise refusal("reason", N_("is required: say why the list changes"))
     if given.valid_from and given.expires_at and given.expires_at <= given.valid_from:
-        raise _problem("expires_at", "must come after valid_from")
+        raise refusal("expires_at", N_("must come after valid_from"))
     named = NamedList.objects.select_for_update().filter(code=code).first()
     current = named.versions.order_by("-number").first() if named else None
     number = current.number if current else 0
@@ -121,7 +130,7 @@ def _save(actor: Actor, code: str, given: ListInput) -> NamedListVersion:
     if named is None:
         named = _new_list(actor, code, given)
     elif given.kind and given.kind != named.kind:
-        raise _problem("kind", f"stays {named.kind}: a list keeps its kind")
+        raise refusal("kind", N_("stays %(kind)s: a list keeps its kind"), kind=named.kind)
     elif given.description is not None and given.description.strip() != named.description:
         named.description = given.description.strip()
         named.save(update_fields=["description"])

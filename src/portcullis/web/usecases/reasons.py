@@ -3,8 +3,9 @@ an override's justification, a corrected result's reason, an authorised amendmen
 
 from __future__ import annotations
 
-from portcullis.engine.validation import FieldProblem
-from portcullis.web.errors import Invalid
+from django.utils.translation import gettext_noop as N_
+
+from portcullis.web.errors import Invalid, field_problem
 
 MIN_LENGTH = 15  # characters: a reason someone else (an auditor, a court) can read, not "ok"
 
@@ -15,6 +16,6 @@ def written_reason(text: str, field: str = "reason") -> str:
     if len(text) < MIN_LENGTH:
         raise Invalid(
             f"a {field} of at least {MIN_LENGTH} characters is required",
-            problems=[FieldProblem(field, f"must be at least {MIN_LENGTH} characters")],
+            problems=[field_problem(field, N_("must be at least %(n)s characters"), n=MIN_LENGTH)],
         )
     return text

@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_noop as N_
 
-from portcullis.engine.validation import FieldProblem
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.reach import Reach
-from portcullis.web.errors import Invalid, NotFound
+from portcullis.web.errors import Invalid, NotFound, field_problem
 from portcullis.web.monitoring.dashboard import Dashboard, dashboard
 from portcullis.web.monitoring.report import (
     MonthlyReport,
@@ -69,14 +69,19 @@ def chosen_period(start: date | None, end: date | None, days: int = WINDOW_DAYS)
     if end < start:
         raise Invalid(
             f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})",
-            problems=[FieldProblem("until", "must not come before from")],
+            problems=[field_problem("until", N_("must not come before from"))],
         )
     period = Period(start, end)
     if period.days > MAX_DASHBOARD_DAYS:
-        too_long = f"leaves a period of {period.days:,} days (at most {MAX_DASHBOARD_DAYS})"
+        too_long = field_problem(
+            "from",
+            N_("leaves a period of %(days)s days (at most %(limit)s)"),
+            days=f"{period.days:,}",
+            limit=MAX_DASHBOARD_DAYS,
+        )
         raise Invalid(
             f"the period covers {period.days:,} days, at most {MAX_DASHBOARD_DAYS}",
-            problems=[FieldProblem("from", too_long)],
+            problems=[too_long],
         )
     return period
 

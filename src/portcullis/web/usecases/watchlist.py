@@ -9,14 +9,14 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.reference import COUNTRY_CODES
-from portcullis.engine.validation import FieldProblem
 from portcullis.engine.watchlist import WatchKind, WatchlistError
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record
 from portcullis.web.codes import assign_code, provisional_code
-from portcullis.web.errors import Invalid, NotAllowedNow, NotFound
+from portcullis.web.errors import Invalid, NotAllowedNow, NotFound, field_problem, refusal
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.intelligence.watchlist import engine_entry
 from portcullis.web.reference.lists import kind_of
@@ -64,32 +64,32 @@ def read_entry(actor: Actor, code: str) -> WatchlistEntry:
     return entry
 
 
-def _problem(field: str, message: str) -> Invalid:
-    return Invalid(f"{field} {message}", problems=[FieldProblem(field, message)])
-
-
 def _checked(given: EntryInput) -> WatchlistEntry:
     try:
         kind = WatchKind(given.kind).value
     except ValueError:
         known = ", ".join(k.value for k in WatchKind)
-        raise _problem("kind", f"must be one of: {known}") from None
+        raise refusal("kind", N_("must be one of: %(known)s"), known=known) from None
     if not given.reason.strip():
-        raise _problem("reason", "is required: say why the entry is watched")
+        raise refusal("reason", N_("is required: say why the entry is watched"))
     if given.valid_from and given.expires_at and given.expires_at <= given.valid_from:
-        raise _problem("expires_at", "must come after valid_from")
+        raise refusal("expires_at", N_("must come after valid_from"))
     value = given.value.strip().upper() if kind in ("origin", "route") else given.value.strip()
     named_list = given.named_list.strip()
     if named_list:
         _check_list(kind, value, named_list)
     elif not value:
-        raise _problem("value", "is required (or name a list in named_list)")
+        raise refusal("value", N_("is required (or name a list in named_list)"))
     elif kind == "origin" and value not in COUNTRY_CODES:
-        raise _problem("value", f"{value!r} is not an ISO 3166 country code")
+        raise refusal("value", N_("%(value)s is not an ISO 3166 country code"), value=repr(value))
     if kind == "route" and ">" in value:  # the engine says what a route looks like
         departure = value.split(">", 1)[0]
         if departure not in ("*", "") and departure not in COUNTRY_CODES:
-            raise _problem("value", f"{departure!r} is not an ISO 3166 country code")
+            raise refusal(
+                "value",
+                N_("%(value)s is not an ISO 3166 country code"),
+                value=repr(departure),
+            )
     entry = WatchlistEntry(
         code=provisional_code(),
         kind=kind,
@@ -103,24 +103,30 @@ def _checked(given: EntryInput) -> WatchlistEntry:
     try:
         engine_entry(entry)  # the engine's own checks: value, weight, route syntax
     except WatchlistError as error:  # named by its field: the entry has no code yet
-        raise Invalid(error.detail, problems=[FieldProblem(error.field, error.detail)]) from None
+        # The engine's words (marked in pages.engine_terms), named by the field.
+        problem = field_problem(error.field, error.detail)
+        raise Invalid(error.detail, problems=[problem]) from None
     return entry
 
 
 def _check_list(kind: str, value: str, named_list: str) -> None:
     if value:
-        raise _problem("value", "must be empty when the entry watches a named list")
+        raise refusal("value", N_("must be empty when the entry watches a named list"))
     list_kind = kind_of(named_list)
     if list_kind is None:
-        raise _problem("named_list", f"{named_list[:40]!r} is not a named list")
+        raise refusal("named_list", N_("%(name)s is not a named list"), name=repr(named_list[:40]))
     if _LIST_KINDS.get(kind) != list_kind:
         needed = _LIST_KINDS.get(kind)
-        raise _problem(
-            "named_list",
-            f"{named_list} holds {list_kind} codes; an entry of kind {kind} needs a {needed} list"
-            if needed
-            else f"a {kind} entry cannot watch a named list",
-        )
+        if needed:
+            raise refusal(
+                "named_list",
+                N_(
+                    "%(name)s holds %(held)s codes; an entry of kind %(kind)s needs a "
+                    "%(needed)s list"
+                ),
+                name=named_list, held=list_kind, kind=kind, needed=needed,
+            )  # fmt: skip
+        raise refusal("named_list", N_("a %(kind)s entry cannot watch a named list"), kind=kind)
 
 
 def _add(actor: Actor, given: EntryInput) -> WatchlistEntry:
