@@ -147,3 +147,25 @@ def test_a_refused_form_says_why_in_french(site, as_user):
         },
     ).content.decode()  # fmt: skip
     assert "doit venir après le début de validité" in backwards
+
+
+def test_no_string_marked_in_the_code_is_missing_from_the_catalogue(
+    tmp_path, monkeypatch, settings
+):
+    """makemessages, run on a copy of the web package, finds nothing new to translate."""
+    import shutil
+
+    from django.core.management import call_command
+
+    source = CATALOGUE.parents[2]  # src/portcullis/web
+    copy = tmp_path / "web"
+    shutil.copytree(
+        source, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__", "static", "fonts")
+    )
+    monkeypatch.chdir(copy)
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    call_command("makemessages", locale=["fr"], verbosity=0)
+    text = (copy / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = [e for e in text.split("\n\n")[1:] if not e.lstrip().startswith("#~")]
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""(?!\n")', e, re.M)]
+    assert untranslated == []
