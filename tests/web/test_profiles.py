@@ -153,3 +153,23 @@ def test_a_profile_dearer_than_the_bound_is_refused_with_its_measured_cost(actor
     active = approve(actors["supervisor"], draft.profile.code, 1)
     assert active.status == Status.ACTIVE
     assert active.cost["single_ms"] > 0
+
+
+def test_a_profile_scoped_to_an_office_that_does_not_exist_is_refused_by_name(actors):
+    from portcullis.web.errors import Invalid
+    from portcullis.web.reference.models import Office
+    from portcullis.web.usecases import profiles as profile_cases
+
+    Office.objects.get_or_create(code="30")
+    analyst = actors["analyst"]
+    with pytest.raises(Invalid) as refused:
+        profile_cases.create_profile(
+            analyst, "Scoped", criteria='hs_code == "870323"', offices=["30", "99999"]
+        )
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("offices", "99999: no such office")
+    ]
+    kept = profile_cases.create_profile(
+        analyst, "Scoped", criteria='hs_code == "870323"', offices=["30"]
+    )
+    assert kept.offices == ["30"]

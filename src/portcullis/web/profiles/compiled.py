@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.channels import Channel
 from portcullis.engine.features import default_catalogue
@@ -14,9 +15,10 @@ from portcullis.engine.rules.profiles import Profile as EngineProfile
 from portcullis.engine.rules.profiles import ProfileSet
 from portcullis.engine.rules.syntax import Problem, ProfileError
 from portcullis.engine.validation import FieldProblem
-from portcullis.web.errors import Invalid
+from portcullis.web.errors import Invalid, field_problem
 from portcullis.web.profiles.models import ProfileSetVersion, ProfileVersion
 from portcullis.web.reference.lists import current_lists, versions_named
+from portcullis.web.reference.models import Office
 
 Status = ProfileVersion.Status
 EDITABLE = (
@@ -72,7 +74,16 @@ def validate(version: ProfileVersion) -> None:
     if version.valid_from and version.valid_to and version.valid_to <= version.valid_from:
         raise Invalid(
             "valid_to must come after valid_from",
-            problems=[FieldProblem("valid_to", "must come after valid_from")],
+            problems=[field_problem("valid_to", N_("must come after the start of validity"))],
+        )
+    offices = [str(code) for code in version.offices or []]
+    known = set(Office.objects.filter(code__in=offices).values_list("code", flat=True))
+    if unknown := [code for code in offices if code not in known]:
+        raise Invalid(
+            f"unknown office {', '.join(unknown)}",
+            problems=[
+                field_problem("offices", N_("%(codes)s: no such office"), codes=", ".join(unknown))
+            ],
         )
     try:
         engine_profile(version)
