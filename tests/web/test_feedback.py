@@ -10,14 +10,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.monitoring.compliance import compliance
 from portcullis.web.profiles.figures import recount_profile_figures
-from portcullis.web.profiles.models import Profile
-from portcullis.web.profiles.statistics import history_as_of, needs_review
+from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.profiles.statistics import needs_review
 from portcullis.web.scoring import live
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.traders.figures import recount_trader_figures
@@ -156,19 +157,21 @@ def test_a_finding_in_the_random_sample_counts_toward_the_compliance_estimate(ca
 
 
 def test_a_profile_finding_nothing_for_the_review_period_is_flagged(cars, users):
+    from portcullis.web.usecases.profiles import read_profile
+
     profile, lodge = cars
     (row,) = lodge("FB-QUIET")
-    profile.refresh_from_db()
-    lodged = row.lodged_at
     days = 90
-    young = needs_review(profile, True, lodged + timedelta(days=days - 1), days)
-    assert not young  # hitting for less than the period: too young to judge
-    assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
-    assert not needs_review(profile, False, lodged + timedelta(days=days + 1), days)
+    now = timezone.now()
+    assert not needs_review(True, now, False, now + timedelta(days=days - 1), days)  # young
+    assert needs_review(True, now, False, now + timedelta(days=days + 1), days)
+    assert not needs_review(False, now, False, now + timedelta(days=days + 1), days)
+    assert not needs_review(True, now, True, now + timedelta(days=days + 1), days)
+    # Live long enough and nothing recorded lately: flagged; a finding recorded now clears it.
+    ProfileVersion.objects.filter(profile=profile).update(approved_at=now - timedelta(days=200))
+    assert read_profile(Actor.system(), profile.code).statistics.needs_review
     record(row, FOUND)
-    profile.refresh_from_db()
-    assert not needs_review(profile, True, lodged + timedelta(days=days - 1), days)
-    assert needs_review(profile, True, lodged + timedelta(days=days + 1), days)
+    assert not read_profile(Actor.system(), profile.code).statistics.needs_review
 
 
 @pytest.mark.django_db(transaction=True)
@@ -204,15 +207,18 @@ def test_concurrent_outcomes_for_one_trader_and_profile_lose_no_update(cars, use
 
 
 def test_a_declaration_lodged_later_without_an_outcome_does_not_make_profiles_stale(cars, users):
-    # Review days are counted up to the newest declaration whose outcome is known: one
-    # lodged a year later, not yet inspected, moves nothing.
+    # The review flag reads the calendar (when the profile went live, when results were
+    # recorded): one declaration lodged a year later, not yet inspected, moves nothing.
+    from portcullis.web.usecases.profiles import read_profile
+
     profile, lodge = cars
     (found,) = lodge("FB-FOUND")
     record(found, FOUND)
-    assert history_as_of() == found.lodged_at
+    ProfileVersion.objects.filter(profile=profile).update(
+        approved_at=timezone.now() - timedelta(days=200)
+    )
+    assert not read_profile(Actor.system(), profile.code).statistics.needs_review
     (waiting,) = lodge("FB-LATER")
     year_later = found.lodged_at + timedelta(days=365)
     Declaration.objects.filter(pk=waiting.pk).update(lodged_at=year_later)
-    assert history_as_of() == found.lodged_at
-    profile.refresh_from_db()
-    assert not needs_review(profile, True, history_as_of(), 90)
+    assert not read_profile(Actor.system(), profile.code).statistics.needs_review

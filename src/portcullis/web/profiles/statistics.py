@@ -1,7 +1,9 @@
-"""Hit statistics of profiles, as stored by profiles.figures, and the review flag: an active
-profile that has found nothing for ``PORTCULLIS_PROFILE_REVIEW_DAYS`` days of history is
-flagged for the analysts to review or let expire. The days are counted up to the newest
-declaration whose outcome is known (declarations.analysis)."""
+"""Hit statistics of profiles, as stored by profiles.figures, and the review flag: a fixed
+policy on real elapsed time. An active profile, live for at least
+``PORTCULLIS_PROFILE_REVIEW_DAYS`` days, with no finding recorded in the last that many
+days, is flagged for the analysts to review or let expire. Days are days of the calendar
+(when the profile went live, when each result was recorded), so a declaration lodged a
+moment ago, or a history replayed from another year, changes nothing."""
 
 from __future__ import annotations
 
@@ -9,10 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-
 from portcullis.engine.measurement import share
-from portcullis.web.declarations.analysis import analysis_end
 from portcullis.web.profiles.models import Profile
 
 
@@ -31,27 +30,23 @@ class HitStatistics:
         return share(self.findings, self.inspected)
 
 
-def history_as_of() -> datetime | None:
-    """The lodging time of the newest declaration whose outcome is known: "N days without
-    a finding" counts days in which a finding could have been known, so a declaration
-    lodged a moment ago (no outcome yet) does not make every profile look stale, and a
-    replayed or demo history is judged by its own calendar."""
-    return analysis_end()
-
-
-def needs_review(profile: Profile, active: bool, as_of: datetime | None, days: int) -> bool:
-    """Active, hitting for at least ``days`` days, and no finding in the last ``days``."""
-    if not active or as_of is None or profile.first_hit_lodged_at is None:
+def needs_review(
+    active: bool,
+    live_since: datetime | None,
+    found_lately: bool,
+    now: datetime,
+    days: int,
+) -> bool:
+    """Active, live for at least ``days`` days, and no finding recorded in the last
+    ``days`` (``found_lately``)."""
+    if not active or live_since is None:
         return False
-    since = as_of - timedelta(days=days)
-    if profile.first_hit_lodged_at > since:
+    if live_since > now - timedelta(days=days):
         return False  # too young to judge
-    return profile.last_finding_lodged_at is None or profile.last_finding_lodged_at < since
+    return not found_lately
 
 
-def statistics(
-    profile: Profile, *, active: bool = False, as_of: datetime | None = None
-) -> HitStatistics:
+def statistics(profile: Profile, *, review: bool = False) -> HitStatistics:
     return HitStatistics(
         hits=profile.hits,
         inspected=profile.inspected,
@@ -59,5 +54,5 @@ def statistics(
         revenue=profile.revenue,
         last_hit=profile.last_hit_lodged_at,
         last_finding=profile.last_finding_lodged_at,
-        needs_review=needs_review(profile, active, as_of, settings.PORTCULLIS_PROFILE_REVIEW_DAYS),
+        needs_review=review,
     )

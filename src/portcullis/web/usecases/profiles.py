@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -35,8 +35,9 @@ from portcullis.web.profiles.compiled import (
 )
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.profiles.period_figures import PeriodFigures, period_figures
-from portcullis.web.profiles.statistics import HitStatistics, history_as_of, statistics
+from portcullis.web.profiles.statistics import HitStatistics, needs_review, statistics
 from portcullis.web.scoring.backtesting import BacktestError, active_profiles, backtest_profiles
+from portcullis.web.scoring.models import ProfileHit
 from portcullis.web.scoring.preview import Preview, preview, preview_items
 from portcullis.web.scoring.profile_cost import max_single_ms, profile_cost
 from portcullis.web.scoring.state import engine_changed
@@ -79,15 +80,34 @@ def _profiles() -> QuerySet[Profile]:
 
 
 def _views(profiles: list[Profile]) -> list[ProfileView]:
-    as_of = history_as_of()
+    now, days = timezone.now(), django_settings.PORTCULLIS_PROFILE_REVIEW_DAYS
+    found_lately = _found_since(profiles, now - timedelta(days=days))
     views = []
     for profile in profiles:
         versions = list(profile.versions.all())
         active = any(v.status == Status.ACTIVE for v in versions)
-        views.append(
-            ProfileView(profile, versions, statistics(profile, active=active, as_of=as_of))
+        approved = [v.approved_at for v in versions if v.approved_at is not None]
+        review = needs_review(
+            active, min(approved, default=None), profile.pk in found_lately, now, days
         )
+        views.append(ProfileView(profile, versions, statistics(profile, review=review)))
     return views
+
+
+def _found_since(profiles: list[Profile], since: datetime) -> set[int]:
+    """The profiles (of ``profiles``) one of whose hits had a finding recorded since
+    ``since``: a bounded look at recent results, not at every hit."""
+    if not profiles:
+        return set()
+    return set(
+        ProfileHit.objects.filter(
+            profile_version__profile__in=profiles,
+            decision__declaration__inspection__finding=True,
+            decision__declaration__inspection__recorded_at__gte=since,
+        )
+        .values_list("profile_version__profile_id", flat=True)
+        .distinct()
+    )
 
 
 # Whoever may write or approve profiles reads them too (an answer shows what was written).

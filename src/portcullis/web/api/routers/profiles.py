@@ -78,7 +78,7 @@ class StatisticsOut(Schema):
     revenue: Decimal  # additional duties assessed on the findings
     last_hit: datetime | None  # lodging time of the latest declaration hit
     last_finding: datetime | None  # lodging time of the latest declaration with a finding
-    needs_review: bool  # active, and no finding in PORTCULLIS_PROFILE_REVIEW_DAYS of history
+    needs_review: bool  # live PORTCULLIS_PROFILE_REVIEW_DAYS or more, no finding recorded in them
 
 
 class ProfileOut(Schema):
