@@ -23,11 +23,15 @@ class DomainError(Exception):
         detail: str,
         *,
         problems: list[FieldProblem] | tuple[FieldProblem, ...] = (),
+        said: tuple[str, dict[str, str]] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = list(problems)
+        # The detail as a template marked for the catalogue and its values, where the pages
+        # may say it in the reader's language (values named "what" are translated too).
+        self.said = said
         self.extra = extra
 
     def __str__(self) -> str:

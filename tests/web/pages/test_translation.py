@@ -169,3 +169,21 @@ def test_no_string_marked_in_the_code_is_missing_from_the_catalogue(
     entries = [e for e in text.split("\n\n")[1:] if not e.lstrip().startswith("#~")]
     untranslated = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""(?!\n")', e, re.M)]
     assert untranslated == []
+
+
+def test_a_refused_page_says_which_action_the_role_lacks_in_the_readers_language(site, as_user):
+    officer = as_user("officer")
+    english = officer.get(reverse("models"))
+    assert english.status_code == 403
+    assert "Your role does not allow you to see the risk models." in english.content.decode()
+    officer.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    french = officer.get(reverse("models")).content.decode()
+    assert "Votre rôle ne vous permet pas de voir les modèles de risque." in french
+
+
+def test_every_use_case_says_what_it_does_in_french():
+    from portcullis.web.usecases.access import USE_CASES
+
+    with translation.override("fr"):
+        english = [u.what for u in USE_CASES.values() if translation.gettext(u.what) == u.what]
+    assert english == []

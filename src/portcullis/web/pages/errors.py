@@ -31,7 +31,17 @@ def show(request: HttpRequest, error: DomainError) -> None:
     their own pages)."""
     if isinstance(error, NotFound | Forbidden):
         raise error
-    messages.error(request, str(error))
+    messages.error(request, in_words(error))
+
+
+def in_words(error: DomainError) -> str:
+    """A refusal in the reader's language where it was marked for the catalogue."""
+    if error.said is None:
+        return gettext(str(error))
+    template, values = error.said
+    return gettext(template) % {
+        name: gettext(value) if name == "what" else value for name, value in values.items()
+    }
 
 
 def _back(request: HttpRequest) -> str:
@@ -60,7 +70,7 @@ class DomainErrorMiddleware:
             return defaults.page_not_found(request, exception)
         if isinstance(exception, Forbidden):
             # Django logs the 403 in one line ("Forbidden: /path"); nothing more is needed.
-            return defaults.permission_denied(request, exception)
+            return forbidden(request, exception)
         if isinstance(exception, DomainError):
             show(request, exception)
             return HttpResponseRedirect(_back(request))
@@ -102,3 +112,10 @@ def on_form(form: Any, error: DomainError) -> None:
             shown = True
     if not shown:
         form.add_error(None, str(error))
+
+
+def forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:
+    """The 403 page, saying which action the role does not include."""
+    return HttpResponse(
+        render_to_string("403.html", {"why": in_words(error)}, request=request), status=403
+    )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import update_wrapper
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
+from django.utils.translation import gettext_noop as N_
+
 from portcullis.web.accounts.scopes import Scope
 from portcullis.web.errors import Forbidden
 from portcullis.web.usecases.actor import Actor
@@ -70,7 +72,10 @@ class UseCase(Generic[P, R]):
                 else "this operation is not open to API tokens: sign in on the pages"
             )
             raise Forbidden(detail)
-        raise Forbidden(f"your role does not allow you to {self.what}")
+        raise Forbidden(
+            f"your role does not allow you to {self.what}",
+            said=(N_("your role does not allow you to %(what)s"), {"what": self.what}),
+        )
 
     def __call__(self, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
         self.authorise(actor)

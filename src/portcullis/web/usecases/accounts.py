@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.validation import FieldProblem
 from portcullis.web.accounts import tokens
@@ -43,7 +44,7 @@ def _service_account(name: str) -> User:
     return user
 
 
-@use_case("token.issue", "issue API tokens", permission="accounts.add_apitoken")
+@use_case("token.issue", N_("issue API tokens"), permission="accounts.add_apitoken")
 def issue_token(
     actor: Actor,
     name: str,
@@ -91,12 +92,12 @@ def issue_token(
     return atomic(work)
 
 
-@use_case("token.list", "see API tokens", permission="accounts.view_apitoken")
+@use_case("token.list", N_("see API tokens"), permission="accounts.view_apitoken")
 def list_tokens(actor: Actor) -> QuerySet[ApiToken]:
     return ApiToken.objects.select_related("user").order_by("-created_at")
 
 
-@use_case("token.revoke", "revoke API tokens", permission="accounts.change_apitoken")
+@use_case("token.revoke", N_("revoke API tokens"), permission="accounts.change_apitoken")
 def revoke_token(actor: Actor, prefix: str) -> ApiToken:
     def work() -> ApiToken:
         token = ApiToken.objects.select_for_update().filter(prefix=prefix).first()
@@ -142,7 +143,7 @@ def _role(name: str | None) -> Role | None:
     raise Invalid(f"unknown role {name!r} (one of: {known})")
 
 
-@use_case("user.create", "create user accounts", permission="auth.add_user")
+@use_case("user.create", N_("create user accounts"), permission="auth.add_user")
 def create_user(
     actor: Actor,
     username: str,
@@ -177,7 +178,7 @@ def create_user(
     return atomic(work)
 
 
-@use_case("user.change", "change user accounts", permission="auth.change_user")
+@use_case("user.change", N_("change user accounts"), permission="auth.change_user")
 def change_user(
     actor: Actor,
     username: str,
@@ -221,7 +222,7 @@ def change_user(
     return atomic(work)
 
 
-@use_case("user.list", "see user accounts", permission="auth.view_user")
+@use_case("user.list", N_("see user accounts"), permission="auth.view_user")
 def list_users(actor: Actor) -> QuerySet[User]:
     return (
         get_user_model().objects.prefetch_related("groups", "account__offices").order_by("username")

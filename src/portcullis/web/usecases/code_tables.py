@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as N_
+
 from portcullis.engine.validation import FieldProblem
 from portcullis.web.audit.services import record
 from portcullis.web.errors import Invalid, NotFound
@@ -31,7 +33,7 @@ def _text(record_name: str, field: str, value: str, limit: int, *, required: boo
 
 @use_case(
     "reference.set_code_label",
-    "change what codes mean",
+    N_("change what codes mean"),
     permission="reference.change_codelabel",
 )
 def set_code_label(
@@ -78,7 +80,7 @@ class CheckInput:
 
 @use_case(
     "reference.set_control_check",
-    "change what officers are told to check",
+    N_("change what officers are told to check"),
     permission="profiles.change_controlcheck",
 )
 def set_control_check(actor: Actor, pk: int | None, data: CheckInput) -> ControlCheck:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.channels import Channel
 from portcullis.web.accounts.scopes import Scope
@@ -35,13 +36,15 @@ def _reachable(actor: Actor, pk: int, *, lock: bool = False) -> Decision:
     return decision
 
 
-@use_case("decision.read", "read decisions", permission="scoring.view_decision", scope=Scope.READ)
+@use_case(
+    "decision.read", N_("read decisions"), permission="scoring.view_decision", scope=Scope.READ
+)
 def read_decision(actor: Actor, pk: int) -> Decision:
     return _reachable(actor, pk)
 
 
 @use_case(
-    "decision.replay", "replay decisions", permission="scoring.view_decision", scope=Scope.READ
+    "decision.replay", N_("replay decisions"), permission="scoring.view_decision", scope=Scope.READ
 )
 def replay_decision(actor: Actor, pk: int) -> Replay:
     """The decision made again from the inputs and versions it recorded."""
@@ -54,7 +57,7 @@ def replay_decision(actor: Actor, pk: int) -> Replay:
 
 @use_case(
     "decision.override",
-    "override the channel of a decision",
+    N_("override the channel of a decision"),
     permission="scoring.override_decision",
 )
 def override_decision(actor: Actor, pk: int, channel: Channel, justification: str) -> Override:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.canonical import canonical_dict, differing_fields
 from portcullis.engine.channels import Channel
@@ -118,7 +119,7 @@ def _guess_id(raw: Any) -> str | None:
 
 @use_case(
     "declaration.submit",
-    "submit declarations",
+    N_("submit declarations"),
     permission="declarations.add_declaration",
     scope=Scope.SUBMIT,
 )
@@ -130,7 +131,7 @@ def submit(actor: Actor, raws: Sequence[Any]) -> list[Submitted]:
 
 @use_case(
     "declaration.submit_batch",
-    "submit batches of declarations",
+    N_("submit batches of declarations"),
     permission="declarations.add_declaration",
     scope=Scope.SUBMIT,
 )
@@ -359,7 +360,7 @@ def reachable(
 
 @use_case(
     "declaration.amend",
-    "amend declarations",
+    N_("amend declarations"),
     permission="declarations.change_declaration",
     scope=Scope.SUBMIT,
 )
@@ -477,7 +478,7 @@ def _keep_control(
 
 @use_case(
     "declaration.authorise_amendment",
-    "authorise amendments of declarations under control",
+    N_("authorise amendments of declarations under control"),
     permission="declarations.authorise_amendment",
 )
 def authorise_amendment(actor: Actor, declaration_id: str, reason: str) -> AmendmentAuthorisation:
@@ -512,7 +513,7 @@ def authorise_amendment(actor: Actor, declaration_id: str, reason: str) -> Amend
 
 @use_case(
     "declaration.read",
-    "read declarations",
+    N_("read declarations"),
     permission="declarations.view_declaration",
     scope=Scope.READ,
 )
@@ -524,7 +525,7 @@ def read_declaration(actor: Actor, declaration_id: str) -> DeclarationPage:
 
 @use_case(
     "declaration.assess_stored",
-    "assess stored declarations",
+    N_("assess stored declarations"),
     permission="declarations.add_declaration",
     scope=Scope.SUBMIT,
 )

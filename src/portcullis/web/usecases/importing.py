@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.checking import (
     Accepted,
@@ -228,7 +229,7 @@ def mark_interrupted() -> int:
 
 @use_case(
     "declaration.import",
-    "import files of declarations",
+    N_("import files of declarations"),
     permission="declarations.add_declaration",
     scope=Scope.SUBMIT,
 )

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.channels import Channel
 from portcullis.engine.outcomes import validate_outcome
@@ -54,7 +55,7 @@ def _valid(raw: Mapping[str, Any], lodged_at: Any) -> InspectionOutcome:
 
 @use_case(
     "inspection.record",
-    "record inspection results",
+    N_("record inspection results"),
     permission="inspections.add_inspection",
     scope=Scope.INSPECT,
 )
@@ -99,7 +100,7 @@ def record_outcome(actor: Actor, declaration_id: str, outcome: Mapping[str, Any]
 
 @use_case(
     "inspection.correct",
-    "correct recorded inspection results",
+    N_("correct recorded inspection results"),
     permission="inspections.correct_inspection",
 )
 def correct_outcome(
@@ -189,7 +190,7 @@ def record_imported_outcomes(outcomes: Sequence[ImportedOutcome], by: User | Non
 
 @use_case(
     "inspection.assign",
-    "take declarations from the worklist",
+    N_("take declarations from the worklist"),
     permission="inspections.add_inspection",
 )
 def assign(actor: Actor, declaration_id: str) -> Assignment:
@@ -216,7 +217,7 @@ def assign(actor: Actor, declaration_id: str) -> Assignment:
     return atomic(work)
 
 
-@use_case("worklist.read", "see the worklist", permission="inspections.view_worklist")
+@use_case("worklist.read", N_("see the worklist"), permission="inspections.view_worklist")
 def worklist(actor: Actor, choice: WorklistFilter) -> QuerySet[CurrentDecision]:
     """The selected declarations whose outcome is not recorded yet, within the actor's reach."""
     return worklist_rows(actor.reach, choice, actor.account)

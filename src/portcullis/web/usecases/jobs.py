@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_noop as N_
 from django_tasks import task
 
 from portcullis.engine.evaluate import EvaluationError, evaluate
@@ -228,7 +229,7 @@ def _kinds(actor: Actor) -> list[str]:
 
 @use_case(
     "job.list",
-    "follow background jobs",
+    N_("follow background jobs"),
     permission=("scoring.view_modelversion", "declarations.add_declaration"),
     scope=Scope.READ,
 )
@@ -241,7 +242,7 @@ def list_jobs(actor: Actor, limit: int = 50) -> QuerySet[Job]:
 
 @use_case(
     "job.read",
-    "follow background jobs",
+    N_("follow background jobs"),
     permission=("scoring.view_modelversion", "declarations.add_declaration"),
     scope=Scope.READ,
 )
@@ -255,7 +256,7 @@ def read_job(actor: Actor, pk: int, kinds: tuple[str, ...] = ()) -> Job:
 
 @use_case(
     "model.backtest",
-    "backtest the model on stored history",
+    N_("backtest the model on stored history"),
     permission="profiles.change_profile",
     scope=Scope.PROFILES,
 )
@@ -273,7 +274,7 @@ def start_backtest(actor: Actor, split: date, until: date | None = None, seeds: 
 
 @use_case(
     "declaration.import_upload",
-    "import files of declarations",
+    N_("import files of declarations"),
     permission="declarations.add_declaration",
     scope=Scope.SUBMIT,
 )

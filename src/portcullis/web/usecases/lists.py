@@ -45,12 +45,12 @@ class ListInput:
     base_version: int = 0  # the version the editor read (0: the list is new)
 
 
-@use_case("lists.list", "read the named lists", permission=READ, scope=READERS)
+@use_case("lists.list", N_("read the named lists"), permission=READ, scope=READERS)
 def list_lists(actor: Actor) -> QuerySet[NamedList]:
     return NamedList.objects.select_related("owner").annotate(version_count=Count("versions"))
 
 
-@use_case("lists.read", "read the named lists", permission=READ, scope=READERS)
+@use_case("lists.read", N_("read the named lists"), permission=READ, scope=READERS)
 def read_list(actor: Actor, code: str) -> tuple[NamedList, list[NamedListVersion]]:
     """The list and its versions, newest first."""
     named = NamedList.objects.select_related("owner").filter(code=code).first()
@@ -163,7 +163,7 @@ def _save(actor: Actor, code: str, given: ListInput) -> NamedListVersion:
     return version
 
 
-@use_case("lists.save", "change the named lists", permission=WRITE, scope=Scope.PROFILES)
+@use_case("lists.save", N_("change the named lists"), permission=WRITE, scope=Scope.PROFILES)
 def save_list(actor: Actor, code: str, given: ListInput) -> NamedListVersion:
     """The list's next version (the list created with its first when ``base_version`` is 0);
     Conflict when another version was saved since ``base_version``."""

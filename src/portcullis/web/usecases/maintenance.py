@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as N_
+
 from portcullis.engine.fields import CODE_PATTERN
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.reference.models import Office
@@ -32,7 +34,7 @@ def _unusable(values: list[str]) -> list[str]:
 
 @use_case(
     "data.check_identifiers",
-    "check the stored identifiers",
+    N_("check the stored identifiers"),
     permission="declarations.change_declaration",
 )
 def check_identifiers(actor: Actor) -> list[BadIdentifier]:

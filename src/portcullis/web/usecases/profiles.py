@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.backtest import BacktestResult
 from portcullis.engine.rules.profiles import Profile as EngineProfile
@@ -114,12 +115,12 @@ def _found_since(profiles: list[Profile], since: datetime) -> set[int]:
 READERS = (Scope.RISK_READ, Scope.PROFILES, Scope.APPROVE)
 
 
-@use_case("profile.list", "read targeting profiles", permission=READ, scope=READERS)
+@use_case("profile.list", N_("read targeting profiles"), permission=READ, scope=READERS)
 def list_profiles(actor: Actor) -> list[ProfileView]:
     return _views(list(_profiles()))
 
 
-@use_case("profile.read", "read targeting profiles", permission=READ, scope=READERS)
+@use_case("profile.read", N_("read targeting profiles"), permission=READ, scope=READERS)
 def read_profile(
     actor: Actor,
     code: str,
@@ -153,7 +154,7 @@ def _contributed(version: ProfileVersion, actor: Actor) -> None:
 
 @use_case(
     "profile.create",
-    "write targeting profiles",
+    N_("write targeting profiles"),
     permission="profiles.add_profile",
     scope=Scope.PROFILES,
 )
@@ -214,7 +215,9 @@ def _moved(version: ProfileVersion, actor: Actor, action: str, done: str, **deta
     )
 
 
-@use_case("profile.new_version", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case(
+    "profile.new_version", N_("write targeting profiles"), permission=WRITE, scope=Scope.PROFILES
+)
 def new_version(actor: Actor, /, code: str, **changes: Any) -> ProfileVersion:
     """A draft of the next version, starting from the latest one."""
     changes = _settings(changes)
@@ -246,7 +249,7 @@ def new_version(actor: Actor, /, code: str, **changes: Any) -> ProfileVersion:
     return atomic(work)
 
 
-@use_case("profile.edit", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case("profile.edit", N_("write targeting profiles"), permission=WRITE, scope=Scope.PROFILES)
 def edit_draft(actor: Actor, /, code: str, number: int, **changes: Any) -> ProfileVersion:
     changes = _settings(changes)
 
@@ -263,7 +266,7 @@ def edit_draft(actor: Actor, /, code: str, number: int, **changes: Any) -> Profi
     return atomic(work)
 
 
-@use_case("profile.submit", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case("profile.submit", N_("write targeting profiles"), permission=WRITE, scope=Scope.PROFILES)
 def submit(actor: Actor, code: str, number: int) -> ProfileVersion:
     def work() -> ProfileVersion:
         version = _version(code, number)
@@ -299,7 +302,9 @@ def _affordable(version: ProfileVersion) -> dict[str, float | int]:
     return cost.to_dict()
 
 
-@use_case("profile.approve", "approve targeting profiles", permission=APPROVE, scope=Scope.APPROVE)
+@use_case(
+    "profile.approve", N_("approve targeting profiles"), permission=APPROVE, scope=Scope.APPROVE
+)
 def approve(actor: Actor, code: str, number: int) -> ProfileVersion:
     """The version becomes its profile's active one (the previous active one is superseded).
     Nobody who wrote, edited or submitted it may approve it: four eyes. Its cost is measured
@@ -332,7 +337,9 @@ def approve(actor: Actor, code: str, number: int) -> ProfileVersion:
     return atomic(work)
 
 
-@use_case("profile.reject", "approve targeting profiles", permission=APPROVE, scope=Scope.APPROVE)
+@use_case(
+    "profile.reject", N_("approve targeting profiles"), permission=APPROVE, scope=Scope.APPROVE
+)
 def reject(actor: Actor, code: str, number: int, why: str = "") -> ProfileVersion:
     def work() -> ProfileVersion:
         version = _version(code, number)
@@ -346,7 +353,7 @@ def reject(actor: Actor, code: str, number: int, why: str = "") -> ProfileVersio
 
 @use_case(
     "profile.suspend",
-    "suspend targeting profiles",
+    N_("suspend targeting profiles"),
     permission=(WRITE, APPROVE),
     scope=(Scope.PROFILES, Scope.APPROVE),
 )
@@ -365,7 +372,7 @@ def suspend(actor: Actor, code: str, number: int, why: str = "") -> ProfileVersi
     return atomic(work)
 
 
-@use_case("profile.check", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case("profile.check", N_("write targeting profiles"), permission=WRITE, scope=Scope.PROFILES)
 def check(actor: Actor, criteria: str) -> list[Problem]:
     """Every problem with the criteria as typed (none: they compile)."""
     return check_criteria(criteria)
@@ -385,7 +392,7 @@ def _within_time(proposal: list[EngineProfile], items: int, what: str) -> None:
         )
 
 
-@use_case("profile.preview", "write targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case("profile.preview", N_("write targeting profiles"), permission=WRITE, scope=Scope.PROFILES)
 def preview_criteria(actor: Actor, criteria: str) -> Preview | None:
     """What the criteria would have hit over the latest stored declarations (None while
     they do not compile)."""
@@ -414,7 +421,9 @@ def stored_proposal(codes: list[str]) -> list[EngineProfile]:
     return proposal
 
 
-@use_case("profile.backtest", "backtest targeting profiles", permission=WRITE, scope=Scope.PROFILES)
+@use_case(
+    "profile.backtest", N_("backtest targeting profiles"), permission=WRITE, scope=Scope.PROFILES
+)
 def backtest(
     actor: Actor,
     start: datetime,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.holiday_table import HolidayError, csv_holidays, package_holidays
 from portcullis.engine.nomenclature_files import EditionSpec, NomenclatureError, keep_edition
@@ -27,7 +28,7 @@ from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.transactions import atomic
 
 
-@use_case("reference.load", "load reference data", permission="reference.add_hscode")
+@use_case("reference.load", N_("load reference data"), permission="reference.add_hscode")
 def load(actor: Actor) -> ReferenceCounts:
     counts = load_reference()
     record(
@@ -41,7 +42,7 @@ def load(actor: Actor) -> ReferenceCounts:
     return counts
 
 
-@use_case("trader.update", "change traders' reference data", permission="traders.change_trader")
+@use_case("trader.update", N_("change traders' reference data"), permission="traders.change_trader")
 def update_trader(actor: Actor, pk: int, *, name: str, aeo_status: str) -> Trader:
     if aeo_status not in Trader.AeoStatus.values:
         raise Invalid(f"unknown AEO status {aeo_status!r}")
@@ -69,7 +70,9 @@ def update_trader(actor: Actor, pk: int, *, name: str, aeo_status: str) -> Trade
     return atomic(work)
 
 
-@use_case("office.update", "change offices' reference data", permission="reference.change_office")
+@use_case(
+    "office.update", N_("change offices' reference data"), permission="reference.change_office"
+)
 def update_office(actor: Actor, pk: int, *, name: str) -> Office:
     def work() -> Office:
         office = Office.objects.select_for_update().filter(pk=pk).first()
@@ -104,7 +107,9 @@ class RatesLoaded:
 _RATE_CHUNK = 20_000
 
 
-@use_case("reference.load_rates", "load exchange rates", permission="reference.add_exchangerate")
+@use_case(
+    "reference.load_rates", N_("load exchange rates"), permission="reference.add_exchangerate"
+)
 def load_rates(
     actor: Actor, path: Path | None = None, progress: Callable[[int, int], None] | None = None
 ) -> RatesLoaded:
@@ -187,7 +192,7 @@ def _conflict(rate: Rate, kept: object, national: str) -> str:
 
 @use_case(
     "reference.load_nomenclature",
-    "load a nomenclature edition",
+    N_("load a nomenclature edition"),
     permission="reference.add_hscode",
 )
 def load_nomenclature(actor: Actor, path: Path, spec: EditionSpec) -> ReferenceCounts:
@@ -221,7 +226,7 @@ class HolidaysLoaded:
 
 
 @use_case(
-    "reference.load_holidays", "load public holidays", permission="reference.add_publicholiday"
+    "reference.load_holidays", N_("load public holidays"), permission="reference.add_publicholiday"
 )
 def load_holidays(
     actor: Actor,

@@ -42,7 +42,7 @@ class DashboardView:
 MAX_DASHBOARD_DAYS = 366  # a year and a day: what one page's queries may cover
 
 
-@use_case("dashboard.read", "see the dashboard", permission="scoring.view_decision")
+@use_case("dashboard.read", N_("see the dashboard"), permission="scoring.view_decision")
 def read_dashboard(
     actor: Actor, start: date | None = None, end: date | None = None
 ) -> DashboardView:
@@ -86,7 +86,7 @@ def chosen_period(start: date | None, end: date | None, days: int = WINDOW_DAYS)
     return period
 
 
-@use_case("report.monthly", "read the monthly report", permission="scoring.view_decision")
+@use_case("report.monthly", N_("read the monthly report"), permission="scoring.view_decision")
 def read_monthly_report(
     actor: Actor, month: str | date | None = None, offices: list[str] | None = None
 ) -> MonthlyReport:
@@ -120,7 +120,7 @@ class TraderView:
 
 @use_case(
     "trader.read",
-    "read traders' records",
+    N_("read traders' records"),
     permission="traders.view_trader",
 )
 def read_trader(actor: Actor, role: str, code: str) -> TraderView:
@@ -152,7 +152,7 @@ class AuditView:
     actions: QuerySet[AuditEvent]  # every action name recorded, for the filter
 
 
-@use_case("audit.read", "read the audit trail", permission="audit.view_auditevent")
+@use_case("audit.read", N_("read the audit trail"), permission="audit.view_auditevent")
 def audit_trail(actor: Actor, chosen: AuditFilter) -> AuditView:
     """The audit events the filter keeps, newest first."""
     events = AuditEvent.objects.all()

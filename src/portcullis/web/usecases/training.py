@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop as N_
 
 from portcullis.engine.model.artifact import ArtifactError
 from portcullis.engine.model.challenge import ChallengeError
@@ -42,7 +43,7 @@ class ModelsView:
     jobs: QuerySet[Job]  # the latest model jobs
 
 
-@use_case("model.list", "see the risk models", permission=VIEW)
+@use_case("model.list", N_("see the risk models"), permission=VIEW)
 def list_models(actor: Actor) -> ModelsView:
     versions = ModelVersion.objects.select_related("created_by").order_by("-created_at")
     jobs = Job.objects.filter(kind__in=MODEL_JOBS).order_by("-created_at")[:5]
@@ -57,7 +58,7 @@ class ModelView:
     drift_jobs: QuerySet[Job]
 
 
-@use_case("model.read", "see the risk models", permission=VIEW)
+@use_case("model.read", N_("see the risk models"), permission=VIEW)
 def read_model(
     actor: Actor,
     version: str,
@@ -76,7 +77,7 @@ def read_model(
     return ModelView(model, performance(model, actor.reach, chosen), latest_check(model), jobs)
 
 
-@use_case("model.train", "train risk models", permission=TRAIN, scope=Scope.ADMIN)
+@use_case("model.train", N_("train risk models"), permission=TRAIN, scope=Scope.ADMIN)
 def train(
     actor: Actor,
     *,
@@ -96,7 +97,7 @@ def train(
         raise NotAllowedNow(str(error)) from None
 
 
-@use_case("model.retrain", "train risk models", permission=TRAIN, scope=Scope.ADMIN)
+@use_case("model.retrain", N_("train risk models"), permission=TRAIN, scope=Scope.ADMIN)
 def retrain_model(
     actor: Actor, *, holdout_days: int = HOLDOUT_DAYS, background: bool = False
 ) -> Retrained | Job:
@@ -112,7 +113,7 @@ def retrain_model(
         raise NotAllowedNow(str(error)) from None
 
 
-@use_case("model.drift", "check the risk model for drift", permission=TRAIN, scope=Scope.ADMIN)
+@use_case("model.drift", N_("check the risk model for drift"), permission=TRAIN, scope=Scope.ADMIN)
 def check_model_drift(
     actor: Actor, *, days: int | None = None, background: bool = False
 ) -> DriftCheck | Job:
@@ -124,7 +125,7 @@ def check_model_drift(
         raise NotAllowedNow(str(error)) from None
 
 
-@use_case("model.promote", "promote risk models", permission=PROMOTE, scope=Scope.ADMIN)
+@use_case("model.promote", N_("promote risk models"), permission=PROMOTE, scope=Scope.ADMIN)
 def promote_model(actor: Actor, version: str) -> PolicyVersion:
     """The version becomes the active model, with thresholds recalibrated on its scores."""
     model = ModelVersion.objects.filter(version=version).first()
@@ -138,7 +139,7 @@ def promote_model(actor: Actor, version: str) -> PolicyVersion:
 
 @use_case(
     "policy.backtest",
-    "backtest selectivity policies",
+    N_("backtest selectivity policies"),
     permission="scoring.add_policyversion",
     scope=Scope.ADMIN,
 )

@@ -50,13 +50,13 @@ _LIST_KINDS = {
 READERS = (Scope.RISK_READ, Scope.PROFILES)  # whoever manages the watchlist reads it
 
 
-@use_case("watchlist.list", "read the watchlist", permission=READ, scope=READERS)
+@use_case("watchlist.list", N_("read the watchlist"), permission=READ, scope=READERS)
 def list_entries(actor: Actor, *, include_revoked: bool = False) -> QuerySet[WatchlistEntry]:
     entries = WatchlistEntry.objects.select_related("created_by", "revoked_by")
     return entries if include_revoked else entries.filter(revoked_at__isnull=True)
 
 
-@use_case("watchlist.read", "read the watchlist", permission=READ, scope=READERS)
+@use_case("watchlist.read", N_("read the watchlist"), permission=READ, scope=READERS)
 def read_entry(actor: Actor, code: str) -> WatchlistEntry:
     entry = WatchlistEntry.objects.select_related("created_by").filter(code=code).first()
     if entry is None:
@@ -169,12 +169,12 @@ def _locked(code: str) -> WatchlistEntry:
     return entry
 
 
-@use_case("watchlist.add", "add to the watchlist", permission=WRITE, scope=Scope.PROFILES)
+@use_case("watchlist.add", N_("add to the watchlist"), permission=WRITE, scope=Scope.PROFILES)
 def add_entry(actor: Actor, given: EntryInput) -> WatchlistEntry:
     return atomic(lambda: _add(actor, given))
 
 
-@use_case("watchlist.change", "change the watchlist", permission=WRITE, scope=Scope.PROFILES)
+@use_case("watchlist.change", N_("change the watchlist"), permission=WRITE, scope=Scope.PROFILES)
 def change_entry(actor: Actor, code: str, given: EntryInput) -> WatchlistEntry:
     """The entry revoked and its successor, with the new settings, recorded."""
 
@@ -189,7 +189,7 @@ def change_entry(actor: Actor, code: str, given: EntryInput) -> WatchlistEntry:
     return atomic(work)
 
 
-@use_case("watchlist.revoke", "change the watchlist", permission=WRITE, scope=Scope.PROFILES)
+@use_case("watchlist.revoke", N_("change the watchlist"), permission=WRITE, scope=Scope.PROFILES)
 def revoke_entry(actor: Actor, code: str, why: str = "") -> WatchlistEntry:
     """The entry stops applying (it stays on record); revoking it again changes nothing."""
     return atomic(lambda: _revoke(actor, _locked(code), why))
