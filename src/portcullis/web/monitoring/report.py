@@ -5,7 +5,6 @@ renderings of this one set of figures (report_tables, report_xlsx, report_pdf)."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -21,6 +20,7 @@ from portcullis.web.declarations.reach import Reach
 from portcullis.web.monitoring.compliance import RISK_REASONS, Compliance, compliance
 from portcullis.web.monitoring.dashboard import Dashboard, tally_selection
 from portcullis.web.profiles.models import Profile, ProfileVersion
+from portcullis.web.profiles.period_figures import hit_outcomes
 from portcullis.web.scoring.queries import current_decisions
 
 
@@ -121,25 +121,7 @@ def monthly_report(month: date, reach: Reach) -> MonthlyReport:
 def _profiles(reach: Reach, start: datetime, end: datetime) -> list[ProfileLine]:
     """Every profile that is active or hit something in the month. A declaration counts once
     per profile, however many of its items or decisions the profile hit."""
-    hits = (
-        Declaration.objects.filter(
-            reach.q(),
-            lodged_at__gte=start,
-            lodged_at__lt=end,
-            decisions__profile_hits__isnull=False,
-        )
-        .values_list(
-            "decisions__profile_hits__profile_version__profile_id",
-            "pk",
-            "inspection__finding",
-            "inspection__revenue",
-        )
-        .order_by()  # DISTINCT over these columns alone
-        .distinct()
-    )
-    month: dict[int, list[tuple[bool | None, Decimal | None]]] = defaultdict(list)
-    for profile_id, _pk, finding, duties in hits:
-        month[profile_id].append((finding, duties))
+    month = hit_outcomes(reach, start, end)
     active = set(
         ProfileVersion.objects.filter(status=ProfileVersion.Status.ACTIVE).values_list(
             "profile_id", flat=True
