@@ -6,7 +6,7 @@ place. Every use case raises only these (or lets an engine error become one of t
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from portcullis.engine.validation import FieldProblem  # one field's problem, as the engine names it
 
@@ -36,6 +36,13 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+    @classmethod
+    def worded(cls, template: str, /, **values: object) -> Self:
+        """The refusal ``template`` (marked N_() for the catalogue, %(name)s for each
+        value): its detail in English, and the pages say it in the reader's language."""
+        shown = {name: str(value) for name, value in values.items()}
+        return cls(template % shown, said=(template, shown))
 
 
 class NotFound(DomainError):

@@ -187,3 +187,13 @@ def test_every_use_case_says_what_it_does_in_french():
     with translation.override("fr"):
         english = [u.what for u in USE_CASES.values() if translation.gettext(u.what) == u.what]
     assert english == []
+
+
+def test_a_refusal_of_the_moment_reads_in_french(site, as_user):
+    officer = as_user("officer")
+    officer.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    url = reverse("inspection_record", args=[site.mine])
+    result = {"finding": "no", "notes": ""}
+    assert officer.post(url, result).status_code == 302
+    again = officer.post(url, result, follow=True).content.decode()
+    assert f"un résultat de contrôle est déjà saisi pour {site.mine}" in again

@@ -40,8 +40,12 @@ def in_words(error: DomainError) -> str:
         return gettext(str(error))
     template, values = error.said
     return gettext(template) % {
-        name: gettext(value) if name == "what" else value for name, value in values.items()
+        name: gettext(value) if name in _WORDS else value for name, value in values.items()
     }
+
+
+# Values of a refusal that are words of ours (marked for the catalogue), not data.
+_WORDS = frozenset({"what", "state"})
 
 
 def _back(request: HttpRequest) -> str:
@@ -111,7 +115,7 @@ def on_form(form: Any, error: DomainError) -> None:
             form.add_error(problem.field, said(problem))
             shown = True
     if not shown:
-        form.add_error(None, str(error))
+        form.add_error(None, in_words(error))
 
 
 def forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:

@@ -72,12 +72,14 @@ def override_decision(actor: Actor, pk: int, channel: Channel, justification: st
         declaration = decision.declaration
         latest = latest_decisions([declaration.pk]).get(declaration.pk)
         if latest is None or latest.pk != decision.pk:
-            raise NotAllowedNow("only the latest decision on a declaration can be overridden")
+            raise NotAllowedNow.worded(
+                N_("only the latest decision on a declaration can be overridden")
+            )
         if Inspection.objects.filter(declaration=declaration).exists():
-            raise NotAllowedNow("an inspection outcome is already recorded")
+            raise NotAllowedNow.worded(N_("an inspection outcome is already recorded"))
         existing = Override.objects.filter(decision=decision).first()
         if existing is not None and existing.kind == Override.Kind.PERSON:
-            raise NotAllowedNow("this decision has already been overridden")
+            raise NotAllowedNow.worded(N_("this decision has already been overridden"))
         made = apply_override(decision, channel.value, justification, actor.account)
         record(
             actor.account,

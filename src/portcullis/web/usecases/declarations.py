@@ -489,12 +489,15 @@ def authorise_amendment(actor: Actor, declaration_id: str, reason: str) -> Amend
         row = reachable(actor, declaration_id, lock=True)
         control = control_of(row)
         if not control.under_control:
-            raise NotAllowedNow(
-                f"{declaration_id} is not under control: its declarant may amend it directly"
+            raise NotAllowedNow.worded(
+                N_("%(id)s is not under control: its declarant may amend it directly"),
+                id=declaration_id,
             )
         pending = AmendmentAuthorisation.objects.filter(declaration=row, used_at__isnull=True)
         if pending.exists():
-            raise NotAllowedNow(f"an amendment of {declaration_id} is already authorised")
+            raise NotAllowedNow.worded(
+                N_("an amendment of %(id)s is already authorised"), id=declaration_id
+            )
         made = AmendmentAuthorisation.objects.create(
             declaration=row, reason=reason, by=actor.account, at=timezone.now()
         )

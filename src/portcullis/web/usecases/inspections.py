@@ -68,12 +68,19 @@ def record_outcome(actor: Actor, declaration_id: str, outcome: Mapping[str, Any]
         checked = _valid(outcome, declaration.lodged_at)
         current = CurrentDecision.objects.filter(declaration=declaration).first()
         if current is None or current.channel == Channel.GREEN.value:
-            state = "no decision yet" if current is None else "released green"
-            raise NotAllowedNow(f"{declaration_id} was not selected for control ({state})")
+            state = N_("no decision yet") if current is None else N_("released green")
+            raise NotAllowedNow.worded(
+                N_("%(id)s was not selected for control (%(state)s)"),
+                id=declaration_id,
+                state=state,
+            )
         if Inspection.objects.filter(declaration=declaration).exists():
-            raise Conflict(
-                f"an inspection outcome is already recorded for {declaration_id}; "
-                "a supervisor may correct it"
+            raise Conflict.worded(
+                N_(
+                    "an inspection outcome is already recorded for %(id)s; a supervisor may "
+                    "correct it"
+                ),
+                id=declaration_id,
             )
         now = timezone.now()
         inspection = Inspection.objects.create(
@@ -114,7 +121,9 @@ def correct_outcome(
         declaration = reachable(actor, declaration_id, lock=True)
         inspection = Inspection.objects.select_for_update().filter(declaration=declaration).first()
         if inspection is None:
-            raise NotAllowedNow(f"no inspection result is recorded for {declaration_id}")
+            raise NotAllowedNow.worded(
+                N_("no inspection result is recorded for %(id)s"), id=declaration_id
+            )
         checked = _valid(outcome, declaration.lodged_at)
         before = as_outcome(inspection)
         after = InspectionOutcome.model_validate(
@@ -124,7 +133,9 @@ def correct_outcome(
             }
         )
         if after.model_dump(mode="json") == before:
-            raise NotAllowedNow("the correction changes nothing: the result already says this")
+            raise NotAllowedNow.worded(
+                N_("the correction changes nothing: the result already says this")
+            )
         InspectionCorrection.objects.create(
             inspection=inspection,
             previous=before,
@@ -198,7 +209,7 @@ def assign(actor: Actor, declaration_id: str) -> Assignment:
     it: the audit trail says from whom)."""
     officer = actor.account
     if officer is None:
-        raise NotAllowedNow("only a person can take a declaration from the worklist")
+        raise NotAllowedNow.worded(N_("only a person can take a declaration from the worklist"))
 
     def work() -> Assignment:
         declaration = reachable(actor, declaration_id, lock=True)

@@ -121,11 +121,17 @@ def _save(actor: Actor, code: str, given: ListInput) -> NamedListVersion:
     current = named.versions.order_by("-number").first() if named else None
     number = current.number if current else 0
     if given.base_version != number:
-        raise Conflict(
-            f"named list {code} is at version {number}, not {given.base_version}: it was "
-            "changed since you read it; read it again and make your change on the new version"
-            if named
-            else f"named list {code} does not exist (to create it, save it as version 0)"
+        if named:
+            raise Conflict.worded(
+                N_(
+                    "named list %(code)s is at version %(number)s, not %(base)s: it was changed "
+                    "since you read it; read it again and make your change on the new version"
+                ),
+                code=code, number=number, base=given.base_version,
+            )  # fmt: skip
+        raise Conflict.worded(
+            N_("named list %(code)s does not exist (to create it, save it as version 0)"),
+            code=code,
         )
     if named is None:
         named = _new_list(actor, code, given)

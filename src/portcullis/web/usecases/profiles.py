@@ -227,7 +227,9 @@ def new_version(actor: Actor, /, code: str, **changes: Any) -> ProfileVersion:
         if profile is None:
             raise NotFound(f"profile {code} does not exist")
         if profile.versions.filter(status=Status.DRAFT).exists():
-            raise NotAllowedNow(f"{code} already has a draft: edit it, or reject it first")
+            raise NotAllowedNow.worded(
+                N_("%(code)s already has a draft: edit it, or reject it first"), code=code
+            )
         latest = profile.versions.order_by("-number").first()
         base = {name: getattr(latest, name) for name in EDITABLE} if latest else {}
         number = (latest.number if latest else 0) + 1
@@ -316,9 +318,13 @@ def approve(actor: Actor, code: str, number: int) -> ProfileVersion:
         _expect(version, Status.PENDING, "only a version pending approval can be approved")
         approver = actor.account
         if approver is not None and approver.pk in contributors(version):
-            raise NotAllowedNow(
-                f"you created, edited or submitted {code} v{number}: someone else must "
-                "approve it (four eyes)"
+            raise NotAllowedNow.worded(
+                N_(
+                    "you created, edited or submitted %(code)s v%(number)s: someone else must "
+                    "approve it (four eyes)"
+                ),
+                code=code,
+                number=number,
             )
         validate(version)
         version.cost = measured

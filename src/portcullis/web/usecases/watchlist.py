@@ -181,7 +181,9 @@ def change_entry(actor: Actor, code: str, given: EntryInput) -> WatchlistEntry:
     def work() -> WatchlistEntry:
         old = _locked(code)
         if old.revoked_at is not None:
-            raise NotAllowedNow(f"{code} was revoked; add a new entry instead")
+            raise NotAllowedNow.worded(
+                N_("%(code)s was revoked; add a new entry instead"), code=code
+            )
         new = _add(actor, given)
         _revoke(actor, old, f"replaced by {new.code}")
         return new
