@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from portcullis.web.errors import Invalid
+from portcullis.web.pages.errors import on_form
+
+T = TypeVar("T")
+Chosen = tuple[date | None, date | None]
 
 
 class PeriodForm(forms.Form):
@@ -44,3 +51,13 @@ def presets(today: date) -> list[tuple[str, date, date]]:
         (str(_("Last month")), last_month_end.replace(day=1), last_month_end),
         (str(_("This quarter")), quarter_start, today),
     ]
+
+
+def over_period(form: PeriodForm, read: Callable[[Chosen], T]) -> T:
+    """``read`` over the period the form asked for; a period refused (backwards, too long)
+    is said beside its field and the default period is read instead."""
+    try:
+        return read(form.chosen())
+    except Invalid as error:
+        on_form(form, error)
+        return read((None, None))

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portcullis.web.errors import DomainError, Invalid
+from portcullis.web.errors import DomainError
 from portcullis.web.jobs.models import Job
-from portcullis.web.pages.errors import on_form, show
-from portcullis.web.pages.forms.period import PeriodForm, presets
+from portcullis.web.pages.errors import show
+from portcullis.web.pages.forms.period import PeriodForm, over_period, presets
 from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.drift import drift_days
@@ -57,11 +57,8 @@ def train(request: HttpRequest) -> HttpResponse:
 def model_detail(request: HttpRequest, version: str) -> HttpResponse:
     """A version's performance in use, week by week, and its latest drift check."""
     form = PeriodForm(request.GET)
-    try:
-        view = training.read_model(actor_of(request), version, period=form.chosen())
-    except Invalid as error:
-        on_form(form, error)  # the default period, beside the error
-        view = training.read_model(actor_of(request), version, period=(None, None))
+    actor = actor_of(request)
+    view = over_period(form, lambda period: training.read_model(actor, version, period=period))
     model = view.model
     context = {
         "period_form": form,

@@ -13,9 +13,8 @@ from portcullis.web.monitoring.compliance import MIN_SAMPLED
 from portcullis.web.monitoring.dashboard import Dashboard
 from portcullis.web.monitoring.report_pdf import to_pdf
 from portcullis.web.monitoring.report_xlsx import to_xlsx
-from portcullis.web.pages.errors import on_form
 from portcullis.web.pages.exports import csv_response
-from portcullis.web.pages.forms.period import PeriodForm, presets
+from portcullis.web.pages.forms.period import PeriodForm, over_period, presets
 from portcullis.web.pages.kit import actor_of, signed_in
 from portcullis.web.pages.templatetags.portcullis import channel as channel_badge
 from portcullis.web.usecases import reports
@@ -26,11 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
-    try:
-        view = reports.read_dashboard(actor_of(request), *form.chosen())
-    except Invalid as error:
-        on_form(form, error)
-        view = reports.read_dashboard(actor_of(request))  # the default period, beside the error
+    actor = actor_of(request)
+    view = over_period(form, lambda period: reports.read_dashboard(actor, *period))
     data = view.figures
     context = {
         "figures": data,

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portcullis.web.errors import DomainError, Invalid
+from portcullis.web.errors import DomainError
 from portcullis.web.pages.errors import on_form, show
-from portcullis.web.pages.forms.period import PeriodForm, presets
+from portcullis.web.pages.forms.period import PeriodForm, over_period, presets
 from portcullis.web.pages.forms.profiles import BacktestForm, NewProfileForm, ProfileVersionForm
 from portcullis.web.pages.kit import actor_of, may, signed_in
 from portcullis.web.profiles.history import version_diffs
@@ -63,11 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @signed_in
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     form = PeriodForm(request.GET)
-    try:
-        view = profiles.read_profile(actor_of(request), code, period=form.chosen())
-    except Invalid as error:
-        on_form(form, error)  # the default period, beside the error
-        view = profiles.read_profile(actor_of(request), code, period=(None, None))
+    actor = actor_of(request)
+    view = over_period(form, lambda period: profiles.read_profile(actor, code, period=period))
     may_approve = may(request, profiles.approve)
     for version in view.versions:
         # Four eyes: the approve button is not offered to whoever wrote or edited it.
