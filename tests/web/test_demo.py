@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from portcullis.web.accounts.models import Account
 from portcullis.web.declarations.models import Declaration, ImportBatch
 from portcullis.web.inspections.models import Inspection
+from portcullis.web.reference.models import Office
 from tests.builders import declaration
 from tests.web.acting import lodge
 
@@ -34,6 +35,9 @@ def test_the_demo_loads_its_synthetic_world_and_users_then_adds_nothing_the_seco
     assert 0 < held_back < 1_000  # a week of selections left for the officers' worklist
     assert f"Inspection outcomes: {15_000 - held_back:,}" in text
     assert Account.objects.get(user__username="officer").offices.count() == 2
+    # The demo's offices have names of the demo world's own, set through the audited use case.
+    assert Office.objects.filter(name="").count() == 0
+    assert Office.objects.get(code="15").name == "Eastgate Road"
     assert "Reference: 13,641 HS codes, 250 countries" in text
     assert ImportBatch.objects.filter(rejected__gt=0).count() == 0
     assert Inspection.objects.filter(critical=True).count() > 0

@@ -20,6 +20,8 @@ from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.queries import current_decisions
 from portcullis.web.scoring.state import engine_changed
 from portcullis.web.traders.models import Trader
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.reference import update_office
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,40 @@ def post_officer(username: str, offices: int = 2) -> list[str]:
     account, _ = Account.objects.get_or_create(user=user)
     account.offices.set(Office.objects.filter(code__in=busiest))
     return busiest
+
+
+# The demo world's offices (codes 10 to 29, engine.synthetic), with names of its own: a
+# fictional country's ports, airports and inland posts, so pages read "27 — Eastgate Road".
+DEMO_OFFICE_NAMES = (
+    "Capital Airport Cargo",
+    "North Harbour",
+    "South Harbour",
+    "Capital Express Centre",
+    "River Port",
+    "Eastgate Road",
+    "West Rail Terminal",
+    "Bay Container Terminal",
+    "Inland Clearance Depot",
+    "Free Zone",
+    "Postal Exchange",
+    "Lakeside Airport",
+    "Hill Pass Road",
+    "Old Port",
+    "Ferry Terminal",
+    "Industrial Park",
+    "Border Rail",
+    "Island Port",
+    "Northern Airport",
+    "Valley Road",
+)
+
+
+def name_offices() -> int:
+    """Name the demo's offices that have no name yet (through the audited use case)."""
+    named = 0
+    for number, name in enumerate(DEMO_OFFICE_NAMES):
+        office = Office.objects.filter(code=str(10 + number), name="").first()
+        if office is not None:
+            update_office(Actor.system(), office.pk, name=name)
+            named += 1
+    return named

@@ -18,6 +18,7 @@ from portcullis.web.cli.demo.services import (
     contents,
     decided_in,
     leave_latest_selections_open,
+    name_offices,
     post_officer,
 )
 from portcullis.web.cli.demo.users import ensure_demo_token, ensure_demo_users
@@ -141,6 +142,7 @@ class Command(BaseCommand):
             self.stdout.write("Every declaration was already assessed.")
         for line in outcome_table(decided_in(streamed.declaration_ids)):
             self.stdout.write(line)
+        name_offices()
         opened = leave_latest_selections_open()
         self._check_drift()
         offices = post_officer("officer")
