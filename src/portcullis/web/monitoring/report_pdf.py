@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from portcullis.engine.channels import Channel
 from portcullis.web.choices import channel_name
+from portcullis.web.figures import figure
 from portcullis.web.monitoring.report import MonthlyReport
 from portcullis.web.monitoring.report_tables import Cell, Table, report_tables
 
@@ -31,13 +32,8 @@ COLOURS = {
 }
 
 
-def _number(value: float | int | Decimal, places: int = 0) -> str:
-    rounded = round(float(value), places)
-    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{_number(value * 100, 1)} %"
+    return "–" if value is None else f"{figure(value * 100, 1)} %"
 
 
 def _text(table: Table, row: int, column: int, value: Cell) -> str:
@@ -46,9 +42,9 @@ def _text(table: Table, row: int, column: int, value: Cell) -> str:
     if table.is_percent(row, column) and isinstance(value, int | float):
         return _percent(value)
     if isinstance(value, float | Decimal):
-        return _number(value, 2 if abs(float(value)) < 1000 else 0)
+        return figure(value, 2 if abs(float(value)) < 1000 else 0)
     if isinstance(value, int):
-        return _number(value)
+        return figure(value, 0)
     return value
 
 
@@ -82,15 +78,15 @@ def _key_figures(pdf: FPDF, report: MonthlyReport) -> None:
     figures, estimates = report.figures, report.compliance
     whole = estimates.whole if estimates else None
     boxes = [
-        (_number(report.lodged), _("declarations lodged")),
-        (_number(figures.selected), _("selected for control")),
+        (figure(report.lodged, 0), _("declarations lodged")),
+        (figure(figures.selected, 0), _("selected for control")),
         (_percent(figures.inspection_rate), _("inspection rate")),
-        (_number(figures.findings), _("findings")),
+        (figure(figures.findings, 0), _("findings")),
         (
             _percent(figures.findings / report.inspected if report.inspected else None),
             _("finding rate of the inspected"),
         ),
-        (_number(figures.revenue), _("revenue recovered")),
+        (figure(figures.revenue, 0), _("revenue recovered")),
         (
             _percent(whole.rate if whole and whole.sampled else None),
             _("estimated non-compliance of the flow"),
@@ -128,7 +124,7 @@ def _channel_chart(pdf: FPDF, report: MonthlyReport) -> None:
         text=_("%(name)s (released): %(count)s, %(share)s of the month's declarations")
         % {
             "name": channel_name(Channel.GREEN.value),
-            "count": _number(green),
+            "count": figure(green, 0),
             "share": _percent(green / total if total else None),
         },
         new_x="LMARGIN",
@@ -152,12 +148,12 @@ def _channel_chart(pdf: FPDF, report: MonthlyReport) -> None:
         rate = rates.get(channel)
         found = (
             _("%(found)s findings of %(inspected)s inspected")
-            % {"found": _number(rate.findings), "inspected": _number(rate.inspected)}
+            % {"found": figure(rate.findings, 0), "inspected": figure(rate.inspected, 0)}
             if rate and rate.inspected
             else _("no outcome yet")
         )
         pdf.set_xy(pdf.l_margin + label_width + length + 2, y)
-        pdf.cell(h=row - 2, text=f"{_number(count)} · {found}")
+        pdf.cell(h=row - 2, text=f"{figure(count, 0)} · {found}")
         pdf.set_y(y + row)
 
 

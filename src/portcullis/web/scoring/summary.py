@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -24,6 +23,7 @@ from portcullis.engine.model.features import TRANSFORMED
 from portcullis.engine.notes import CHEAP_RATIO
 from portcullis.engine.rules.syntax import ProfileError, field_names
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.figures import figure as number
 from portcullis.web.profiles.models import ControlCheck, ProfileVersion
 from portcullis.web.reference.code_labels import in_reader_language
 from portcullis.web.scoring.models import Decision, effective_channel
@@ -66,15 +66,6 @@ class Summary:
     def category_labels(self) -> list[str]:
         labels = dict(ProfileVersion.RiskCategory.choices)
         return [str(labels.get(c, c)) for c in self.categories]
-
-
-def number(value: float | Decimal, places: int | None = None) -> str:
-    """A figure in the reader's locale, with as many decimals as its size needs."""
-    if places is None:
-        places = 2 if abs(float(value)) < 100 else 0
-    # Rounded first: number_format cuts the decimals off (1,999.98 would read 1,999).
-    rounded = round(float(value), places)
-    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _shown(name: str, value: Any) -> str:
