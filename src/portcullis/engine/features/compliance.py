@@ -32,6 +32,7 @@ import polars as pl
 
 from portcullis.engine.features.lookup import Array, KeyedTable
 from portcullis.engine.features.table import Lazy
+from portcullis.engine.features.tallies import Tallies, TallySubject, tally
 from portcullis.engine.features.windows import WINDOW_DAYS, HistoryWindows
 from portcullis.engine.items import HEADER_FIELDS, SMALL_FRAME, declaration_starts, per_item
 
@@ -80,66 +81,78 @@ class ComplianceSettings:
     base_strength: float = 10.0
 
 
+class BeforeReach(ValueError):
+    """Items lodged before what a serving history keeps (``since``)."""
+
+
+def _tallied(settings: ComplianceSettings) -> tuple[TallySubject, ...]:
+    return tuple(TallySubject(s.name, s.keys, s.per_declaration) for s in settings.subjects)
+
+
 class ComplianceHistory:
     """Outcomes and declarations known so far, ready to give each item its figures."""
 
-    def __init__(self, history: pl.DataFrame, settings: ComplianceSettings | None = None) -> None:
+    def __init__(
+        self,
+        history: pl.DataFrame | pl.LazyFrame,
+        settings: ComplianceSettings | None = None,
+        since: datetime | None = None,
+        window_items: pl.DataFrame | None = None,
+    ) -> None:
         """``history``: items with derived fields and outcome columns (null outcome: not
-        inspected, or not yet known)."""
+        inspected, or not yet known). ``since``: keep history by key from then on only
+        (serving; see ``tallies``), the windows' items being ``window_items`` when given."""
         self.settings = settings or ComplianceSettings()
-        self.windows = HistoryWindows(history, self.settings.windows)
-        # Only the columns the figures need: a history is millions of rows, and each step
-        # below would otherwise copy all forty columns.
-        keys = sorted(
-            {k for s in self.settings.subjects for k in s.keys} | set(self.settings.activity)
-        )
-        history = history.select("declaration_id", "lodged_at", "finding", "known_at", *keys)
-        outcomes = history.filter(pl.col("finding").is_not_null())
-        per_declaration = outcomes.unique("declaration_id", keep="first", maintain_order=True)
-        self.outcomes = per_declaration.height
-        self.findings = int(per_declaration.get_column("finding").sum())
-        self._overall = (
-            per_declaration.group_by("known_at")
-            .agg(pl.col("finding").sum().alias("_all_f"), pl.len().alias("_all_n"))
-            .sort("known_at")
-            .with_columns(pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum())
-            .rename({"known_at": "_known_at"})
-        )
-        self.latest_known: datetime | None = outcomes.get_column("known_at").max()  # type: ignore[assignment]
+        s = self.settings
+        self._build(tally(history, _tallied(s), s.activity, s.windows, since, window_items))
+
+    @classmethod
+    def of(cls, tallies: Tallies, settings: ComplianceSettings | None = None) -> ComplianceHistory:
+        history = cls.__new__(cls)
+        history.settings = settings or ComplianceSettings()
+        history._build(tallies)
+        return history
+
+    def plus(
+        self, declarations: pl.DataFrame, outcomes: pl.DataFrame | None = None
+    ) -> ComplianceHistory:
+        """This history with ``declarations`` added (items lodged after it, with derived
+        fields, in the national currency) and the ``outcomes`` of declarations it already
+        holds (their items, with the outcome now known): nothing of history read again."""
+        s = self.settings
+        later = tally(declarations, _tallied(s), s.activity, s.windows)
+        if outcomes is not None and outcomes.height:
+            known = tally(outcomes, _tallied(s), s.activity, s.windows, window_items=outcomes)
+            later = later.plus(known.outcomes_only())
+        return ComplianceHistory.of(self.tallies.plus(later), s)
+
+    def _build(self, tallies: Tallies) -> None:
+        """The cumulative tables (for point-in-time figures) and the latest totals (for
+        declarations lodged after all of history) from ``tallies``."""
+        self.tallies, self.since = tallies, tallies.since
+        self.windows = HistoryWindows(tallies.window_items, self.settings.windows, tallies.firsts)
+        overall = tallies.overall
+        self.outcomes = int(overall.get_column("_all_n").sum())
+        self.findings = int(overall.get_column("_all_f").sum())
+        self._overall = overall.with_columns(
+            pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum()
+        ).rename({"known_at": "_known_at"})
+        self.latest_known: datetime | None = overall.get_column("known_at").max()  # type: ignore[assignment]
+        self.latest_lodged: datetime | None = tallies.latest_lodged
         self._cumulative: dict[str, pl.DataFrame] = {}
         totals_by_key: dict[tuple[str, ...], list[pl.DataFrame]] = {}
         for subject in self.settings.subjects:
-            rows = per_declaration if subject.per_declaration else outcomes
-            daily = (
-                rows.select(*subject.keys, "known_at", "finding")
-                .drop_nulls(list(subject.keys))
-                .group_by(*subject.keys, "known_at")
-                .agg(
-                    pl.col("finding").sum().alias(f"_{subject.name}_f"),
-                    pl.len().alias(f"_{subject.name}_n"),
-                )
-                .sort("known_at")
+            daily = tallies.outcomes[subject.name]
+            found, inspected = f"_{subject.name}_f", f"_{subject.name}_n"
+            self._cumulative[subject.name] = daily.with_columns(
+                pl.col(found).cum_sum().over(subject.keys),
+                pl.col(inspected).cum_sum().over(subject.keys),
             )
-            cumulative = daily.with_columns(
-                pl.col(f"_{subject.name}_f").cum_sum().over(subject.keys),
-                pl.col(f"_{subject.name}_n").cum_sum().over(subject.keys),
-            )
-            self._cumulative[subject.name] = cumulative
-            totals = daily.group_by(subject.keys).agg(
-                pl.col(f"_{subject.name}_f").sum(), pl.col(f"_{subject.name}_n").sum()
-            )
+            totals = daily.group_by(subject.keys).agg(pl.col(found).sum(), pl.col(inspected).sum())
             totals_by_key.setdefault(subject.keys, []).append(totals)
-        declarations = history.unique("declaration_id", keep="first", maintain_order=True)
-        self.latest_lodged: datetime | None = declarations.get_column("lodged_at").max()  # type: ignore[assignment]
         self._activity: dict[str, pl.DataFrame] = {}
         for trader in self.settings.activity:
-            daily = (
-                declarations.select(trader, "lodged_at")
-                .drop_nulls(trader)
-                .group_by(trader, "lodged_at")
-                .agg(pl.len().alias(f"_{trader}_d"))
-                .sort("lodged_at")
-            )
+            daily = tallies.activity[trader]
             self._activity[trader] = daily.with_columns(
                 pl.col(f"_{trader}_d").cum_sum().over(trader)
             )
@@ -172,12 +185,24 @@ class ComplianceHistory:
         latest totals when that is exact (``can_snapshot``), else by as-of joins. ``starts``:
         the first row of each declaration, if known."""
         starts = declaration_starts(items) if starts is None else starts
+        self._check_reach(items)
         if self.can_snapshot(items):
             counts = self._snapshot(items, starts)
         else:
             counts = self._point_in_time(items)
         present = {trader: _present(items.get_column(trader)) for trader in self.settings.activity}
         return {**self._figures(counts, present), **self.windows.fields(items, starts)}
+
+    def _check_reach(self, items: pl.DataFrame) -> None:
+        """Refuse items lodged before ``since``: their figures would not be exact."""
+        if self.since is None or items.height == 0:
+            return
+        first: datetime | None = items.get_column("lodged_at").min()  # type: ignore[assignment]
+        if first is None or first < self.since:
+            raise BeforeReach(
+                f"a declaration lodged at {first} is before {self.since}, from when this "
+                "history keeps its figures; it is assessed with the whole history"
+            )
 
     def one(self, rows: list[dict[str, Any]]) -> None:
         """The compliance fields of one declaration's items (dicts with derived fields, in

@@ -159,12 +159,20 @@ def _before(query: pl.DataFrame, table: pl.DataFrame, keys: list[str], at: pl.Ex
 class HistoryWindows:
     """Declarations known so far, ready to give items their windows over history."""
 
-    def __init__(self, history: pl.DataFrame, days: tuple[int, ...] = WINDOW_DAYS) -> None:
-        """``history``: items with derived fields (``customs_value`` national)."""
+    def __init__(
+        self,
+        history: pl.DataFrame,
+        days: tuple[int, ...] = WINDOW_DAYS,
+        firsts: pl.DataFrame | None = None,
+    ) -> None:
+        """``history``: items with derived fields (``customs_value`` national), all of them
+        or those the windows can reach; ``firsts``: each importer's first declaration
+        (``importer``, ``first`` in µs), when ``history`` is not all of it."""
         self.days = days
         # Nothing is prepared until a profile reads a window: most contexts (training,
         # drift, a backtest of other fields) never do.
         self._history = history.select(HISTORY_COLUMNS)
+        self._firsts = firsts
         self._index: dict[str, _Index] = {}
         self._first_index: dict[str, int] | None = None
 
@@ -174,6 +182,8 @@ class HistoryWindows:
 
     @cached_property
     def _first(self) -> pl.DataFrame:
+        if self._firsts is not None:
+            return self._firsts
         return self._rows["importer"].group_by("importer").agg(pl.col("t").min().alias("first"))
 
     @cached_property

@@ -1,0 +1,108 @@
+"""A serving process's history (kept by key from an instant on, then added to) gives exactly
+the figures of the whole history, for every declaration lodged from that instant on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import polars as pl
+import pytest
+
+from portcullis.engine.features import Features
+from portcullis.engine.features.compliance import BeforeReach, ComplianceHistory
+from portcullis.engine.features.derived import add_derived
+from portcullis.engine.items import declaration_starts
+from portcullis.engine.synthetic import SyntheticSettings, generate
+
+WORLD = SyntheticSettings(declarations=3_000, seed=5, start=date(2025, 1, 1), days=150)
+
+
+@cache
+def _history() -> pl.DataFrame:
+    return add_derived(generate(WORLD))
+
+
+def _end(frame: pl.DataFrame) -> datetime:
+    latest = frame.select(pl.max_horizontal(pl.col("lodged_at").max(), pl.col("known_at").max()))
+    return latest.item()  # type: ignore[no-any-return]
+
+
+def _new(start: date, seed: int, declarations: int = 150) -> pl.DataFrame:
+    """Declarations of the same world (same traders and goods), no outcome known."""
+    flow = SyntheticSettings(
+        declarations=declarations,
+        seed=seed,
+        start=start,
+        days=10,
+        population=WORLD.declarations,
+        inspected_share=0.0,
+    )
+    return add_derived(generate(flow))
+
+
+def _figures(history: ComplianceHistory, items: pl.DataFrame) -> dict[str, list[Any]]:
+    features = Features(items, history.fields(items, declaration_starts(items)))
+    return {name: features.series(name).to_list() for name in features.columns}
+
+
+def _same(kept: ComplianceHistory, whole: ComplianceHistory, items: pl.DataFrame) -> None:
+    mine, theirs = _figures(kept, items), _figures(whole, items)
+    assert mine.keys() == theirs.keys()
+    for name, values in theirs.items():
+        assert mine[name] == values, name
+
+
+def test_kept_from_an_instant_on_it_gives_the_whole_historys_figures() -> None:
+    history = _history()
+    since = _end(history) - timedelta(days=20)
+    kept = ComplianceHistory(history, since=since)
+    whole = ComplianceHistory(history)
+    assert kept.tallies.size() < whole.tallies.size() / 2
+    # After all of history (the latest totals) and within its last days (point in time).
+    later = _new((_end(history) + timedelta(days=1)).date(), seed=21)
+    within = _new((since + timedelta(days=1)).date(), seed=22)
+    _same(kept, whole, later)
+    _same(kept, whole, within)
+    for one in later.partition_by("declaration_id", maintain_order=True)[:20]:
+        _same(kept, whole, one)
+        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
+        kept.one(rows_kept)
+        whole.one(rows_whole)
+        assert rows_kept == rows_whole
+
+
+def test_a_declaration_before_the_instant_is_refused_not_misjudged() -> None:
+    history = _history()
+    since = _end(history) - timedelta(days=20)
+    early = _new((since - timedelta(days=15)).date(), seed=23)
+    with pytest.raises(BeforeReach, match="assessed with the whole history"):
+        ComplianceHistory(history, since=since).fields(early)
+
+
+def test_declarations_and_outcomes_added_later_count_as_if_read_with_history() -> None:
+    """Cut history at an instant: what was lodged before it, with the outcomes known by then,
+    kept from a few weeks before; then the declarations lodged after, and the outcomes of the
+    earlier ones that became known after, added."""
+    history = _history()
+    cut = _end(history) - timedelta(days=12)
+    before = history.filter(pl.col("lodged_at") < cut)
+    unknown = pl.col("known_at") > cut
+    first = before.with_columns(
+        pl.when(unknown).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("finding", "finding_type", "critical", "additional_duties", "known_at")
+    )
+    late_outcomes = before.filter(pl.col("declaration_id").is_in(
+        before.filter(unknown).get_column("declaration_id").unique().implode()
+    ))  # fmt: skip
+    added = history.filter(pl.col("lodged_at") >= cut)
+    assert late_outcomes.height
+    assert added.height
+
+    kept = ComplianceHistory(first, since=cut - timedelta(days=10)).plus(added, late_outcomes)
+    whole = ComplianceHistory(history)
+    later = _new((_end(history) + timedelta(days=1)).date(), seed=24)
+    _same(kept, whole, later)
+    assert (kept.outcomes, kept.findings) == (whole.outcomes, whole.findings)
+    assert kept.latest_lodged == whole.latest_lodged
