@@ -54,6 +54,7 @@ benchmark: install
 	$(BIN)/python benchmarks/backtest.py
 	$(BIN)/python benchmarks/backtest_db.py
 	$(BIN)/python benchmarks/figures_growth.py
+	$(BIN)/python benchmarks/serving_state.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,9 @@ import sys
 
 
 def main() -> None:
+    from portcullis import allocator
+
+    allocator.configure()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portcullis.web.settings")
     from django.core.management import execute_from_command_line
 

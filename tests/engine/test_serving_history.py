@@ -10,9 +10,10 @@ from typing import Any
 import polars as pl
 import pytest
 
-from portcullis.engine.features import Features
+from portcullis.engine.features import Features, lookup
 from portcullis.engine.features.compliance import BeforeReach, ComplianceHistory
 from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.lookup import KeyedTable, SortedIndex
 from portcullis.engine.items import declaration_starts
 from portcullis.engine.synthetic import SyntheticSettings, generate
 
@@ -106,3 +107,54 @@ def test_declarations_and_outcomes_added_later_count_as_if_read_with_history() -
     _same(kept, whole, later)
     assert (kept.outcomes, kept.findings) == (whole.outcomes, whole.findings)
     assert kept.latest_lodged == whole.latest_lodged
+
+
+def test_a_large_table_of_traders_answers_as_its_dictionary_does() -> None:
+    codes = ["IMP9", "IMP10", "Ünal Gıda", "imp9", "A", "IMP1"]
+    table = KeyedTable(
+        pl.DataFrame({"importer": codes, "_f": [1, None, 3, 4, 5, 6], "_n": [2.0, 3, 4, 5, 6, 7]}),
+        ["importer"],
+    )
+    compact, plain = table.compact_index(above=0), table.index()
+    assert isinstance(compact, SortedIndex)
+    assert len(compact) == len(plain)
+    for code in [*codes, "IMP", "IMP99", "", "Z", None, 7]:
+        expected = plain.get(code)  # type: ignore[arg-type]
+        found = compact.get(code)
+        if expected is None:
+            assert found is None, code
+        else:
+            assert found == tuple(0.0 if v is None else v for v in expected), code
+
+
+def test_the_serving_history_with_its_traders_in_sorted_tables_gives_the_same_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lookup, "LARGE_TABLE", 0)
+    history = _history()
+    kept = ComplianceHistory(history, since=_end(history) - timedelta(days=20))
+    kept._one_plan  # noqa: B018 (made now, with every trader table sorted)
+    whole = ComplianceHistory(history)
+    monkeypatch.undo()
+    later = _new((_end(history) + timedelta(days=1)).date(), seed=25)
+    for one in later.partition_by("declaration_id", maintain_order=True)[:30]:
+        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
+        kept.one(rows_kept)
+        whole.one(rows_whole)
+        assert rows_kept == rows_whole
+    assert any(isinstance(lookup.index, SortedIndex) for lookup in kept._one_plan[0])
+
+
+def test_a_large_table_of_goods_by_origin_answers_as_its_dictionary_does() -> None:
+    frame = pl.DataFrame(
+        {"hs6": ["010121", "010121", "8703", None], "origin": ["CN", "KR", "CN", "CN"]}
+    ).with_columns(pl.Series("_n", [1.0, 2.0, 3.0, 4.0]))
+    table = KeyedTable(frame, ["hs6", "origin"])
+    compact, plain = table.compact_index(above=0), table.index()
+    assert isinstance(compact, SortedIndex)
+    assert dict(plain) == {key: compact[key] for key in compact}
+    for key in [("010121", "KR"), ("010121", "JP"), ("8703", None), ("0101", "21CN"), "x"]:
+        assert compact.get(key) == plain.get(key), key
+    # A code holding the separator cannot be told apart when joined: the dictionary it is.
+    odd = KeyedTable(frame.with_columns(pl.lit("C\x1fN").alias("origin")), ["hs6", "origin"])
+    assert not isinstance(odd.compact_index(above=0), SortedIndex)

@@ -127,41 +127,58 @@ class ComplianceHistory:
         return ComplianceHistory.of(self.tallies.plus(later), s)
 
     def _build(self, tallies: Tallies) -> None:
-        """The cumulative tables (for point-in-time figures) and the latest totals (for
-        declarations lodged after all of history) from ``tallies``."""
+        """The latest totals (for declarations lodged after all of history) from
+        ``tallies``; the cumulative tables are made when first needed."""
         self.tallies, self.since = tallies, tallies.since
         self.windows = HistoryWindows(tallies.window_items, self.settings.windows, tallies.firsts)
         overall = tallies.overall
         self.outcomes = int(overall.get_column("_all_n").sum())
         self.findings = int(overall.get_column("_all_f").sum())
-        self._overall = overall.with_columns(
-            pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum()
-        ).rename({"known_at": "_known_at"})
         self.latest_known: datetime | None = overall.get_column("known_at").max()  # type: ignore[assignment]
         self.latest_lodged: datetime | None = tallies.latest_lodged
-        self._cumulative: dict[str, pl.DataFrame] = {}
         totals_by_key: dict[tuple[str, ...], list[pl.DataFrame]] = {}
         for subject in self.settings.subjects:
-            daily = tallies.outcomes[subject.name]
             found, inspected = f"_{subject.name}_f", f"_{subject.name}_n"
-            self._cumulative[subject.name] = daily.with_columns(
-                pl.col(found).cum_sum().over(subject.keys),
-                pl.col(inspected).cum_sum().over(subject.keys),
+            totals = (
+                tallies.outcomes[subject.name]
+                .group_by(subject.keys)
+                .agg(pl.col(found).sum(), pl.col(inspected).sum())
             )
-            totals = daily.group_by(subject.keys).agg(pl.col(found).sum(), pl.col(inspected).sum())
             totals_by_key.setdefault(subject.keys, []).append(totals)
-        self._activity: dict[str, pl.DataFrame] = {}
         for trader in self.settings.activity:
-            daily = tallies.activity[trader]
-            self._activity[trader] = daily.with_columns(
-                pl.col(f"_{trader}_d").cum_sum().over(trader)
-            )
-            totals = daily.group_by(trader).agg(pl.col(f"_{trader}_d").sum())
+            totals = tallies.activity[trader].group_by(trader).agg(pl.col(f"_{trader}_d").sum())
             totals_by_key.setdefault((trader,), []).append(totals)
         # One table per key: the importer's findings, inspections and declarations are found
         # by one lookup.
         self._totals = {
             keys: KeyedTable(_merged(frames, keys), keys) for keys, frames in totals_by_key.items()
+        }
+
+    # -- cumulative tables, for point-in-time figures -------------------------------------
+    # Made on the first items lodged within history (training, backtests, a late submission):
+    # a serving process assessing declarations lodged now never needs them.
+
+    @cached_property
+    def _overall(self) -> pl.DataFrame:
+        return self.tallies.overall.with_columns(
+            pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum()
+        ).rename({"known_at": "_known_at"})
+
+    @cached_property
+    def _cumulative(self) -> dict[str, pl.DataFrame]:
+        return {
+            s.name: self.tallies.outcomes[s.name].with_columns(
+                pl.col(f"_{s.name}_f").cum_sum().over(s.keys),
+                pl.col(f"_{s.name}_n").cum_sum().over(s.keys),
+            )
+            for s in self.settings.subjects
+        }
+
+    @cached_property
+    def _activity(self) -> dict[str, pl.DataFrame]:
+        return {
+            t: self.tallies.activity[t].with_columns(pl.col(f"_{t}_d").cum_sum().over(t))
+            for t in self.settings.activity
         }
 
     # -- attaching -------------------------------------------------------------------------
@@ -245,7 +262,7 @@ class ComplianceHistory:
                 if f"_{t}_d" in position
             )
             lookup = _Lookup(
-                operator.itemgetter(*keys), table.index(), rates, activity, prior,
+                operator.itemgetter(*keys), table.compact_index(), rates, activity, prior,
                 settings.prior_strength,
             )  # fmt: skip
             (header if all(key in HEADER_FIELDS for key in keys) else item).append(lookup)

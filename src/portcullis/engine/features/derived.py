@@ -29,6 +29,12 @@ _FOR_ONE_DECLARATION = (
 )
 
 
+def add_levels(items: pl.LazyFrame) -> pl.LazyFrame:
+    """The HS levels and national line alone (what history is counted by), for a lazy scan
+    of a large history."""
+    return items.with_columns(*_PER_ITEM[:4])
+
+
 def add_derived(items: pl.DataFrame, one_declaration: bool = False) -> pl.DataFrame:
     """The item frame with the derived fields of the catalogue's "derived" group.
     ``one_declaration`` says every row belongs to the same declaration."""

@@ -8,7 +8,7 @@ same arrays, which the same NumPy formulas then turn into features.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,8 @@ import polars as pl
 from portcullis.engine.items import SMALL_FRAME
 
 Array = npt.NDArray[np.float64]
+LARGE_TABLE = 50_000
+_SEPARATOR = "\x1f"  # between the parts of a key of several columns (never in a code)
 
 
 class KeyedTable:
@@ -47,6 +49,25 @@ class KeyedTable:
         """The figures by key (a tuple for several key columns): what ``arrays`` finds for
         an item, for plain Python lookups. A key the table lacks has no entry."""
         return self._lookup()
+
+    def compact_index(self, above: int | None = None) -> Mapping[Any, tuple[float | None, ...]]:
+        """``index()``, or for a table of text keys with more than ``above`` keys (the
+        traders of a national history: a million or more; goods by origin: hundreds of
+        thousands) a ``SortedIndex``, which holds them in a tenth of the memory and answers a
+        lookup in a few microseconds."""
+        above = LARGE_TABLE if above is None else above
+        if len(self) > above and all(self.frame.schema[k] == pl.String() for k in self.keys):
+            joined = self.frame.select(pl.concat_str(self.keys, separator=_SEPARATOR)).to_series()
+            if (
+                len(self.keys) == 1
+                or not self.frame.select(
+                    pl.any_horizontal(
+                        pl.col(self.keys).str.contains(_SEPARATOR, literal=True)
+                    ).any()
+                ).item()
+            ):
+                return SortedIndex(joined, self.frame.select(self.values))
+        return self.index()
 
     def arrays(
         self, items: pl.DataFrame, on: Sequence[str] | None = None, missing: float = np.nan
@@ -79,3 +100,44 @@ class KeyedTable:
             # finding count) is ``missing`` too, as the join's fill_null makes it.
             found[np.isnan(found)] = missing
         return {name: found[:, position] for position, name in enumerate(self.values)}
+
+
+class SortedIndex(Mapping[Any, tuple[float | None, ...]]):
+    """Figures by text key (or keys, joined) for plain Python lookups, as sorted arrays: the
+    keys as UTF-8 bytes of one width, found by binary search, and the figures as floats
+    (nulls as 0, which is how the compliance figures read a null count). A dictionary of
+    Python tuples costs some 300 bytes a key; this, the key's width and eight bytes a
+    figure."""
+
+    def __init__(self, keys: pl.Series, values: pl.DataFrame) -> None:
+        encoded = np.array([key.encode() for key in keys.to_list()], dtype="S")
+        order = np.argsort(encoded, kind="stable")  # bytes order, as the search compares
+        self._keys = encoded[order]
+        self._values = values.cast(pl.Float64).fill_null(0.0).to_numpy()[order]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if isinstance(key, tuple):
+            if not all(isinstance(part, str) for part in key):
+                return default
+            key = _SEPARATOR.join(key)
+        elif not isinstance(key, str):
+            return default
+        encoded = key.encode()
+        position = int(np.searchsorted(self._keys, encoded))
+        if position < len(self._keys) and self._keys[position] == encoded:
+            return tuple(self._values[position].tolist())
+        return default
+
+    def __getitem__(self, key: Any) -> tuple[float | None, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[Any]:
+        for key in self._keys:
+            parts = key.decode().split(_SEPARATOR)
+            yield parts[0] if len(parts) == 1 else tuple(parts)
+
+    def __len__(self) -> int:
+        return len(self._keys)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
 import polars as pl
 
 from portcullis.engine.features.windows import DAY_US, HISTORY_COLUMNS
