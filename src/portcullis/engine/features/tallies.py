@@ -97,8 +97,8 @@ def tally(
     since: datetime | None = None,
     window_items: pl.DataFrame | None = None,
 ) -> Tallies:
-    """The tallies of ``history`` (items with derived fields and outcome columns; a lazy
-    frame is read once, for the columns the counts need). ``since``: sum everything earlier
+    """The tallies of ``history`` (items with derived fields and outcome columns; of a lazy
+    frame only the columns the counts need are read). ``since``: sum everything earlier
     into one row per key. ``window_items``: the items the windows reach, when the caller has
     them ready (in the national currency); else taken from ``history``."""
     lazy = history.lazy()
