@@ -105,7 +105,7 @@ def measure(parts: Path, windows: bool, whole: bool) -> dict[str, float]:
     sizes = {
         "tallies_mb": sum(t.estimated_size() for t in tables) / 1e6,
         "window_items_mb": tallies.window_items.estimated_size() / 1e6,
-        "totals_mb": sum(t.frame.estimated_size() for t in history._totals.values()) / 1e6,
+        "totals_mb": sum(t.base.frame.estimated_size() for t in history._totals.values()) / 1e6,
     }
 
     # New declarations of the same world, lodged after all of history.

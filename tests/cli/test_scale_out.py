@@ -2,7 +2,8 @@
 
 The web tier keeps no state of its own: the same declaration sent to both at once is stored
 once and decided once; a profile activated through one decides on the other within two
-seconds; an inspection result recorded through one is read through the other at once."""
+seconds; an inspection result recorded through one is read through the other at once, and
+counts in the other's compliance figures within two seconds."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from tests.builders import declaration
+from tests.builders import declaration, first_kcs_rows
 from tests.cli.serving import running_server
 
 pytestmark = pytest.mark.slow
@@ -52,6 +54,7 @@ def shared_database(tmp_path: Path) -> Iterator[dict[str, str]]:
         "PORTCULLIS_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"{server.rsplit('/', 1)[0]}/{name}",
         "PORTCULLIS_HISTORY_REFRESH_SECONDS": "1",
+        "PORTCULLIS_HISTORY_COPY": "1",  # as served: each instance keeps a serving history
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
@@ -87,8 +90,19 @@ def _api(base: str, env: dict[str, str], client: str) -> httpx.Client:
     )
 
 
+def _with_a_model(env: dict[str, str], tmp_path: Path) -> None:
+    """Three weeks of the KCS data imported (HS 2017 is loaded for every test run) and a
+    model trained on them: without an active model every declaration is held, its profiles
+    unread."""
+    history = tmp_path / "history.csv"
+    history.write_text(first_kcs_rows(2400), encoding="utf-8")
+    _portcullis(env, "import", str(history), "--format", "kcs")
+    _portcullis(env, "train", "--activate")
+
+
 def test_two_instances_share_one_database_and_see_each_other_s_changes(shared_database, tmp_path):
     env = shared_database
+    _with_a_model(env, tmp_path)
     with (
         running_server(env, workers=1, log=tmp_path / "a.log") as (first, _),
         running_server(env, workers=1, log=tmp_path / "b.log") as (second, _),
@@ -139,3 +153,36 @@ def test_two_instances_share_one_database_and_see_each_other_s_changes(shared_da
         recorded = a.post(f"/declarations/{declared}/inspection", json={"finding": False})
         assert recorded.status_code == 201, recorded.text
         assert b.get(f"/declarations/{declared}").json()["inspection"]["finding"] is False
+
+        # An outcome recorded through the first instance counts in the second's compliance
+        # figures within two seconds (added to its history, not read again).
+        made = analyst.post(
+            "/profiles",
+            json={
+                "name": "Inspected before",
+                "criteria": 'importer == "IMP-SEEN" and importer_inspections >= 1',
+                "mandatory": True,
+                "channel": "yellow",
+            },
+        )
+        assert made.status_code == 201, made.text
+        seen = made.json()["code"]
+        assert analyst.post(f"/profiles/{seen}/versions/1/submit", json={}).status_code == 200
+        assert supervisor.post(f"/profiles/{seen}/versions/1/approve", json={}).status_code == 200
+        car = a.post("/declarations", json=declaration("SEEN-1", importer="IMP-SEEN")).json()
+        assert car["decision"]["channel"] != "green"  # selected: its result can be recorded
+        recorded = a.post("/declarations/SEEN-1/inspection", json={"finding": False})
+        assert recorded.status_code == 201, recorded.text
+        outcome = time.monotonic()
+        coffee = [{**declaration()["items"][0], "hs_code": "0901.21", "description": "Coffee"}]
+        for attempt in range(40):
+            now = datetime.now(UTC).isoformat()
+            body = declaration(
+                f"SEEN-2-{attempt}", importer="IMP-SEEN", lodged_at=now, items=coffee
+            )
+            after = b.post("/declarations", json=body).json()["decision"]
+            if seen in [hit["profile"] for hit in after["profile_hits"]]:
+                break
+            time.sleep(0.05)
+        assert time.monotonic() - outcome < 2.0
+        assert seen in [hit["profile"] for hit in after["profile_hits"]]

@@ -104,7 +104,13 @@ def test_declarations_and_outcomes_added_later_count_as_if_read_with_history() -
     kept = ComplianceHistory(first, since=cut - timedelta(days=10)).plus(added, late_outcomes)
     whole = ComplianceHistory(history)
     later = _new((_end(history) + timedelta(days=1)).date(), seed=24)
-    _same(kept, whole, later)
+    _same(kept, whole, later)  # the latest totals, added to
+    _same(kept, whole, _new((cut + timedelta(days=2)).date(), seed=26))  # point in time
+    for one in later.partition_by("declaration_id", maintain_order=True)[:20]:
+        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
+        kept.one(rows_kept)
+        whole.one(rows_whole)
+        assert rows_kept == rows_whole
     assert (kept.outcomes, kept.findings) == (whole.outcomes, whole.findings)
     assert kept.latest_lodged == whole.latest_lodged
 
@@ -143,6 +149,17 @@ def test_the_serving_history_with_its_traders_in_sorted_tables_gives_the_same_fi
         whole.one(rows_whole)
         assert rows_kept == rows_whole
     assert any(isinstance(lookup.index, SortedIndex) for lookup in kept._one_plan[0])
+
+    # Declarations added after: their traders' new counts read before the sorted tables.
+    arrived, next_ones = later.head(200), _new((_end(history) + timedelta(days=12)).date(), 27)
+    added = kept.plus(arrived)
+    whole = ComplianceHistory(pl.concat([history, arrived], how="diagonal_relaxed"))
+    _same(added, whole, next_ones)
+    for one in next_ones.partition_by("declaration_id", maintain_order=True)[:30]:
+        rows_added, rows_whole = one.to_dicts(), one.to_dicts()
+        added.one(rows_added)
+        whole.one(rows_whole)
+        assert rows_added == rows_whole
 
 
 def test_a_large_table_of_goods_by_origin_answers_as_its_dictionary_does() -> None:

@@ -7,11 +7,14 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from portcullis.web.profiles.compiled import active_versions, profile_set
 from portcullis.web.profiles.models import ProfileSetVersion
 from portcullis.web.scoring import live
 from portcullis.web.scoring.state import engine_changed
+from tests.builders import declaration
+from tests.web.acting import COMPLIANT, active_profile, cars_sent_red, lodge, record
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +92,38 @@ def test_a_refresh_waiting_on_a_transaction_does_not_stop_that_transaction(train
         engine_changed("configuration")
         assert live.live_engine() is not first  # before the fix: waited here for ever
     live.wait_for_refresh()
+
+
+@pytest.mark.django_db(transaction=True)  # the refresh reads through its own connection
+def test_an_outcome_is_added_to_the_kept_history_not_read_again(trained, users, settings, tmp_path):
+    """The kept history takes the declarations and outcomes stored since as additions: the
+    importer's new inspection counts for its next declaration, and the copy of history is
+    not read again."""
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    settings.PORTCULLIS_HISTORY_COPY = True  # as served
+    settings.DATA_DIR = tmp_path  # a copy of this test's own
+    live.forget()
+    active_profile(
+        users["analyst"],
+        users["supervisor"],
+        "Inspected before",
+        criteria='importer == "IMP-SEEN" and importer_inspections >= 1',
+        mandatory=True,
+        channel="yellow",
+    )
+    cars_sent_red(users)
+    first = live.live_engine()
+    assert first.engine.context.compliance.since is not None  # a serving history
+    (seen,) = lodge(declaration("SEEN-1", importer="IMP-SEEN"))
+    record(seen.decision.declaration, COMPLIANT)
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("the history was read again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(live, "serving_context", read_again)
+        now = timezone.now().isoformat()
+        coffee = [{**declaration()["items"][0], "hs_code": "0901.21", "description": "Coffee"}]
+        (after,) = lodge(declaration("SEEN-2", importer="IMP-SEEN", lodged_at=now, items=coffee))
+    hits = after.decision.profile_hits.select_related("profile_version__profile")
+    assert "Inspected before" in [hit.profile_version.profile.name for hit in hits]

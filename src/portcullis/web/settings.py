@@ -212,9 +212,14 @@ PORTCULLIS_DRIFT_DAYS = whole("PORTCULLIS_DRIFT_DAYS", 30, minimum=1)
 # history_copy); off, it is read from the database every time.
 PORTCULLIS_HISTORY_COPY = flag("PORTCULLIS_HISTORY_COPY", default=True)
 # How stale (in seconds) the compliance history of a serving process's in-memory engine may
-# grow once new inspection outcomes arrive; changes to profiles, watchlists, models and
-# policies apply at once whatever this says.
-PORTCULLIS_HISTORY_REFRESH_SECONDS = number("PORTCULLIS_HISTORY_REFRESH_SECONDS", 60, minimum=0)
+# grow once new inspection outcomes arrive (they are added, with the declarations stored
+# since, by a background thread: nothing of history is read again); changes to profiles,
+# watchlists, models and policies apply at once whatever this says.
+PORTCULLIS_HISTORY_REFRESH_SECONDS = number("PORTCULLIS_HISTORY_REFRESH_SECONDS", 1, minimum=0)
+# A serving process keeps the compliance history by key, exact for declarations lodged from
+# this many days before the latest declaration or outcome on; an earlier one (a late or
+# historic submission) is assessed by an engine built over the whole history for it.
+PORTCULLIS_SERVING_REACH_DAYS = whole("PORTCULLIS_SERVING_REACH_DAYS", 7, minimum=1)
 # A profile is approved only if running it on one declaration takes at most this long (ms,
 # measured at approval on the latest stored declarations: usecases.profiles.approve).
 PORTCULLIS_PROFILE_MAX_MS = number("PORTCULLIS_PROFILE_MAX_MS", 1.0, minimum=0.01)

@@ -33,6 +33,7 @@ import polars as pl
 from portcullis.engine.features.lookup import Array, KeyedTable
 from portcullis.engine.features.table import Lazy
 from portcullis.engine.features.tallies import Tallies, TallySubject, tally
+from portcullis.engine.features.totals import Totals
 from portcullis.engine.features.windows import WINDOW_DAYS, HistoryWindows
 from portcullis.engine.items import HEADER_FIELDS, SMALL_FRAME, declaration_starts, per_item
 
@@ -124,19 +125,29 @@ class ComplianceHistory:
         if outcomes is not None and outcomes.height:
             known = tally(outcomes, _tallied(s), s.activity, s.windows, window_items=outcomes)
             later = later.plus(known.outcomes_only())
-        return ComplianceHistory.of(self.tallies.plus(later), s)
+        added = ComplianceHistory.__new__(ComplianceHistory)
+        added.settings = s
+        added._start(self.tallies.plus(later))
+        added.outcomes = self.outcomes + int(later.overall.get_column("_all_n").sum())
+        added.findings = self.findings + int(later.overall.get_column("_all_f").sum())
+        changes = self._latest(later)
+        added._totals = {
+            keys: table.plus(changes[keys]) if keys in changes else table
+            for keys, table in self._totals.items()
+        }
+        return added
 
-    def _build(self, tallies: Tallies) -> None:
-        """The latest totals (for declarations lodged after all of history) from
-        ``tallies``; the cumulative tables are made when first needed."""
+    def _start(self, tallies: Tallies) -> None:
+        """What is made from ``tallies`` alone, whatever the totals."""
         self.tallies, self.since = tallies, tallies.since
         self.windows = HistoryWindows(tallies.window_items, self.settings.windows, tallies.firsts)
-        overall = tallies.overall
-        self.outcomes = int(overall.get_column("_all_n").sum())
-        self.findings = int(overall.get_column("_all_f").sum())
-        self.latest_known: datetime | None = overall.get_column("known_at").max()  # type: ignore[assignment]
+        self.latest_known: datetime | None = tallies.overall.get_column("known_at").max()  # type: ignore[assignment]
         self.latest_lodged: datetime | None = tallies.latest_lodged
-        totals_by_key: dict[tuple[str, ...], list[pl.DataFrame]] = {}
+
+    def _latest(self, tallies: Tallies) -> dict[tuple[str, ...], pl.DataFrame]:
+        """The totals of ``tallies`` by key, one table per key (the importer's findings,
+        inspections and declarations are found by one lookup)."""
+        by_key: dict[tuple[str, ...], list[pl.DataFrame]] = {}
         for subject in self.settings.subjects:
             found, inspected = f"_{subject.name}_f", f"_{subject.name}_n"
             totals = (
@@ -144,14 +155,21 @@ class ComplianceHistory:
                 .group_by(subject.keys)
                 .agg(pl.col(found).sum(), pl.col(inspected).sum())
             )
-            totals_by_key.setdefault(subject.keys, []).append(totals)
+            by_key.setdefault(subject.keys, []).append(totals)
         for trader in self.settings.activity:
             totals = tallies.activity[trader].group_by(trader).agg(pl.col(f"_{trader}_d").sum())
-            totals_by_key.setdefault((trader,), []).append(totals)
-        # One table per key: the importer's findings, inspections and declarations are found
-        # by one lookup.
+            by_key.setdefault((trader,), []).append(totals)
+        return {keys: _merged(frames, keys) for keys, frames in by_key.items()}
+
+    def _build(self, tallies: Tallies) -> None:
+        """The latest totals (for declarations lodged after all of history) from
+        ``tallies``; the cumulative tables are made when first needed."""
+        self._start(tallies)
+        overall = tallies.overall
+        self.outcomes = int(overall.get_column("_all_n").sum())
+        self.findings = int(overall.get_column("_all_f").sum())
         self._totals = {
-            keys: KeyedTable(_merged(frames, keys), keys) for keys, frames in totals_by_key.items()
+            keys: Totals(KeyedTable(frame, keys)) for keys, frame in self._latest(tallies).items()
         }
 
     # -- cumulative tables, for point-in-time figures -------------------------------------
@@ -159,15 +177,19 @@ class ComplianceHistory:
     # a serving process assessing declarations lodged now never needs them.
 
     @cached_property
+    def _settled(self) -> Tallies:
+        return self.tallies.settled()
+
+    @cached_property
     def _overall(self) -> pl.DataFrame:
-        return self.tallies.overall.with_columns(
+        return self._settled.overall.with_columns(
             pl.col("_all_f").cum_sum(), pl.col("_all_n").cum_sum()
         ).rename({"known_at": "_known_at"})
 
     @cached_property
     def _cumulative(self) -> dict[str, pl.DataFrame]:
         return {
-            s.name: self.tallies.outcomes[s.name].with_columns(
+            s.name: self._settled.outcomes[s.name].with_columns(
                 pl.col(f"_{s.name}_f").cum_sum().over(s.keys),
                 pl.col(f"_{s.name}_n").cum_sum().over(s.keys),
             )
@@ -177,7 +199,7 @@ class ComplianceHistory:
     @cached_property
     def _activity(self) -> dict[str, pl.DataFrame]:
         return {
-            t: self.tallies.activity[t].with_columns(pl.col(f"_{t}_d").cum_sum().over(t))
+            t: self._settled.activity[t].with_columns(pl.col(f"_{t}_d").cum_sum().over(t))
             for t in self.settings.activity
         }
 
@@ -262,7 +284,7 @@ class ComplianceHistory:
                 if f"_{t}_d" in position
             )
             lookup = _Lookup(
-                operator.itemgetter(*keys), table.compact_index(), rates, activity, prior,
+                operator.itemgetter(*keys), table.index(), rates, activity, prior,
                 settings.prior_strength,
             )  # fmt: skip
             (header if all(key in HEADER_FIELDS for key in keys) else item).append(lookup)
@@ -290,10 +312,10 @@ class ComplianceHistory:
                 and items.height > SMALL_FRAME
                 and all(key in HEADER_FIELDS for key in keys)
             ):
-                for name, values in table.arrays(header, missing=0.0).items():
+                for name, values in table.arrays(header).items():
                     counts[name] = per_item(values, starts, items.height)
             else:
-                counts.update(table.arrays(items, missing=0.0))
+                counts.update(table.arrays(items))
         if header is not None:
             for trader, earlier in _earlier_in_batch(header, self.settings.activity).items():
                 counts[f"_{trader}_d"] = counts[f"_{trader}_d"] + per_item(

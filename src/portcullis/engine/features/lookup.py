@@ -33,6 +33,7 @@ class KeyedTable:
         )
         self.values = tuple(name for name in self.frame.columns if name not in self.keys)
         self._index: dict[Any, tuple[float, ...]] | None = None
+        self._compact: Mapping[Any, tuple[float | None, ...]] | None = None
 
     def __len__(self) -> int:
         return self.frame.height
@@ -55,7 +56,10 @@ class KeyedTable:
         traders of a national history: a million or more; goods by origin: hundreds of
         thousands) a ``SortedIndex``, which holds them in a tenth of the memory and answers a
         lookup in a few microseconds."""
-        above = LARGE_TABLE if above is None else above
+        if above is None:
+            if self._compact is None:
+                self._compact = self.compact_index(LARGE_TABLE)
+            return self._compact
         if len(self) > above and all(self.frame.schema[k] == pl.String() for k in self.keys):
             joined = self.frame.select(pl.concat_str(self.keys, separator=_SEPARATOR)).to_series()
             if (

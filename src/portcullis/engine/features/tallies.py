@@ -37,7 +37,8 @@ class TallySubject:
 
 @dataclass(frozen=True)
 class Tallies:
-    """Counts by key and instant (not cumulative), each table sorted by instant."""
+    """Counts by key and instant (not cumulative), each table sorted by instant unless added
+    to (``plus``, ``settled``)."""
 
     outcomes: dict[str, pl.DataFrame]  # subject -> keys, known_at, _{s}_f, _{s}_n
     activity: dict[str, pl.DataFrame]  # trader -> trader, lodged_at, _{t}_d
@@ -46,27 +47,45 @@ class Tallies:
     firsts: pl.DataFrame  # importer, first (µs): each importer's first declaration
     latest_lodged: datetime | None  # the latest declaration's lodging instant
     since: datetime | None  # figures are exact for items lodged at or after it (None: always)
+    is_settled: bool = True  # one row per key and instant, sorted (see ``settled``)
 
     def plus(self, later: Tallies) -> Tallies:
         """The tallies of this history and of ``later`` (declarations and outcomes that came
-        after it, tallied without ``since``)."""
+        after it, tallied without ``since``): the tables put end to end, added up by key and
+        instant only when read in order (``settled``), which a serving process rarely does."""
 
-        def added(mine: pl.DataFrame, theirs: pl.DataFrame, at: str) -> pl.DataFrame:
-            keys = [c for c in mine.columns if not c.startswith("_")]
-            sums = [c for c in mine.columns if c.startswith("_")]
-            both = pl.concat([mine, theirs.select(mine.columns)])
-            return both.group_by(keys).agg(pl.col(sums).sum()).sort(at, *keys[:-1])
+        def joined(mine: pl.DataFrame, theirs: pl.DataFrame) -> pl.DataFrame:
+            return pl.concat([mine, theirs.select(mine.columns)])
 
         return Tallies(
-            {s: added(t, later.outcomes[s], "known_at") for s, t in self.outcomes.items()},
-            {s: added(t, later.activity[s], "lodged_at") for s, t in self.activity.items()},
-            added(self.overall, later.overall, "known_at"),
+            {s: joined(t, later.outcomes[s]) for s, t in self.outcomes.items()},
+            {s: joined(t, later.activity[s]) for s, t in self.activity.items()},
+            joined(self.overall, later.overall),
             pl.concat([self.window_items, later.window_items.select(HISTORY_COLUMNS)]),
-            pl.concat([self.firsts, later.firsts])
-            .group_by("importer")
-            .agg(pl.col("first").min())
-            .sort("importer"),
+            _earliest(self.firsts, later.firsts),
             max((t for t in (self.latest_lodged, later.latest_lodged) if t), default=None),
+            self.since,
+            is_settled=False,
+        )
+
+    def settled(self) -> Tallies:
+        """These tallies with one row per key and instant, each table sorted by instant."""
+        if self.is_settled:
+            return self
+
+        def added(table: pl.DataFrame, at: str) -> pl.DataFrame:
+            keys = [c for c in table.columns if not c.startswith("_")]
+            sums = [c for c in table.columns if c.startswith("_")]
+            others = [k for k in keys if k != at]
+            return table.group_by(keys).agg(pl.col(sums).sum()).sort(at, *others)
+
+        return Tallies(
+            {s: added(t, "known_at") for s, t in self.outcomes.items()},
+            {s: added(t, "lodged_at") for s, t in self.activity.items()},
+            added(self.overall, "known_at"),
+            self.window_items,
+            self.firsts,
+            self.latest_lodged,
             self.since,
         )
 
@@ -81,12 +100,25 @@ class Tallies:
             self.firsts.clear(),
             None,
             self.since,
+            self.is_settled,
         )
 
     def size(self) -> int:
         """Rows kept in all (what a serving process's memory grows with)."""
         tables = [*self.outcomes.values(), *self.activity.values(), self.overall]
         return sum(t.height for t in tables) + self.window_items.height + self.firsts.height
+
+
+def _earliest(firsts: pl.DataFrame, later: pl.DataFrame) -> pl.DataFrame:
+    """Each importer's first declaration, ``later``'s counted: only the importers whose first
+    it changes are replaced (a few among hundreds of thousands)."""
+    earlier = later.join(firsts, on="importer", how="left", suffix="_kept").filter(
+        pl.col("first_kept").is_null() | (pl.col("first") < pl.col("first_kept"))
+    )
+    if earlier.height == 0:
+        return firsts
+    changed = earlier.select("importer", "first")
+    return pl.concat([firsts.join(changed, on="importer", how="anti"), changed])
 
 
 def tally(

@@ -7,13 +7,18 @@ import logging
 from dataclasses import dataclass
 
 import polars as pl
+from django.conf import settings
 
 from portcullis.engine.assessment import RiskEngine
 from portcullis.engine.features import FeatureContext, default_catalogue
 from portcullis.engine.features.compliance import ComplianceHistory
 from portcullis.engine.features.derived import add_derived
+from portcullis.engine.features.serving import serving_history
 from portcullis.engine.features.valuation import ReferencePrices
+from portcullis.engine.items import without_outcomes
 from portcullis.engine.model.artifact import ArtifactError, ModelArtifact
+from portcullis.web.declarations.models import Item
+from portcullis.web.inspections.models import Inspection
 from portcullis.web.intelligence.watchlist import watchlist_in_force
 from portcullis.web.profiles.compiled import active_versions, profile_set
 from portcullis.web.profiles.models import ProfileSetVersion
@@ -21,6 +26,8 @@ from portcullis.web.reference.calendar import installation_calendar
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring import registry
 from portcullis.web.scoring.history import national, stored_items
+from portcullis.web.scoring.history_copy import Stamp, current_scan, only_added, recorded
+from portcullis.web.scoring.history_copy import stamp as stamp_now
 from portcullis.web.scoring.models import ModelVersion, PolicyVersion
 from portcullis.web.scoring.policies import active_policy, policy_of, selection_seed
 from portcullis.web.traders.models import Trader
@@ -50,10 +57,13 @@ def aeo_importers() -> frozenset[str]:
 @dataclass(frozen=True)
 class HistoryContext:
     """What the stored history gives an engine: reference prices (those of the active model,
-    else fitted on the history) and compliance figures. Costly to build; kept while valid."""
+    else fitted on the history) and compliance figures. Costly to build; kept while valid.
+    ``stamp``: what the database held when it was built, for a serving history that takes
+    what came after as additions (None: read again in full)."""
 
     prices: ReferencePrices
     compliance: ComplianceHistory
+    stamp: Stamp | None = None
 
 
 def load_active_model() -> tuple[ModelVersion | None, ModelArtifact | None, str]:
@@ -78,6 +88,62 @@ def history_context(
     derived = add_derived(frame.drop("_pk", strict=False))
     prices = model.prices if model is not None else ReferencePrices.fit(derived)
     return HistoryContext(prices, ComplianceHistory(derived))
+
+
+def serving_context(model: ModelArtifact | None) -> HistoryContext:
+    """The context a serving process keeps: the compliance history by key from a few days
+    before the latest declaration or outcome on (``engine/features/serving.py``), read from
+    the columnar copy without holding it whole. Declarations lodged earlier are assessed by
+    an engine over the whole history (``live.engine_for``)."""
+    if not settings.PORTCULLIS_HISTORY_COPY:
+        return history_context(model)
+    for _attempt in range(3):
+        scan, stamp = current_scan()
+        compliance = serving_history(
+            scan, national, reach_days=settings.PORTCULLIS_SERVING_REACH_DAYS
+        )
+        if stamp is None or recorded() in (stamp, None):
+            break  # the copy was not replaced while it was read (by another process)
+    if model is not None:
+        prices = model.prices
+    else:
+        prices = ReferencePrices.fit(_derived(national(scan.collect())))
+    return HistoryContext(prices, compliance, stamp)
+
+
+def advanced(context: HistoryContext) -> HistoryContext | None:
+    """``context`` with the declarations and outcomes stored since it was built added (read
+    by their keys, nothing of history read again); None when something other than additions
+    happened (an amendment, an outcome taken away), which needs the history read again."""
+    kept = context.stamp
+    now = stamp_now()
+    if kept is None or not only_added(kept, now):
+        return None
+    if kept == now:
+        return context
+    new = set(
+        Item.objects.filter(pk__gt=kept.last_item, pk__lte=now.last_item).values_list(
+            "declaration_id", flat=True
+        )
+    )
+    inspected = set(
+        Inspection.objects.filter(pk__gt=kept.last_outcome, pk__lte=now.last_outcome).values_list(
+            "declaration_id", flat=True
+        )
+    )
+    # New declarations count as declared; every outcome recorded since, of a new declaration
+    # or an old one, counts once, as an outcome (one read later would be counted again).
+    declarations = without_outcomes(_derived(stored_items(new))) if new else None
+    outcomes = _derived(stored_items(inspected)).filter(pl.col("finding").is_not_null())
+    if declarations is None:
+        declarations = outcomes.clear()
+    compliance = context.compliance.plus(declarations, outcomes)
+    logger.info("serving history: %s declarations and %s outcomes added", len(new), len(inspected))
+    return HistoryContext(context.prices, compliance, now)
+
+
+def _derived(frame: pl.DataFrame) -> pl.DataFrame:
+    return add_derived(frame.drop("_pk", strict=False))
 
 
 def build_engine(

@@ -52,7 +52,8 @@ def folder() -> Path:
     return path
 
 
-def _now() -> Stamp:
+def stamp() -> Stamp:
+    """What the database holds now, as a copy records it."""
     items = Item.objects.aggregate(n=Count("pk"), last=Max("pk"))
     outcomes = Inspection.objects.aggregate(n=Count("pk"), last=Max("pk"))
     declarations = Declaration.objects.aggregate(n=Count("pk"), versions=Sum("version"))
@@ -90,7 +91,7 @@ def _write(frame: pl.DataFrame, stamp: Stamp) -> None:
     os.replace(record, base / "stamp.json")
 
 
-def _only_added(kept: Stamp, now: Stamp) -> bool:
+def only_added(kept: Stamp, now: Stamp) -> bool:
     """Since ``kept``, were rows only added (no amendment, nothing taken away)?"""
     if now.versions - now.declarations != kept.versions - kept.declarations:
         return False  # an amendment (new declarations add 1 to each side)
@@ -104,16 +105,16 @@ def _only_added(kept: Stamp, now: Stamp) -> bool:
 def history_frame(*, rebuild: bool = False) -> pl.DataFrame:
     """Every stored item as an item frame (with ``_pk``, in the order ``stored_items``
     gives), from the copy brought up to date."""
-    now = _now()
+    now = stamp()
     kept = None if rebuild else _read()
     if kept is not None and kept[1] == now:
         return kept[0]
-    if kept is not None and _only_added(kept[1], now):
-        frame, stamp = kept
+    if kept is not None and only_added(kept[1], now):
+        frame, held = kept
         touched = set(
-            Item.objects.filter(pk__gt=stamp.last_item).values_list("declaration_id", flat=True)
+            Item.objects.filter(pk__gt=held.last_item).values_list("declaration_id", flat=True)
         ) | set(
-            Inspection.objects.filter(pk__gt=stamp.last_outcome).values_list(
+            Inspection.objects.filter(pk__gt=held.last_outcome).values_list(
                 "declaration_id", flat=True
             )
         )
@@ -139,3 +140,28 @@ def all_items() -> pl.DataFrame:
     if settings.PORTCULLIS_HISTORY_COPY:
         return national(history_frame().drop("_pk"))
     return national(item_frame_of(Item.objects.all()).drop("_pk"))
+
+
+def current_scan() -> tuple[pl.LazyFrame, Stamp | None]:
+    """The copy, brought up to date, as a lazy scan (read by column, never whole, by a
+    serving process: ``engine/features/serving.py``), with what it holds (None when rows
+    were written while it was read). A copy that is current is not read here at all; a stale
+    one is brought up to date as ``history_frame`` does."""
+    now = stamp()
+    data = folder() / "items.parquet"
+    if recorded() == now:
+        try:
+            if pl.scan_parquet(data).select(pl.len()).collect().item() == now.items:
+                return pl.scan_parquet(data), now
+        except (OSError, pl.exceptions.PolarsError):
+            pass
+    frame = history_frame()
+    return frame.lazy(), (now if frame.height == now.items and stamp() == now else None)
+
+
+def recorded() -> Stamp | None:
+    """What the copy on disk says it holds (None: no copy, or an unreadable record)."""
+    try:
+        return Stamp(**json.loads((folder() / "stamp.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None

@@ -1,12 +1,16 @@
 """The engine a serving process keeps in memory between requests.
 
-Building an engine reads the whole stored history, so a process builds it once and keeps it.
+Building an engine reads the stored history (its columnar copy, by column: the compliance
+figures by key, ``engine/features/serving.py``), so a process builds it once and keeps it.
 Before each use it reads one row (``EngineState``): after a change to what decides (a profile
 approved or suspended, a watchlist entry, a model or policy activated) the engine is rebuilt
 at once from the history context it already has, which is quick; after new inspection
-outcomes the history context is rebuilt too, at most once per
-``PORTCULLIS_HISTORY_REFRESH_SECONDS``, in a background thread while requests go on with the
-engine they have (so that a burst of outcomes costs one rebuild, and no request waits)."""
+outcomes the declarations and outcomes stored since are added to the history context, at
+most once per ``PORTCULLIS_HISTORY_REFRESH_SECONDS``, in a background thread while requests
+go on with the engine they have (so that a burst of outcomes costs one addition, and no
+request waits). The kept history is exact for declarations lodged from a few days before its
+latest declaration or outcome on; ``engine_for`` gives an earlier one an engine over the
+whole history."""
 
 from __future__ import annotations
 
@@ -14,17 +18,21 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 
+from portcullis.engine.model.artifact import ModelArtifact
 from portcullis.web.scoring.engine import (
     HistoryContext,
     LiveEngine,
+    advanced,
     build_engine,
-    history_context,
     load_active_model,
+    serving_context,
 )
 from portcullis.web.scoring.state import State, engine_state
 
@@ -63,7 +71,7 @@ def live_engine(state: State | None = None) -> LiveEngine:
         model_name = model_version.version if model_version else None
         stale = kept is not None and kept.outcomes != outcomes and _history_due(kept)
         if kept is None or kept.model != model_name or (stale and not _in_background()):
-            context, built, counted = history_context(model), time.monotonic(), outcomes
+            context, built, counted = _context(kept, model_name, model), time.monotonic(), outcomes
         else:
             context, built, counted = kept.context, kept.context_built, kept.outcomes
         live = build_engine(context=context)
@@ -71,6 +79,30 @@ def live_engine(state: State | None = None) -> LiveEngine:
         if stale and _in_background():
             _refresh_later(outcomes)
         return _kept.live
+
+
+def engine_for(lodged: Iterable[datetime | None], state: State | None = None) -> LiveEngine:
+    """The kept engine if its history is exact for declarations lodged at ``lodged``, else
+    an engine over the whole stored history, built for them and not kept (a late or historic
+    submission, a preview over past declarations)."""
+    live = live_engine(state)
+    since = live.engine.context.compliance.since
+    if since is None or all(t is not None and t >= since for t in lodged):
+        return live
+    logger.info("declarations lodged before %s: assessed over the whole history", since)
+    return build_engine()
+
+
+def _context(
+    kept: _Kept | None, model_name: str | None, model: ModelArtifact | None
+) -> HistoryContext:
+    """The kept context with what was stored since added, else (first use, another model,
+    anything but additions) a serving context read from the copy."""
+    if kept is not None and kept.model == model_name:
+        context = advanced(kept.context)
+        if context is not None:
+            return context
+    return serving_context(model)
 
 
 def _swap(
@@ -113,7 +145,7 @@ def _refresh(outcomes: int) -> None:
     try:
         model_version, model, _ = load_active_model()
         model_name = model_version.version if model_version else None
-        context, built = history_context(model), time.monotonic()
+        context, built = _context(_kept, model_name, model), time.monotonic()
         configuration = engine_state().configuration
         # Built before taking the lock: building records its profile set, a write that waits
         # for any transaction writing the same row, and that transaction's thread may be

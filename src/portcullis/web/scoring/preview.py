@@ -26,7 +26,7 @@ from portcullis.web.profiles.compiled import engine_profile
 from portcullis.web.profiles.models import Profile, ProfileVersion
 from portcullis.web.reference.lists import current_lists
 from portcullis.web.scoring.history import stored_items
-from portcullis.web.scoring.live import live_engine
+from portcullis.web.scoring.live import engine_for
 from portcullis.web.scoring.state import engine_state
 
 DAYS = 30
@@ -105,5 +105,5 @@ def _period(configuration: int, outcomes: int, latest: datetime | None) -> _Peri
     items = stored_items(pks).drop("_pk", strict=False).sort("declaration_id", "line_no")
     if items.height == 0:
         return None
-    engine: RiskEngine = live_engine().engine
+    engine: RiskEngine = engine_for(items.get_column("lodged_at").to_list()).engine
     return _Period(items.get_column("declaration_id"), engine.features(items), len(pks))

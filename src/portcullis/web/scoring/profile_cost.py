@@ -16,7 +16,7 @@ from portcullis.engine.synthetic import SyntheticSettings, generate
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.reference.lists import current_lists
 from portcullis.web.scoring.history import stored_items
-from portcullis.web.scoring.live import live_engine
+from portcullis.web.scoring.live import engine_for
 from portcullis.web.scoring.state import engine_state
 
 SAMPLE_DECLARATIONS = 1000
@@ -41,7 +41,8 @@ def _features(configuration: int, outcomes: int, latest: int | None) -> object:
     if items is None or items.height < SAMPLE_DECLARATIONS // 4:
         flow = generate(SyntheticSettings(declarations=SAMPLE_DECLARATIONS, seed=1))
         items = flow.select([name for name in SCHEMA if name in flow.columns])
-    return live_engine().engine.features(items.sort("declaration_id", "line_no"))
+    items = items.sort("declaration_id", "line_no")
+    return engine_for(items.get_column("lodged_at").to_list()).engine.features(items)
 
 
 def profile_cost(profile: Profile) -> Cost:

@@ -52,7 +52,7 @@ from portcullis.web.scoring.assessing import (
 )
 from portcullis.web.scoring.engine import LiveEngine, build_engine
 from portcullis.web.scoring.history import stored_items
-from portcullis.web.scoring.live import live_engine
+from portcullis.web.scoring.live import engine_for
 from portcullis.web.scoring.models import CurrentDecision, Decision, Override
 from portcullis.web.scoring.overrides import apply_override
 from portcullis.web.scoring.queries import latest_decisions, undecided
@@ -184,7 +184,7 @@ def _submit(actor: Actor, raws: Sequence[Any], batch: ImportBatch | None) -> lis
             positions.append(index)
     if not valid:
         return results
-    live = live_engine(actor.state)
+    live = engine_for([v.declaration.lodged_at for v in valid], actor.state)
     # Inside a caller's transaction ids could yet be rolled back: remember none of them.
     known = PartyIds() if connection.in_atomic_block else _KNOWN_PARTIES
     if len(raws) == 1 and batch is None:
@@ -379,7 +379,7 @@ def amend(actor: Actor, declaration_id: str, raw: Any) -> Submitted:
                 checked.declaration.declaration_id,
             )
         ]
-    live = live_engine() if not isinstance(checked, list) else None
+    live = None if isinstance(checked, list) else engine_for([checked.declaration.lodged_at])
 
     def work() -> Submitted:
         row = reachable(actor, declaration_id, lock=True)
