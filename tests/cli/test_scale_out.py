@@ -90,6 +90,22 @@ def _api(base: str, env: dict[str, str], client: str) -> httpx.Client:
     )
 
 
+def _activate(
+    analyst: httpx.Client, supervisor: httpx.Client, name: str, criteria: str, channel: str
+) -> str:
+    """A mandatory profile written by the analyst and approved by the supervisor: its code."""
+    made = analyst.post(
+        "/profiles",
+        json={"name": name, "criteria": criteria, "mandatory": True, "channel": channel},
+    )
+    assert made.status_code == 201, made.text
+    code: str = made.json()["code"]
+    assert analyst.post(f"/profiles/{code}/versions/1/submit", json={}).status_code == 200
+    approved = supervisor.post(f"/profiles/{code}/versions/1/approve", json={})
+    assert approved.status_code == 200, approved.text
+    return code
+
+
 def _with_a_model(env: dict[str, str], tmp_path: Path) -> None:
     """Three weeks of the KCS data imported (HS 2017 is loaded for every test run) and a
     model trained on them: without an active model every declaration is held, its profiles
@@ -124,20 +140,7 @@ def test_two_instances_share_one_database_and_see_each_other_s_changes(shared_da
         # A profile activated through the first instance decides on the second.
         before = b.post("/declarations", json=declaration("SCALE-1")).json()["decision"]
         analyst, supervisor = _api(first, env, "ANALYST"), _api(first, env, "SUPERVISOR")
-        made = analyst.post(
-            "/profiles",
-            json={
-                "name": "Cars",
-                "criteria": 'hs_code == "870323"',
-                "mandatory": True,
-                "channel": "red",
-            },
-        )
-        assert made.status_code == 201, made.text
-        code = made.json()["code"]
-        assert analyst.post(f"/profiles/{code}/versions/1/submit", json={}).status_code == 200
-        approved = supervisor.post(f"/profiles/{code}/versions/1/approve", json={})
-        assert approved.status_code == 200, approved.text
+        _activate(analyst, supervisor, "Cars", 'hs_code == "870323"', "red")
         activated = time.monotonic()
         for attempt in range(40):
             after = b.post("/declarations", json=declaration(f"SCALE-2-{attempt}")).json()
@@ -156,19 +159,13 @@ def test_two_instances_share_one_database_and_see_each_other_s_changes(shared_da
 
         # An outcome recorded through the first instance counts in the second's compliance
         # figures within two seconds (added to its history, not read again).
-        made = analyst.post(
-            "/profiles",
-            json={
-                "name": "Inspected before",
-                "criteria": 'importer == "IMP-SEEN" and importer_inspections >= 1',
-                "mandatory": True,
-                "channel": "yellow",
-            },
+        seen = _activate(
+            analyst,
+            supervisor,
+            "Inspected before",
+            'importer == "IMP-SEEN" and importer_inspections >= 1',
+            "yellow",
         )
-        assert made.status_code == 201, made.text
-        seen = made.json()["code"]
-        assert analyst.post(f"/profiles/{seen}/versions/1/submit", json={}).status_code == 200
-        assert supervisor.post(f"/profiles/{seen}/versions/1/approve", json={}).status_code == 200
         car = a.post("/declarations", json=declaration("SEEN-1", importer="IMP-SEEN")).json()
         assert car["decision"]["channel"] != "green"  # selected: its result can be recorded
         recorded = a.post("/declarations/SEEN-1/inspection", json={"finding": False})

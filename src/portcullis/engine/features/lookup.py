@@ -106,7 +106,20 @@ class KeyedTable:
         return {name: found[:, position] for position, name in enumerate(self.values)}
 
 
-class SortedIndex(Mapping[Any, tuple[float | None, ...]]):
+class FiguresByKey(Mapping[Any, tuple[float | None, ...]]):
+    """A mapping that finds by ``get`` (a key it lacks: None), as the lookups read it."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        raise NotImplementedError
+
+    def __getitem__(self, key: Any) -> tuple[float | None, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+
+class SortedIndex(FiguresByKey):
     """Figures by text key (or keys, joined) for plain Python lookups, as sorted arrays: the
     keys as UTF-8 bytes of one width, found by binary search, and the figures as floats
     (nulls as 0, which is how the compliance figures read a null count). A dictionary of
@@ -131,12 +144,6 @@ class SortedIndex(Mapping[Any, tuple[float | None, ...]]):
         if position < len(self._keys) and self._keys[position] == encoded:
             return tuple(self._values[position].tolist())
         return default
-
-    def __getitem__(self, key: Any) -> tuple[float | None, ...]:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Any]:
         for key in self._keys:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from portcullis.engine.features.lookup import Array, KeyedTable
+from portcullis.engine.features.lookup import Array, FiguresByKey, KeyedTable
 from portcullis.engine.items import SMALL_FRAME
 
 Counts = tuple[float, ...]
@@ -104,7 +104,7 @@ class Totals:
         return pl.DataFrame(frame)
 
 
-class _Overlaid(Mapping[Any, tuple[float | None, ...]]):
+class _Overlaid(FiguresByKey):
     """A table's index with the keys changed since read first."""
 
     def __init__(
@@ -115,12 +115,6 @@ class _Overlaid(Mapping[Any, tuple[float | None, ...]]):
     def get(self, key: Any, default: Any = None) -> Any:
         found = self.changed.get(key)
         return found if found is not None else self.base.get(key, default)
-
-    def __getitem__(self, key: Any) -> tuple[float | None, ...]:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Any]:
         yield from self.changed
