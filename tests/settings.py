@@ -29,6 +29,10 @@ if os.environ.get("PORTCULLIS_TEST_PROCESS") != _PROCESS:
 # behind the services' back): the columnar history copy is tested on its own, in its own
 # directory (tests/web/test_history_copy.py, and where a test turns it on), and off elsewhere.
 os.environ["PORTCULLIS_HISTORY_COPY"] = "0"
+# New outcomes are folded in by a background thread after this many seconds (1 when served):
+# a thread outliving its test would write into the next test's database, so a test that
+# wants it sets it (tests/web/test_live_engine.py), and tests apply outcomes as before.
+os.environ.setdefault("PORTCULLIS_HISTORY_REFRESH_SECONDS", "60")
 # A fixed secret behind random selections: with a new one each run (as the fresh data directory
 # would make), a test's declaration lands in the random compliance sample in about one run in
 # fifty, and a test that needs it released fails for no fault of the code.
