@@ -411,13 +411,29 @@ class _Lookup:
         }
 
     def fill(self, row: Mapping[str, Any], out: dict[str, Any]) -> None:
-        """The fields of ``row``'s key into ``out``."""
+        """The fields of ``row``'s key into ``out``: ``_values``, unrolled, as this runs for
+        every table and item of every submission."""
         key = self.key(row)
         found = self.index.get(key)
         if found is None:
             out.update(self.absent[key is not None])
-        else:
-            out.update(zip(self.names, self._values(found, True), strict=True))
+            return
+        strength, weight = self.strength, self.strength * self.prior
+        for found_at, inspected_at, rate_name, inspections_name in self.rates:
+            findings = found[found_at]
+            inspections = found[inspected_at]
+            if findings is None:
+                findings = 0.0
+            if inspections is None:
+                inspections = 0.0
+            out[rate_name] = (findings + weight) / (inspections + strength)
+            out[inspections_name] = inspections
+        for declared_at, _, declared_name, new_name in self.activity:
+            earlier = found[declared_at]
+            if earlier is None:
+                earlier = 0.0
+            out[declared_name] = earlier
+            out[new_name] = earlier == 0
 
     def _values(self, found: tuple[float | None, ...] | None, present: bool) -> tuple[Any, ...]:
         """The fields' values, in ``names`` order; ``present``: the key was given (for a

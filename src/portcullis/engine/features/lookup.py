@@ -140,8 +140,9 @@ class SortedIndex(FiguresByKey):
         elif not isinstance(key, str):
             return default
         encoded = key.encode()
-        position = int(np.searchsorted(self._keys, encoded))
-        if position < len(self._keys) and self._keys[position] == encoded:
+        keys = self._keys
+        position = int(keys.searchsorted(encoded))
+        if position < len(keys) and keys[position] == encoded:
             return tuple(self._values[position].tolist())
         return default
 

@@ -58,12 +58,23 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }  # fmt: skip
 
 
-def _present(rows: Sequence[Row], name: str) -> set[str]:
-    """The field's values among the items (for the HS code: every prefix of them)."""
-    values = {row[name] for row in rows if row[name] is not None}
-    if name == "hs_code":
-        return {code[:n] for code in values for n in range(1, len(code) + 1)}
-    return values
+def _present(rows: Sequence[Row], name: str) -> dict[str, int]:
+    """The field's values among the items (for the HS code: every prefix of them), each with
+    the items that have it, as bits (item ``n`` is bit ``n``)."""
+    found: dict[str, int] = {}
+    prefix = name == "hs_code"
+    for number, row in enumerate(rows):
+        value = row[name]
+        if value is None:
+            continue
+        bit = 1 << number
+        if prefix:
+            for length in range(1, len(value) + 1):
+                part = value[:length]
+                found[part] = found.get(part, 0) | bit
+        else:
+            found[value] = found.get(value, 0) | bit
+    return found
 
 
 def _number(value: Any) -> float:
@@ -102,21 +113,33 @@ class RowIndex:
             name for anchors, _ in self._checks for name, _ in anchors
         }
 
-    def candidates(self, rows: Sequence[Row]) -> list[int]:
+    def candidates(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
         """The profiles every necessary condition of which some item can satisfy (as
-        ``ProfileIndex._candidates`` decides: reading a threshold's field makes it)."""
+        ``ProfileIndex._candidates`` decides: reading a threshold's field makes it), each with
+        the items that meet its anchors (as bits): an anchor is a condition on the item, so
+        no other item can hit."""
         present = {name: _present(rows, name) for name in self._anchor_fields}
-        chosen: set[int] = set(self._unanchored)
+        every = (1 << len(rows)) - 1
+        items: dict[int, int] = dict.fromkeys(self._unanchored, every)
         for field_name, by_value in self._by_value.items():
-            for value in present[field_name] & by_value.keys():
-                chosen.update(by_value[value])
+            found = present[field_name]
+            for value in found.keys() & by_value.keys():
+                bits = found[value]
+                for position in by_value[value]:
+                    items[position] = items.get(position, 0) | bits
         extremes: dict[str, tuple[float, float]] = {}
         kept = []
         checks = self._checks
-        for position in sorted(chosen):
+        for position in sorted(items):
+            meeting = items[position]
             anchors, bounds = checks[position]
             for name, values in anchors:
-                if present[name].isdisjoint(values):
+                found = present[name]
+                bits = 0
+                for value in found.keys() & values:
+                    bits |= found[value]
+                meeting &= bits
+                if not meeting:
                     break
             else:
                 for name, upper, compare, bound in bounds:
@@ -128,7 +151,7 @@ class RowIndex:
                     if not compare(extreme[0] if upper else extreme[1], bound):  # NaN: never
                         break
                 else:
-                    kept.append(position)
+                    kept.append((position, meeting))
         return kept
 
     def hits(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
@@ -136,12 +159,10 @@ class RowIndex:
         candidates = self.candidates(rows)
         if not candidates:
             return []
-        predicates: list[tuple[int, Callable[[Row], bool]]] = [
-            (p, self._predicates[p]) for p in candidates
-        ]
+        predicates = self._predicates
         return [
             (number, position)
             for number, row in enumerate(rows)
-            for position, predicate in predicates
-            if predicate(row)
+            for position, meeting in candidates
+            if meeting >> number & 1 and predicates[position](row)
         ]
