@@ -58,9 +58,9 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }  # fmt: skip
 
 
-def _present(rows: Sequence[Row], name: str) -> dict[str, int]:
-    """The field's values among the items (for the HS code: every prefix of them), each with
-    the items that have it, as bits (item ``n`` is bit ``n``)."""
+def _present(rows: Sequence[Row], name: str, lengths: Sequence[int]) -> dict[str, int]:
+    """The field's values among the items (for the HS code: its prefixes of the ``lengths``
+    anchors have), each with the items that have it, as bits (item ``n`` is bit ``n``)."""
     found: dict[str, int] = {}
     prefix = name == "hs_code"
     for number, row in enumerate(rows):
@@ -69,12 +69,19 @@ def _present(rows: Sequence[Row], name: str) -> dict[str, int]:
             continue
         bit = 1 << number
         if prefix:
-            for length in range(1, len(value) + 1):
-                part = value[:length]
-                found[part] = found.get(part, 0) | bit
+            for length in lengths:
+                if length <= len(value):
+                    part = value[:length]
+                    found[part] = found.get(part, 0) | bit
         else:
             found[value] = found.get(value, 0) | bit
     return found
+
+
+def _extremes(rows: Sequence[Row], name: str) -> tuple[float, float]:
+    """The largest and smallest of the items' numbers in the field (NaN, NaN: none)."""
+    known = [n for row in rows if not math.isnan(n := _number(row[name]))]
+    return (max(known), min(known)) if known else (math.nan, math.nan)
 
 
 def _number(value: Any) -> float:
@@ -112,32 +119,49 @@ class RowIndex:
         self._anchor_fields = set(self._by_value) | {
             name for anchors, _ in self._checks for name, _ in anchors
         }
+        # The lengths of the HS codes anchors name: no other prefix of an item's code is
+        # looked up.
+        self._hs_lengths = sorted(
+            {len(value) for value in self._by_value.get("hs_code", {})}
+            | {
+                len(v)
+                for anchors, _ in self._checks
+                for n, vs in anchors
+                if n == "hs_code"
+                for v in vs
+            }
+        )
 
     def candidates(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
         """The profiles every necessary condition of which some item can satisfy (as
         ``ProfileIndex._candidates`` decides: reading a threshold's field makes it), each with
         the items that meet its anchors (as bits): an anchor is a condition on the item, so
         no other item can hit."""
-        present = {name: _present(rows, name) for name in self._anchor_fields}
-        every = (1 << len(rows)) - 1
-        items: dict[int, int] = dict.fromkeys(self._unanchored, every)
+        lengths = self._hs_lengths
+        present = {name: _present(rows, name, lengths) for name in self._anchor_fields}
+        reached: list[tuple[int, int]] = [
+            (position, (1 << len(rows)) - 1) for position in self._unanchored
+        ]
         for field_name, by_value in self._by_value.items():
             found = present[field_name]
             for value in found.keys() & by_value.keys():
                 bits = found[value]
-                for position in by_value[value]:
-                    items[position] = items.get(position, 0) | bits
+                reached += [(position, bits) for position in by_value[value]]
         extremes: dict[str, tuple[float, float]] = {}
-        kept = []
+        kept: dict[int, int] = {}
         checks = self._checks
-        for position in sorted(items):
-            meeting = items[position]
+        for position, meeting in reached:
             anchors, bounds = checks[position]
             for name, values in anchors:
                 found = present[name]
                 bits = 0
-                for value in found.keys() & values:
-                    bits |= found[value]
+                if len(values) <= len(found):  # the smaller side looked up in the other
+                    for value in values:
+                        bits |= found.get(value, 0)
+                else:
+                    for value, has in found.items():
+                        if value in values:
+                            bits |= has
                 meeting &= bits
                 if not meeting:
                     break
@@ -145,14 +169,12 @@ class RowIndex:
                 for name, upper, compare, bound in bounds:
                     extreme = extremes.get(name)
                     if extreme is None:
-                        known = [n for row in rows if not math.isnan(n := _number(row[name]))]
-                        extreme = (max(known), min(known)) if known else (math.nan, math.nan)
-                        extremes[name] = extreme
+                        extreme = extremes[name] = _extremes(rows, name)
                     if not compare(extreme[0] if upper else extreme[1], bound):  # NaN: never
                         break
                 else:
-                    kept.append((position, meeting))
-        return kept
+                    kept[position] = kept.get(position, 0) | meeting
+        return sorted(kept.items())
 
     def hits(self, rows: Sequence[Row]) -> list[tuple[int, int]]:
         """(row, profile) for every hit, rows in order and profiles in order within a row."""
