@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from portcullis.engine.schema import Declaration
+from portcullis.engine.schema import Declaration, Item
 
 TIME = pl.Datetime("us", "UTC")
 # Frames up to this many rows (one declaration from the API, say) take the paths built for few
@@ -89,8 +89,9 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, ...]]:
-    header = (
+def _header(declaration: Declaration) -> tuple[Any, ...]:
+    """The declaration's ``HEADER_FIELDS``, in order."""
+    return (
         declaration.declaration_id,
         declaration.lodged_at,
         declaration.office,
@@ -110,9 +111,36 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         declaration.country_of_departure,
         _number(declaration.exchange_rate),
     )
+
+
+def _item(item: Item) -> tuple[Any, ...]:
+    """An item's ``ITEM_FIELDS``, in order (its value as declared, not yet converted)."""
+    value = float(item.customs_value)
+    return (
+        item.line_no,
+        item.hs_code,
+        item.origin_country,
+        item.origin_indicator,
+        float(item.net_mass_kg),
+        _number(item.quantity),
+        item.quantity_unit,
+        value,
+        value,
+        item.currency,
+        None,
+        item.tax_type,
+        _number(item.tax_rate),
+        _number(item.duty),
+        item.description,
+        item.additional_codes,
+    )
+
+
+def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, ...]]:
+    header = _header(declaration)
     outcome = declaration.outcome if with_outcome else None
     if outcome is None:
-        result: tuple[Any, ...] = (None, None, None, None, None)
+        result: tuple[Any, ...] = _NO_OUTCOME
     else:
         result = (
             outcome.finding,
@@ -122,44 +150,24 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
             known_at(declaration.lodged_at, outcome.inspected_at),
         )
     for item in declaration.items:
-        yield (
-            *header,
-            item.line_no,
-            item.hs_code,
-            item.origin_country,
-            item.origin_indicator,
-            float(item.net_mass_kg),
-            _number(item.quantity),
-            item.quantity_unit,
-            float(item.customs_value),
-            float(item.customs_value),
-            item.currency,
-            None,
-            item.tax_type,
-            _number(item.tax_rate),
-            _number(item.duty),
-            item.description,
-            item.additional_codes,
-            *result,
-        )
+        yield (*header, *_item(item), *result)
 
 
 def declaration_dicts(declaration: Declaration) -> list[dict[str, Any]]:
     """The declaration's items as the frame's rows, one dict each (every ``SCHEMA`` field),
     outcome fields empty: what ``item_frame`` holds for it, as plain Python values."""
-    values = iter(_rows(declaration, False))
-    first = next(values)
-    header = dict(zip(HEADER_FIELDS, first, strict=False))
-    items = [first[len(HEADER_FIELDS) :], *(row[len(HEADER_FIELDS) :] for row in values)]
+    header = dict(zip(HEADER_FIELDS, _header(declaration), strict=True))
     rows = []
-    for item in items:
-        row = dict(header)
-        row.update(zip(_ITEM_AND_OUTCOME, item, strict=True))
+    for item in declaration.items:
+        row = header.copy()
+        row.update(zip(ITEM_FIELDS, _item(item), strict=True))
+        row.update(_EMPTY_OUTCOME)
         rows.append(row)
     return rows
 
 
-_ITEM_AND_OUTCOME = (*ITEM_FIELDS, *OUTCOME_FIELDS)
+_NO_OUTCOME: tuple[Any, ...] = (None,) * len(OUTCOME_FIELDS)
+_EMPTY_OUTCOME = dict.fromkeys(OUTCOME_FIELDS)
 
 
 def item_frame(declarations: Iterable[Declaration], *, with_outcomes: bool = True) -> pl.DataFrame:

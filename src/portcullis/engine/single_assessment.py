@@ -229,15 +229,20 @@ def _risk(
     """Noisy-OR of the model probability and every hit's weight, as the batch path adds them
     (profile hits, then watchlist hits, each in row order)."""
     if not profile_hits and not watchlist_hits:  # nothing to add: exp(0) is exactly 1
-        return 1.0 - (1.0 - np.nan_to_num(model))
+        return 1.0 - (1.0 - _zero_nan(model))
     keep = np.zeros(count)
     for hits in (profile_hits, watchlist_hits):
         if hits:
             rows = np.array([row for row, _ in hits], dtype=np.int64)
             weights = np.minimum(np.array([w for _, w in hits], dtype=np.float64), 1 - 1e-12)
             np.add.at(keep, rows, np.log1p(-weights))
-    result: npt.NDArray[np.float64] = 1.0 - (1.0 - np.nan_to_num(model)) * np.exp(keep)
+    result: npt.NDArray[np.float64] = 1.0 - (1.0 - _zero_nan(model)) * np.exp(keep)
     return result
+
+
+def _zero_nan(model: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``np.nan_to_num`` for scores that are finite or NaN, at a tenth of its cost."""
+    return np.where(np.isnan(model), 0.0, model)
 
 
 def _notes(

@@ -12,7 +12,6 @@ then stored with the decision, as the batch path does with its on-demand columns
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,24 +59,24 @@ class OneDeclaration:
             row["importer_aeo"] = aeo
         lodged = declaration.lodged_at
         t = (lodged - _EPOCH) // _MICROSECOND
-        self._makers: dict[str, Callable[[], list[Any]]] = dict(
-            context.compliance.windows.one(rows, t)
-        )
-        calendar = context.calendar.one(lodged)
-        for name in CALENDAR_FIELDS:
-            self._makers[name] = lambda n=name: [calendar[n]] * len(rows)  # type: ignore[misc]
+        self._windows = context.compliance.windows.one(rows, t)
+        self._window_fields = context.compliance.windows.one_fields
+        self._calendar = context.calendar.one(lodged)
         self.made: list[str] = []  # the on-demand fields read, in the order read
 
     def make(self, name: str) -> None:
-        maker = self._makers.get(name)
-        if maker is None:
+        if name in self._window_fields:
+            values = self._windows.make(name)
+        elif name in CALENDAR_FIELDS:
+            values = [self._calendar[name]] * len(self.rows)
+        else:
             raise KeyError(name)
-        for row, value in zip(self.rows, maker(), strict=True):
+        for row, value in zip(self.rows, values, strict=True):
             dict.__setitem__(row, name, value)
         self.made.append(name)
 
     def on_demand(self) -> set[str]:
-        return set(self._makers)
+        return {*self._window_fields, *CALENDAR_FIELDS}
 
 
 def eligible(declaration: Declaration, context: FeatureContext) -> bool:

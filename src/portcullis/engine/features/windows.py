@@ -327,36 +327,22 @@ class HistoryWindows:
             figures.append(known[key])
         return names, figures
 
-    def one(
-        self, rows: list[dict[str, Any]], t: int
-    ) -> dict[str, Callable[[], list[float | None]]]:
-        """For one declaration's items lodged at ``t`` (µs), after all of history: a maker
-        of each window field's values, item by item (a subject's fields made together)."""
-        made: dict[str, dict[str, list[float | None]]] = {}
+    def one(self, rows: list[dict[str, Any]], t: int) -> OneWindows:
+        """For one declaration's items lodged at ``t`` (µs), after all of history: each
+        window field's values, item by item, made when asked for (a subject's together)."""
+        return OneWindows(self, rows, t)
 
-        def block(subject: WindowSubject) -> dict[str, list[float | None]]:
-            if subject.name not in made:
-                keys = [
-                    row[subject.keys[0]]
-                    if len(subject.keys) == 1
-                    else tuple(row[k] for k in subject.keys)
-                    for row in rows
-                ]
-                names, figures = self._figures_of(keys, subject, t)
-                made[subject.name] = {
-                    name: [None if f is None else f[position] for f in figures]
-                    for position, name in enumerate(names)
-                }
-            return made[subject.name]
-
-        makers: dict[str, Callable[[], list[float | None]]] = {}
-        for subject in WINDOW_SUBJECTS:
-            for days in self.days:
-                for measure in MEASURES:
-                    name = window_field(subject.name, measure, days)
-                    makers[name] = partial(lambda n, s: block(s)[n], name, subject)
-        makers[FIRST_FIELD] = partial(self._days_since_first_of_one, rows, t)
-        return makers
+    @cached_property
+    def one_fields(self) -> dict[str, WindowSubject | None]:
+        """Every window field, with the subject it counts (None: days since the first)."""
+        fields: dict[str, WindowSubject | None] = {
+            window_field(subject.name, measure, days): subject
+            for subject in WINDOW_SUBJECTS
+            for days in self.days
+            for measure in MEASURES
+        }
+        fields[FIRST_FIELD] = None
+        return fields
 
     def _days_since_first_of_one(self, rows: list[dict[str, Any]], t: int) -> list[float | None]:
         if self._first_index is None:
@@ -474,3 +460,30 @@ def _at(
 
 def _pick(name: str, block: Callable[[], dict[str, Array]]) -> pl.Series:
     return pl.Series(name, block()[name], dtype=pl.Float64, nan_to_null=True)
+
+
+class OneWindows:
+    """The window fields of one declaration's items, each subject's made when first read."""
+
+    def __init__(self, windows: HistoryWindows, rows: list[dict[str, Any]], t: int) -> None:
+        self.windows, self.rows, self.t = windows, rows, t
+        self._made: dict[str, dict[str, list[float | None]]] = {}
+
+    def make(self, name: str) -> list[float | None]:
+        windows, rows = self.windows, self.rows
+        subject = windows.one_fields[name]
+        if subject is None:
+            return windows._days_since_first_of_one(rows, self.t)
+        if subject.name not in self._made:
+            keys = [
+                row[subject.keys[0]]
+                if len(subject.keys) == 1
+                else tuple(row[k] for k in subject.keys)
+                for row in rows
+            ]
+            names, figures = windows._figures_of(keys, subject, self.t)
+            self._made[subject.name] = {
+                field: [None if f is None else f[position] for f in figures]
+                for position, field in enumerate(names)
+            }
+        return self._made[subject.name][name]
