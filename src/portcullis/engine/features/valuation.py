@@ -117,21 +117,23 @@ class ReferencePrices:
         """The valuation fields of one declaration's items (dicts with derived fields, in
         place): each item's reference found in plain Python, the figures by the same
         formulas as ``fields`` (``valuation_fields``, over the same few values)."""
-        count = len(rows)
-        median = np.full(count, np.nan)
-        spread = np.full(count, np.nan)
-        basis = np.full(count, -1, dtype=np.int64)
-        for number, row in enumerate(rows):
-            median[number], spread[number], basis[number] = self._reference(row)
+        references = [self._reference(row) for row in rows]
+        median = np.array([found[0] for found in references], dtype=np.float64)
+        spread = np.array([found[1] for found in references], dtype=np.float64)
+        basis = np.array([found[2] for found in references], dtype=np.int64)
         unit_value = np.array([row["unit_value"] for row in rows], dtype=np.float64)
         fields = valuation_fields(unit_value, median, spread, basis)
         names = [level for level, _ in LEVELS]
         with np.errstate(invalid="ignore"):
-            chosen = np.where(unit_value > 0, basis, -1)  # no figure, so no basis for one
+            chosen = np.where(unit_value > 0, basis, -1).tolist()  # no figure, so no basis
+        columns = [
+            (name, fields[name].tolist())  # type: ignore[union-attr]
+            for name in ("ref_unit_value", "value_ratio", "valuation_z")
+        ]
         for number, row in enumerate(rows):
-            for name in ("ref_unit_value", "value_ratio", "valuation_z"):
-                value = fields[name][number]  # type: ignore[index]
-                row[name] = None if math.isnan(value) else float(value)
+            for name, values in columns:
+                value = values[number]
+                row[name] = None if value != value else value  # NaN: none
             row["valuation_basis"] = names[chosen[number]] if chosen[number] >= 0 else None
 
     def _reference(self, row: dict[str, Any]) -> tuple[float, float, int]:

@@ -8,6 +8,7 @@ the same item into the same numbers.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -149,18 +150,16 @@ class FeatureSpec:
         """One declaration's items (dicts of fields) as the model's input matrix: the same
         numbers ``inputs`` gives, without Polars (None is NaN, true and false 1 and 0)."""
         codes, numbers, transformed = self._one_plan
-        categorical = [
-            [vocabulary.get(value, np.nan) for vocabulary, value in zip(codes, values, strict=True)]
-            for values in map(self._categorical_of, rows)
-        ]
-        out = np.empty((len(rows), len(self.names)), dtype=np.float64)
-        offset = len(self.categorical)
-        if offset:
-            out[:, :offset] = np.array(categorical, dtype=np.float64).reshape(len(rows), offset)
-        if self.numeric:
-            out[:, offset:] = np.array(list(map(numbers, rows)), dtype=np.float64).reshape(
-                len(rows), len(self.numeric)
-            )
+        categorical, nan = self._categorical_of, math.nan
+        table = []
+        for row in rows:
+            values = [
+                vocabulary.get(value, nan)
+                for vocabulary, value in zip(codes, categorical(row), strict=True)
+            ]
+            values += numbers(row)  # None is NaN, true and false 1 and 0, to NumPy
+            table.append(values)
+        out = np.array(table, dtype=np.float64).reshape(len(rows), len(self.names))
         with np.errstate(invalid="ignore", divide="ignore"):
             for column in transformed:
                 # A contiguous copy: the same loop (and rounding) as a batch column.
