@@ -8,10 +8,10 @@ used to assess other declarations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,8 @@ TIME = pl.Datetime("us", "UTC")
 # rows: dictionary and set lookups instead of joins, which cost the same for ten rows or ten
 # thousand.
 SMALL_FRAME = 256
+
+D = TypeVar("D", bound=dict[str, Any])
 
 HEADER_FIELDS: dict[str, pl.DataType] = {
     "declaration_id": pl.String(),
@@ -153,13 +155,17 @@ def _rows(declaration: Declaration, with_outcome: bool) -> Iterable[tuple[Any, .
         yield (*header, *_item(item), *result)
 
 
-def declaration_dicts(declaration: Declaration) -> list[dict[str, Any]]:
+def declaration_dicts(
+    declaration: Declaration,
+    row_of: Callable[[dict[str, Any]], D] = dict,  # type: ignore[assignment]
+) -> list[D]:
     """The declaration's items as the frame's rows, one dict each (every ``SCHEMA`` field),
-    outcome fields empty: what ``item_frame`` holds for it, as plain Python values."""
+    outcome fields empty: what ``item_frame`` holds for it, as plain Python values.
+    ``row_of`` makes each row's dict from the header's fields."""
     header = dict(zip(HEADER_FIELDS, _header(declaration), strict=True))
     rows = []
     for item in declaration.items:
-        row = header.copy()
+        row = row_of(header)
         row.update(zip(ITEM_FIELDS, _item(item), strict=True))
         row.update(_EMPTY_OUTCOME)
         rows.append(row)

@@ -12,6 +12,7 @@ then stored with the decision, as the batch path does with its on-demand columns
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,9 +46,9 @@ class OneDeclaration:
 
     def __init__(self, declaration: Declaration, context: FeatureContext) -> None:
         self.declaration_id = declaration.declaration_id
-        self.rows: list[ItemFields] = [
-            ItemFields(values, self) for values in _converted(declaration, context)
-        ]
+        self.rows: list[ItemFields] = _converted(
+            declaration, context, lambda header: ItemFields(header, self)
+        )
         rows: list[dict[str, Any]] = self.rows  # type: ignore[assignment]
         _derive(rows)
         context.prices.one(rows)
@@ -90,9 +91,13 @@ def eligible(declaration: Declaration, context: FeatureContext) -> bool:
     )
 
 
-def _converted(declaration: Declaration, context: FeatureContext) -> list[dict[str, Any]]:
+def _converted(
+    declaration: Declaration,
+    context: FeatureContext,
+    row_of: Callable[[dict[str, Any]], ItemFields],
+) -> list[ItemFields]:
     """The items as the frame's rows, amounts in the national currency (``to_national``)."""
-    rows = declaration_dicts(declaration)
+    rows = declaration_dicts(declaration, row_of)
     book = context.rates
     if book is None:
         for row in rows:
