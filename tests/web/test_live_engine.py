@@ -4,7 +4,9 @@ in the background when outcomes arrive, never making a request wait for the hist
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,9 +14,14 @@ from django.utils import timezone
 from portcullis.web.profiles.compiled import active_versions, profile_set
 from portcullis.web.profiles.models import ProfileSetVersion
 from portcullis.web.scoring import live
+from portcullis.web.scoring.history_copy import history_frame
 from portcullis.web.scoring.state import engine_changed
+from portcullis.web.usecases.actor import Actor
+from portcullis.web.usecases.inspections import correct_outcome
 from tests.builders import declaration
 from tests.web.acting import COMPLIANT, active_profile, cars_sent_red, lodge, record
+
+FOUND = {"finding": True, "finding_type": "undervaluation", "additional_duties": Decimal(250)}
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +134,33 @@ def test_an_outcome_is_added_to_the_kept_history_not_read_again(trained, users, 
         (after,) = lodge(declaration("SEEN-2", importer="IMP-SEEN", lodged_at=now, items=coffee))
     hits = after.decision.profile_hits.select_related("profile_version__profile")
     assert "Inspected before" in [hit.profile_version.profile.name for hit in hits]
+
+
+@pytest.mark.django_db(transaction=True)  # the refresh reads through its own connection
+def test_a_corrected_result_reaches_the_kept_history_and_the_copy(
+    trained, users, settings, tmp_path
+):
+    """A result corrected in place changes no count and no highest key: the change counter
+    tells the serving history and the copy to read history again, so the importer's finding
+    taken back no longer counts (before, both kept it)."""
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    settings.PORTCULLIS_HISTORY_COPY = True
+    settings.DATA_DIR = tmp_path
+    live.forget()
+    cars_sent_red(users)
+    (fixed,) = lodge(declaration("FIX-1", importer="IMP-FIXED"))
+    record(fixed.decision.declaration, FOUND)
+
+    def importer_figures() -> tuple[float, ...]:
+        compliance = live.live_engine().engine.context.compliance
+        return compliance._totals[("importer",)].index().get("IMP-FIXED")[:2]
+
+    assert importer_figures() == (1.0, 1.0)  # one finding of one inspection
+    correct_outcome(
+        Actor.person(users["supervisor"]), "FIX-1", COMPLIANT, "the duties were paid after all"
+    )
+    assert importer_figures() == (0.0, 1.0)
+    frame = history_frame()
+    assert frame.filter(pl.col("declaration_id") == "FIX-1").get_column("finding").to_list() == [
+        False
+    ]

@@ -6,11 +6,12 @@ minute on SQLite, the copy about a second.
 The copy is brought up to date before every use, from what the database says now:
 - declarations stored since: their items are read and added;
 - outcomes recorded since: the items of their declarations are read again;
-- anything else (an amended declaration, an outcome or item taken away, or a copy that does
-  not match its own record): the copy is rebuilt from scratch.
+- anything else (an amended declaration, an outcome corrected or taken away, or a copy that
+  does not match its own record): the copy is rebuilt from scratch.
 Each check compares counts and highest keys of the items and outcomes, and the sum of the
-declarations' version numbers (an amendment raises it). Writes go through the services, which
-only ever add rows, amend through a new version, or take outcomes away; a change made to the
+declarations' version numbers (an amendment raises it), and a counter the use cases raise in
+the transaction of every change that is not an addition (``state.history_rewritten``: a
+result corrected in place changes no count). Writes go through the use cases; a change made to the
 database behind their back (an UPDATE by hand) is not seen: ``refresh(rebuild=True)`` or
 deleting the file starts again."""
 
@@ -30,6 +31,7 @@ from portcullis.engine.items import SCHEMA
 from portcullis.web.declarations.models import Declaration, Item
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring.history import item_frame_of, national
+from portcullis.web.scoring.state import history_rewrites
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Stamp:
     last_outcome: int
     declarations: int
     versions: int  # the sum of the declarations' version numbers
+    rewrites: int = 0  # changes other than additions (``state.history_rewritten``)
 
 
 def folder() -> Path:
@@ -54,16 +57,19 @@ def folder() -> Path:
 
 def stamp() -> Stamp:
     """What the database holds now, as a copy records it."""
+    rewrites = history_rewrites()
     items = Item.objects.aggregate(n=Count("pk"), last=Max("pk"))
     outcomes = Inspection.objects.aggregate(n=Count("pk"), last=Max("pk"))
     declarations = Declaration.objects.aggregate(n=Count("pk"), versions=Sum("version"))
-    return Stamp(
+    return Stamp(  # the counter first: a rewrite committed while the rest is read is seen
+
         items["n"],
         items["last"] or 0,
         outcomes["n"],
         outcomes["last"] or 0,
         declarations["n"],
         declarations["versions"] or 0,
+        rewrites,
     )
 
 
@@ -92,7 +98,10 @@ def _write(frame: pl.DataFrame, stamp: Stamp) -> None:
 
 
 def only_added(kept: Stamp, now: Stamp) -> bool:
-    """Since ``kept``, were rows only added (no amendment, nothing taken away)?"""
+    """Since ``kept``, were rows only added (no amendment, nothing corrected or taken
+    away)?"""
+    if now.rewrites != kept.rewrites:
+        return False
     if now.versions - now.declarations != kept.versions - kept.declarations:
         return False  # an amendment (new declarations add 1 to each side)
     if now.items < kept.items or now.outcomes < kept.outcomes:

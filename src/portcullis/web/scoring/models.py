@@ -226,11 +226,14 @@ class EngineState(models.Model):
     """One row of counters telling every process when what it keeps in memory is out of
     date: ``configuration`` counts changes to what decides (profiles, watchlist, model,
     policy), ``outcomes`` the inspection results recorded since, ``accounts`` changes to who
-    may call (a token revoked, a user deactivated or given another role)."""
+    may call (a token revoked, a user deactivated or given another role), ``rewrites``
+    changes to stored history other than additions (a result corrected or taken back, a
+    declaration amended), after which what was built from history is built again."""
 
     configuration = models.PositiveBigIntegerField(default=0)
     outcomes = models.PositiveBigIntegerField(default=0)
     accounts = models.PositiveBigIntegerField(default=0)
+    rewrites = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"configuration {self.configuration}, outcomes {self.outcomes}"

@@ -24,7 +24,7 @@ class State(NamedTuple):
 
 
 def engine_changed(
-    what: Literal["configuration", "outcomes", "accounts"] = "configuration",
+    what: Literal["configuration", "outcomes", "accounts", "rewrites"] = "configuration",
 ) -> None:
     if not EngineState.objects.filter(pk=_ROW).update(**{what: F(what) + 1}):
         EngineState.objects.get_or_create(pk=_ROW)
@@ -42,3 +42,18 @@ def engine_state() -> State:
         )
         row = cursor.fetchone()
     return State(*(int(value) for value in row)) if row is not None else State(0, 0, 0)
+
+
+def history_rewritten() -> None:
+    """Stored history changed other than by an addition (a result corrected or taken back,
+    a declaration amended): counted in the change's transaction, so that the history copy
+    and the serving histories, which otherwise only add what was stored since, read it again.
+    Also counted as new outcomes, which is what tells the serving processes to look."""
+    engine_changed("rewrites")
+    engine_changed("outcomes")
+
+
+def history_rewrites() -> int:
+    """How many times stored history was changed other than by an addition."""
+    found = EngineState.objects.filter(pk=_ROW).values_list("rewrites", flat=True).first()
+    return int(found or 0)

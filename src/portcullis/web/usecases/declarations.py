@@ -56,7 +56,7 @@ from portcullis.web.scoring.live import engine_for
 from portcullis.web.scoring.models import CurrentDecision, Decision, Override
 from portcullis.web.scoring.overrides import apply_override
 from portcullis.web.scoring.queries import latest_decisions, undecided
-from portcullis.web.scoring.state import engine_changed
+from portcullis.web.scoring.state import engine_changed, history_rewritten
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.collector import collect_garbage_less_often
@@ -414,6 +414,7 @@ def amend(actor: Actor, declaration_id: str, raw: Any) -> Submitted:
             if "lodged_at" in changed:
                 hits_relodged(row.pk)
             outcomes_changed([row.pk])
+            history_rewritten()
         if control.inspected:
             engine_changed("outcomes")
         (decision,) = assess_declarations(

@@ -27,7 +27,7 @@ from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Assignment, Inspection, InspectionCorrection
 from portcullis.web.inspections.outcomes import as_outcome, columns, stored_expected_duties
 from portcullis.web.scoring.models import CurrentDecision
-from portcullis.web.scoring.state import engine_changed
+from portcullis.web.scoring.state import engine_changed, history_rewritten
 from portcullis.web.scoring.worklist import WorklistFilter, worklist_rows
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
@@ -147,7 +147,7 @@ def correct_outcome(
             setattr(inspection, name, value)
         inspection.save()
         outcomes_changed([declaration.pk])
-        engine_changed("outcomes")
+        history_rewritten()  # a result changed in place: the histories read it again
         record(
             actor.account,
             "inspection.correct",

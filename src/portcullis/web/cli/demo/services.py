@@ -18,7 +18,7 @@ from portcullis.web.inspections.models import Inspection
 from portcullis.web.reference.models import Country, HsCode, Office
 from portcullis.web.scoring.models import Decision
 from portcullis.web.scoring.queries import current_decisions
-from portcullis.web.scoring.state import engine_changed
+from portcullis.web.scoring.state import history_rewritten
 from portcullis.web.traders.models import Trader
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.reference import update_office
@@ -109,7 +109,7 @@ def leave_latest_selections_open(days: int = WORKLIST_DAYS) -> int:
                 f"held back the imported outcomes of {count} declarations selected in the "
                 f"last {days} days, for the officers' worklist",
             )
-            engine_changed("outcomes")
+            history_rewritten()
     return count
 
 
