@@ -62,7 +62,6 @@ def stamp() -> Stamp:
     outcomes = Inspection.objects.aggregate(n=Count("pk"), last=Max("pk"))
     declarations = Declaration.objects.aggregate(n=Count("pk"), versions=Sum("version"))
     return Stamp(  # the counter first: a rewrite committed while the rest is read is seen
-
         items["n"],
         items["last"] or 0,
         outcomes["n"],
