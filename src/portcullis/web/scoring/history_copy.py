@@ -57,11 +57,11 @@ def folder() -> Path:
 
 def stamp() -> Stamp:
     """What the database holds now, as a copy records it."""
-    rewrites = history_rewrites()
+    rewrites = history_rewrites()  # first: a rewrite committed while the rest is read is seen
     items = Item.objects.aggregate(n=Count("pk"), last=Max("pk"))
     outcomes = Inspection.objects.aggregate(n=Count("pk"), last=Max("pk"))
     declarations = Declaration.objects.aggregate(n=Count("pk"), versions=Sum("version"))
-    return Stamp(  # the counter first: a rewrite committed while the rest is read is seen
+    return Stamp(
         items["n"],
         items["last"] or 0,
         outcomes["n"],
