@@ -4,7 +4,9 @@ watchlist in force, AEO importers, and the compliance history of everything stor
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import math
+import time
+from dataclasses import dataclass, replace
 
 import polars as pl
 from django.conf import settings
@@ -25,11 +27,19 @@ from portcullis.web.profiles.models import ProfileSetVersion
 from portcullis.web.reference.calendar import installation_calendar
 from portcullis.web.reference.rates import rate_book
 from portcullis.web.scoring import registry
+from portcullis.web.scoring.held import (
+    Held,
+    HeldRows,
+    ReadAgain,
+    one_snapshot,
+    stored_since,
+    verified,
+)
 from portcullis.web.scoring.history import national, stored_items
-from portcullis.web.scoring.history_copy import Stamp, current_scan, only_added, recorded
-from portcullis.web.scoring.history_copy import stamp as stamp_now
+from portcullis.web.scoring.history_copy import Stamp, current_scan, recorded
 from portcullis.web.scoring.models import ModelVersion, PolicyVersion
 from portcullis.web.scoring.policies import active_policy, policy_of, selection_seed
+from portcullis.web.scoring.state import history_rewrites
 from portcullis.web.traders.models import Trader
 
 logger = logging.getLogger(__name__)
@@ -58,12 +68,12 @@ def aeo_importers() -> frozenset[str]:
 class HistoryContext:
     """What the stored history gives an engine: reference prices (those of the active model,
     else fitted on the history) and compliance figures. Costly to build; kept while valid.
-    ``stamp``: what the database held when it was built, for a serving history that takes
-    what came after as additions (None: read again in full)."""
+    ``held``: the stored rows it holds, for a serving history that takes what came after as
+    additions (None: read again in full)."""
 
     prices: ReferencePrices
     compliance: ComplianceHistory
-    stamp: Stamp | None = None
+    held: Held | None = None
 
 
 def load_active_model() -> tuple[ModelVersion | None, ModelArtifact | None, str]:
@@ -108,29 +118,51 @@ def serving_context(model: ModelArtifact | None) -> HistoryContext:
         prices = model.prices
     else:
         prices = ReferencePrices.fit(_derived(national(scan.collect())))
-    return HistoryContext(prices, compliance, stamp)
+    return HistoryContext(prices, compliance, _held(stamp))
+
+
+def _held(stamp: Stamp | None) -> Held | None:
+    """What a history read at ``stamp`` holds (counted again in full at its first refresh:
+    a transaction still open when it was read may commit a row under its highest key)."""
+    if stamp is None:
+        return None
+    at = time.monotonic()
+    return Held(
+        HeldRows.up_to(stamp.items, stamp.last_item, at),
+        HeldRows.up_to(stamp.outcomes, stamp.last_outcome, at),
+        stamp.rewrites,
+        -math.inf,
+    )
 
 
 def advanced(context: HistoryContext) -> HistoryContext | None:
     """``context`` with the declarations and outcomes stored since it was built added (read
-    by their keys, nothing of history read again); None when something other than additions
-    happened (an amendment, an outcome taken away), which needs the history read again."""
-    kept = context.stamp
-    now = stamp_now()
-    if kept is None or not only_added(kept, now):
+    by their keys, nothing of history read again or counted: ``held``); None when something
+    other than additions happened (an amendment, an outcome corrected or taken away), which
+    needs the history read again."""
+    if context.held is None:
         return None
-    if kept == now:
-        return context
-    new = set(
-        Item.objects.filter(pk__gt=kept.last_item, pk__lte=now.last_item).values_list(
-            "declaration_id", flat=True
+    with one_snapshot():
+        return _advanced(context, context.held)
+
+
+def _advanced(context: HistoryContext, held: Held) -> HistoryContext | None:
+    if history_rewrites() != held.rewrites:
+        return None
+    at = time.monotonic()
+    try:
+        stored, held_items = stored_since(Item, held.items, at)
+        recorded_since, held_outcomes = stored_since(Inspection, held.outcomes, at)
+        now = verified(
+            replace(held, items=held_items, outcomes=held_outcomes), Item, Inspection, at
         )
-    )
-    inspected = set(
-        Inspection.objects.filter(pk__gt=kept.last_outcome, pk__lte=now.last_outcome).values_list(
-            "declaration_id", flat=True
-        )
-    )
+    except ReadAgain as why:
+        logger.info("serving history read again: %s", why)
+        return None
+    if not stored and not recorded_since:
+        return HistoryContext(context.prices, context.compliance, now)
+    new = {declaration for _, declaration in stored}
+    inspected = {declaration for _, declaration in recorded_since}
     # New declarations count as declared; every outcome recorded since, of a new declaration
     # or an old one, counts once, as an outcome (one read later would be counted again).
     declarations = without_outcomes(_derived(stored_items(new))) if new else None
