@@ -55,6 +55,7 @@ benchmark: install
 	$(BIN)/python benchmarks/backtest_db.py
 	$(BIN)/python benchmarks/figures_growth.py
 	$(BIN)/python benchmarks/serving_state.py
+	$(BIN)/python benchmarks/refresh_cost.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
