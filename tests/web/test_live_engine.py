@@ -4,6 +4,7 @@ in the background when outcomes arrive, never making a request wait for the hist
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import polars as pl
@@ -164,3 +165,30 @@ def test_a_corrected_result_reaches_the_kept_history_and_the_copy(
     assert frame.filter(pl.col("declaration_id") == "FIX-1").get_column("finding").to_list() == [
         False
     ]
+
+
+def test_late_declarations_arriving_together_share_one_engine_over_the_whole_history(
+    settings, monkeypatch
+):
+    """A burst of declarations lodged before the kept history's reach builds one engine over
+    the whole history, not one each; another configuration, or a request that comes after
+    it is no longer fresh, builds another."""
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 60
+    built = []
+
+    def slow_build():
+        built.append(time.monotonic())
+        time.sleep(0.2)
+        return object()
+
+    monkeypatch.setattr(live, "build_engine", slow_build)
+    asked = time.monotonic()
+    with ThreadPoolExecutor(4) as pool:
+        engines = list(pool.map(lambda _: live._whole_history(asked, 1), range(4)))
+    assert len(built) == 1
+    assert all(engine is engines[0] for engine in engines)
+    live._whole_history(time.monotonic(), 2)  # another configuration
+    assert len(built) == 2
+    settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
+    live._whole_history(time.monotonic(), 2)  # asked after the last build began
+    assert len(built) == 3

@@ -59,6 +59,7 @@ def live_engine(state: State | None = None) -> LiveEngine:
     counters as the request already read them."""
     global _kept
     configuration, outcomes, _ = state or engine_state()
+    _let_go_of_whole()
     with _lock:
         kept = _kept
         if kept is not None and kept.configuration == configuration:
@@ -83,14 +84,62 @@ def live_engine(state: State | None = None) -> LiveEngine:
 
 def engine_for(lodged: Iterable[datetime | None], state: State | None = None) -> LiveEngine:
     """The kept engine if its history is exact for declarations lodged at ``lodged``, else
-    an engine over the whole stored history, built for them and not kept (a late or historic
-    submission, a preview over past declarations)."""
+    an engine over the whole stored history (a late or historic submission, a preview over
+    past declarations): see ``_whole_history``."""
+    asked = time.monotonic()
     live = live_engine(state)
     since = live.engine.context.compliance.since
     if since is None or all(t is not None and t >= since for t in lodged):
         return live
     logger.info("declarations lodged before %s: assessed over the whole history", since)
-    return build_engine()
+    return _whole_history(asked, engine_state().configuration)
+
+
+def _let_go_of_whole() -> None:
+    """Drop the engine over the whole history once too old to serve a new request (its
+    memory is that of the whole history). Without the lock, on every request: at worst a
+    race drops one just built, which the next late declaration builds again."""
+    global _whole
+    whole = _whole
+    refresh = float(settings.PORTCULLIS_HISTORY_REFRESH_SECONDS)
+    if whole is not None and time.monotonic() - whole.started > refresh:
+        _whole = None
+
+
+@dataclass
+class _Whole:
+    live: LiveEngine
+    configuration: int
+    started: float  # time.monotonic() when its build began: it holds what was stored before
+
+
+_whole_lock = threading.Lock()
+_whole: _Whole | None = None
+
+
+def _whole_history(asked: float, configuration: int) -> LiveEngine:
+    """An engine over the whole stored history, as fresh as the kept engine is (built no
+    more than ``PORTCULLIS_HISTORY_REFRESH_SECONDS`` before the request ``asked`` at),
+    built one at a time: requests that come while one is built wait for it and share it.
+    (Each building its own let a burst of late submissions, careless or hostile, build as
+    many engines over the whole history at once, each taking seconds and gigabytes at
+    national scale.) Let go by the next request once it is no longer fresh enough for a new
+    one (``_let_go_of_whole``)."""
+    global _whole
+    refresh = float(settings.PORTCULLIS_HISTORY_REFRESH_SECONDS)
+    with _whole_lock:
+        kept = _whole
+        if (
+            kept is not None
+            and kept.configuration == configuration
+            and kept.started >= asked - refresh
+        ):
+            return kept.live
+        _whole = None  # let the old one go before the new one is built
+        started = time.monotonic()
+        live = build_engine()
+        _whole = _Whole(live, configuration, started)
+        return live
 
 
 def _context(
@@ -173,7 +222,9 @@ def _history_due(kept: _Kept) -> bool:
 
 
 def forget() -> None:
-    """Drop the kept engine (tests; a process that changed its settings)."""
-    global _kept
+    """Drop the kept engines (tests; a process that changed its settings)."""
+    global _kept, _whole
     with _lock:
         _kept = None
+    with _whole_lock:
+        _whole = None
