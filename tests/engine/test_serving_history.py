@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from portcullis.engine.features import Features, lookup
+from portcullis.engine.features import Features, lookup, totals
 from portcullis.engine.features.compliance import BeforeReach, ComplianceHistory
 from portcullis.engine.features.derived import add_derived
 from portcullis.engine.features.lookup import KeyedTable, SortedIndex
@@ -113,6 +113,40 @@ def test_declarations_and_outcomes_added_later_count_as_if_read_with_history() -
         assert rows_kept == rows_whole
     assert (kept.outcomes, kept.findings) == (whole.outcomes, whole.findings)
     assert kept.latest_lodged == whole.latest_lodged
+
+
+def test_changed_keys_folded_into_their_table_give_the_same_figures(monkeypatch) -> None:
+    """A serving process up for days changes a good part of a table's keys: once they are
+    many they are folded into a new table, which answers as the table and its changed keys
+    did."""
+    monkeypatch.setattr(totals, "FOLD_AT", 1)
+    history = _history()
+    cut = _end(history) - timedelta(days=12)
+    first = ComplianceHistory(history.filter(pl.col("lodged_at") < cut), since=cut)
+    kept = first.plus(history.filter(pl.col("lodged_at") >= cut).pipe(_without_outcomes))
+    folded = [k for k, table in kept._totals.items() if table.base is not first._totals[k].base]
+    assert ("importer",) in folded  # an eighth of the importers declared again
+    assert all(not kept._totals[keys].changed for keys in folded)
+    cut_whole = ComplianceHistory(
+        pl.concat([
+            history.filter(pl.col("lodged_at") < cut),
+            history.filter(pl.col("lodged_at") >= cut).pipe(_without_outcomes),
+        ])
+    )  # fmt: skip
+    later = _new((_end(history) + timedelta(days=1)).date(), seed=27)
+    _same(kept, cut_whole, later)
+    for one in later.partition_by("declaration_id", maintain_order=True)[:20]:
+        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
+        kept.one(rows_kept)
+        cut_whole.one(rows_whole)
+        assert rows_kept == rows_whole
+
+
+def _without_outcomes(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(None, dtype=frame.schema[c]).alias(c)
+        for c in ("finding", "finding_type", "critical", "additional_duties", "known_at")
+    )
 
 
 def test_a_large_table_of_traders_answers_as_its_dictionary_does() -> None:

@@ -23,6 +23,9 @@ from portcullis.engine.features.lookup import Array, FiguresByKey, KeyedTable
 from portcullis.engine.items import SMALL_FRAME
 
 Counts = tuple[float, ...]
+# Keys changed since the table was made, kept apart until there are this many (or an eighth
+# of the table, whichever is more): then folded into a new table (``Totals.folded``).
+FOLD_AT = 50_000
 
 
 class Totals:
@@ -51,7 +54,19 @@ class Totals:
             for at, amount in zip(position, row[len(self.keys) :], strict=True):
                 counts[at] = (counts[at] or 0.0) + (amount or 0.0)
             changed[key] = tuple(counts)
-        return Totals(self.base, changed)
+        after = Totals(self.base, changed)
+        return after.folded() if len(changed) >= max(FOLD_AT, len(self.base) // 8) else after
+
+    def folded(self) -> Totals:
+        """These totals as one table, the changed keys folded in, its index made now (by the
+        refresh that adds, not by the request that would first look a key up). Kept apart,
+        the changed keys cost some 300 bytes each and are copied by every addition; a
+        serving process up for days would change a good part of the table."""
+        base = self.base.frame.with_columns(pl.col(list(self.values)).cast(pl.Float64))
+        changed = self._changed_frame.select(base.columns)
+        table = KeyedTable(pl.concat([base, changed]), self.keys)  # the changed rows last win
+        table.compact_index()
+        return Totals(table)
 
     def index(self) -> Mapping[Any, tuple[float | None, ...]]:
         """Each key's counts, for plain Python lookups (a key never counted: no entry)."""
