@@ -176,9 +176,7 @@ def _row_by_row(
     ]
     add = ", ".join(f"{column[n]} = {column[n]} + %s" for n in COUNTERS)
     with connection.cursor() as cursor:
-        if len(counts) > _MANY and connection.Database.sqlite_version_info >= (3, 33):
-            _joined(cursor, table, key, column, counts)
-        elif counts:
+        if counts:
             cursor.executemany(f"UPDATE {table} SET {add} WHERE {key} = %s", counts)  # noqa: S608
         if newer:
             cursor.executemany(
@@ -192,29 +190,3 @@ def _row_by_row(
                 f"UPDATE {table} SET {column[LATEST]} = %s WHERE {key} = %s",  # noqa: S608
                 [[prepared(LATEST, at), pk] for pk, at in taken_back.items()],
             )
-
-
-_MANY = 1_000  # rows changed, above which they are joined rather than updated one by one
-_CHANGES = "portcullis_counter_changes"
-
-
-def _joined(
-    cursor: Any, table: str, key: str, column: dict[str, str], counts: list[list[Any]]
-) -> None:
-    """The counts added by one UPDATE … FROM a temporary table of the changes (SQLite 3.33
-    and later): an import changes tens of thousands of traders, and one statement a row cost
-    about three times as much."""
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {_CHANGES} "
-        "(pk INTEGER PRIMARY KEY, d_inspected INTEGER, d_findings INTEGER, d_revenue NUMERIC)"
-    )
-    cursor.execute(f"DELETE FROM {_CHANGES}")  # noqa: S608
-    cursor.executemany(
-        f"INSERT INTO {_CHANGES} (d_inspected, d_findings, d_revenue, pk) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s)",
-        counts,
-    )
-    add = ", ".join(f"{column[n]} = {table}.{column[n]} + c.d_{n}" for n in COUNTERS)
-    cursor.execute(
-        f"UPDATE {table} SET {add} FROM {_CHANGES} AS c WHERE {table}.{key} = c.pk"  # noqa: S608
-    )
