@@ -172,7 +172,8 @@ def test_late_declarations_arriving_together_share_one_engine_over_the_whole_his
 ):
     """A burst of declarations lodged before the kept history's reach builds one engine over
     the whole history, not one each; another configuration, or a request that comes after
-    it is no longer fresh, builds another."""
+    it is no longer fresh (built longer before it than the refresh interval or a build's
+    own time), builds another."""
     settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 60
     built = []
 
@@ -190,5 +191,12 @@ def test_late_declarations_arriving_together_share_one_engine_over_the_whole_his
     live._whole_history(time.monotonic(), 2)  # another configuration
     assert len(built) == 2
     settings.PORTCULLIS_HISTORY_REFRESH_SECONDS = 0
-    live._whole_history(time.monotonic(), 2)  # asked after the last build began
+    live._whole_history(time.monotonic(), 2)  # asked after the last build was done
     assert len(built) == 3
+    # Asked while one is built: it takes that one rather than waiting for one of its own.
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(live._whole_history, time.monotonic(), 3)
+        time.sleep(0.05)
+        second = pool.submit(live._whole_history, time.monotonic(), 3)
+        assert first.result() is second.result()
+    assert len(built) == 4

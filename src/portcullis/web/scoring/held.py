@@ -105,8 +105,9 @@ def stored_since(
 def verified(
     held: Held, items: type[models.Model], outcomes: type[models.Model], at: float
 ) -> Held:
-    """``held``, counted in full if ``VERIFY`` seconds have passed (ReadAgain: the counts
-    differ)."""
+    """``held`` (with what was stored since already added, read in the same snapshot),
+    checked by counting both tables in full if ``VERIFY`` seconds have passed (ReadAgain:
+    a count differs from what is held)."""
     if at - held.verified < VERIFY:
         return held
     for model, rows in ((items, held.items), (outcomes, held.outcomes)):

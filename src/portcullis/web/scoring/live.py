@@ -92,7 +92,7 @@ def engine_for(lodged: Iterable[datetime | None], state: State | None = None) ->
     if since is None or all(t is not None and t >= since for t in lodged):
         return live
     logger.info("declarations lodged before %s: assessed over the whole history", since)
-    return _whole_history(asked, engine_state().configuration)
+    return _whole_history(asked, (state or engine_state()).configuration)
 
 
 def _let_go_of_whole() -> None:
@@ -101,8 +101,7 @@ def _let_go_of_whole() -> None:
     race drops one just built, which the next late declaration builds again."""
     global _whole
     whole = _whole
-    refresh = float(settings.PORTCULLIS_HISTORY_REFRESH_SECONDS)
-    if whole is not None and time.monotonic() - whole.started > refresh:
+    if whole is not None and time.monotonic() - whole.started > whole.fresh_for():
         _whole = None
 
 
@@ -111,6 +110,13 @@ class _Whole:
     live: LiveEngine
     configuration: int
     started: float  # time.monotonic() when its build began: it holds what was stored before
+    took: float  # seconds its build took
+
+    def fresh_for(self) -> float:
+        """How long after its build began it serves a new request: the kept engine's refresh
+        interval, or the time a build takes, whichever is longer (a request that came while
+        it was built takes it rather than waiting for a build of its own)."""
+        return max(float(settings.PORTCULLIS_HISTORY_REFRESH_SECONDS), self.took)
 
 
 _whole_lock = threading.Lock()
@@ -118,27 +124,26 @@ _whole: _Whole | None = None
 
 
 def _whole_history(asked: float, configuration: int) -> LiveEngine:
-    """An engine over the whole stored history, as fresh as the kept engine is (built no
-    more than ``PORTCULLIS_HISTORY_REFRESH_SECONDS`` before the request ``asked`` at),
-    built one at a time: requests that come while one is built wait for it and share it.
+    """An engine over the whole stored history whose build began no longer before the
+    request ``asked`` at than ``_Whole.fresh_for``, built one at a time: requests that come
+    while one is built wait for it and share it.
     (Each building its own let a burst of late submissions, careless or hostile, build as
     many engines over the whole history at once, each taking seconds and gigabytes at
     national scale.) Let go by the next request once it is no longer fresh enough for a new
     one (``_let_go_of_whole``)."""
     global _whole
-    refresh = float(settings.PORTCULLIS_HISTORY_REFRESH_SECONDS)
     with _whole_lock:
         kept = _whole
         if (
             kept is not None
             and kept.configuration == configuration
-            and kept.started >= asked - refresh
+            and kept.started >= asked - kept.fresh_for()
         ):
             return kept.live
         _whole = None  # let the old one go before the new one is built
         started = time.monotonic()
         live = build_engine()
-        _whole = _Whole(live, configuration, started)
+        _whole = _Whole(live, configuration, started, time.monotonic() - started)
         return live
 
 
