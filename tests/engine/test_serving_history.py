@@ -55,6 +55,17 @@ def _same(kept: ComplianceHistory, whole: ComplianceHistory, items: pl.DataFrame
         assert mine[name] == values, name
 
 
+def _same_one_by_one(
+    kept: ComplianceHistory, whole: ComplianceHistory, items: pl.DataFrame, count: int
+) -> None:
+    """The first ``count`` declarations of ``items``, each by the one-declaration path."""
+    for one in items.partition_by("declaration_id", maintain_order=True)[:count]:
+        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
+        kept.one(rows_kept)
+        whole.one(rows_whole)
+        assert rows_kept == rows_whole
+
+
 def test_kept_from_an_instant_on_it_gives_the_whole_historys_figures() -> None:
     history = _history()
     since = _end(history) - timedelta(days=20)
@@ -106,11 +117,7 @@ def test_declarations_and_outcomes_added_later_count_as_if_read_with_history() -
     later = _new((_end(history) + timedelta(days=1)).date(), seed=24)
     _same(kept, whole, later)  # the latest totals, added to
     _same(kept, whole, _new((cut + timedelta(days=2)).date(), seed=26))  # point in time
-    for one in later.partition_by("declaration_id", maintain_order=True)[:20]:
-        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
-        kept.one(rows_kept)
-        whole.one(rows_whole)
-        assert rows_kept == rows_whole
+    _same_one_by_one(kept, whole, later, 20)
     assert (kept.outcomes, kept.findings) == (whole.outcomes, whole.findings)
     assert kept.latest_lodged == whole.latest_lodged
 
@@ -135,11 +142,7 @@ def test_changed_keys_folded_into_their_table_give_the_same_figures(monkeypatch)
     )  # fmt: skip
     later = _new((_end(history) + timedelta(days=1)).date(), seed=27)
     _same(kept, cut_whole, later)
-    for one in later.partition_by("declaration_id", maintain_order=True)[:20]:
-        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
-        kept.one(rows_kept)
-        cut_whole.one(rows_whole)
-        assert rows_kept == rows_whole
+    _same_one_by_one(kept, cut_whole, later, 20)
 
 
 def _without_outcomes(frame: pl.DataFrame) -> pl.DataFrame:
@@ -177,11 +180,7 @@ def test_the_serving_history_with_its_traders_in_sorted_tables_gives_the_same_fi
     whole = ComplianceHistory(history)
     monkeypatch.undo()
     later = _new((_end(history) + timedelta(days=1)).date(), seed=25)
-    for one in later.partition_by("declaration_id", maintain_order=True)[:30]:
-        rows_kept, rows_whole = one.to_dicts(), one.to_dicts()
-        kept.one(rows_kept)
-        whole.one(rows_whole)
-        assert rows_kept == rows_whole
+    _same_one_by_one(kept, whole, later, 30)
     assert any(isinstance(lookup.index, SortedIndex) for lookup in kept._one_plan[0])
 
     # Declarations added after: their traders' new counts read before the sorted tables.
@@ -189,11 +188,7 @@ def test_the_serving_history_with_its_traders_in_sorted_tables_gives_the_same_fi
     added = kept.plus(arrived)
     whole = ComplianceHistory(pl.concat([history, arrived], how="diagonal_relaxed"))
     _same(added, whole, next_ones)
-    for one in next_ones.partition_by("declaration_id", maintain_order=True)[:30]:
-        rows_added, rows_whole = one.to_dicts(), one.to_dicts()
-        added.one(rows_added)
-        whole.one(rows_whole)
-        assert rows_added == rows_whole
+    _same_one_by_one(added, whole, next_ones, 30)
 
 
 def test_a_large_table_of_goods_by_origin_answers_as_its_dictionary_does() -> None:
