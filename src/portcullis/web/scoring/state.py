@@ -23,12 +23,15 @@ class State(NamedTuple):
     accounts: int
 
 
-def engine_changed(
-    what: Literal["configuration", "outcomes", "accounts", "rewrites"] = "configuration",
-) -> None:
-    if not EngineState.objects.filter(pk=_ROW).update(**{what: F(what) + 1}):
+Counter = Literal["configuration", "outcomes", "accounts", "rewrites"]
+
+
+def engine_changed(*what: Counter) -> None:
+    """Count a change of each of ``what`` (default: configuration), in one statement."""
+    raised = {name: F(name) + 1 for name in what or ("configuration",)}
+    if not EngineState.objects.filter(pk=_ROW).update(**raised):
         EngineState.objects.get_or_create(pk=_ROW)
-        EngineState.objects.filter(pk=_ROW).update(**{what: F(what) + 1})
+        EngineState.objects.filter(pk=_ROW).update(**raised)
 
 
 def engine_state() -> State:
@@ -49,8 +52,7 @@ def history_rewritten() -> None:
     a declaration amended): counted in the change's transaction, so that the history copy
     and the serving histories, which otherwise only add what was stored since, read it again.
     Also counted as new outcomes, which is what tells the serving processes to look."""
-    engine_changed("rewrites")
-    engine_changed("outcomes")
+    engine_changed("rewrites", "outcomes")
 
 
 def history_rewrites() -> int:

@@ -414,8 +414,8 @@ def amend(actor: Actor, declaration_id: str, raw: Any) -> Submitted:
             if "lodged_at" in changed:
                 hits_relodged(row.pk)
             outcomes_changed([row.pk])
-            history_rewritten()
-        if control.inspected:
+            history_rewritten()  # which tells the serving processes, as new outcomes do
+        elif control.inspected:
             engine_changed("outcomes")
         (decision,) = assess_declarations(
             [checked], [row.pk], live, actor.account, {declaration_id: version}
