@@ -29,6 +29,8 @@ from typing import Any
 
 from django.db import connections, models
 
+from portcullis.web.bulk import statement_for
+
 COUNTERS = ("inspected", "findings", "revenue")
 LATEST = "last_finding_lodged_at"
 
@@ -159,10 +161,15 @@ def _row_by_row(
 ) -> None:
     """One UPDATE per row, sent as a batch (SQLite: in process, and one writer at a time)."""
     table, key, column = _names(model, connection)
-    fields = {name: model._meta.get_field(name) for name in (*COUNTERS, LATEST)}
+    # Counts and Decimals go to the driver as they are; only the times are converted
+    # (web.bulk's converters: Django's own preparation of each value took a second for the
+    # KCS import's 25,000 traders).
+    names = (*COUNTERS, LATEST)
+    converters = dict(zip(names, statement_for(model, names).converters, strict=True))
 
     def prepared(name: str, value: Any) -> Any:
-        return fields[name].get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        convert = converters[name]
+        return value if convert is None or value is None else convert(value)
 
     counts = [
         [prepared(name, getattr(change, name)) for name in COUNTERS] + [pk]

@@ -46,14 +46,14 @@ def outcomes_changed(declaration_pks: Iterable[int]) -> None:
         return
     now = {
         pk: (traders, lodged_at, finding, revenue)
-        for pk, lodged_at, finding, revenue, *traders in Declaration.objects.filter(pk__in=pks)
+        for pk, lodged_at, finding, revenue, *traders in Declaration.objects.filter(pk__any=pks)
         .values_list("pk", "lodged_at", "inspection__finding", "inspection__revenue", *_ROLES)
         .iterator(chunk_size=5_000)
     }
-    before = {row.pk: row for row in CountedOutcome.objects.filter(declaration_id__in=pks)}
+    before = {row.pk: row for row in CountedOutcome.objects.filter(declaration_id__any=pks)}
     hit_by: dict[int, list[int]] = defaultdict(list)
     for profile_id, declaration_id in ProfileDeclaration.objects.filter(
-        declaration_id__in=pks
+        declaration_id__any=pks
     ).values_list("profile_id", "declaration_id"):
         hit_by[declaration_id].append(profile_id)
     traders: dict[int, Change] = defaultdict(Change)
@@ -90,7 +90,7 @@ def outcomes_changed(declaration_pks: Iterable[int]) -> None:
                 }
             )
     if gone:
-        CountedOutcome.objects.filter(pk__in=gone).delete()
+        CountedOutcome.objects.filter(pk__any=gone).delete()
         bulk_insert(CountedOutcome, written)
     apply_trader_changes(traders)
     apply_profile_changes(profiles)
@@ -108,13 +108,13 @@ def count_hits(hits: Iterable[tuple[int, int]]) -> None:
     # (outcomes_changed) is counted by one of the two, never by neither.
     lodged = dict(
         Declaration.objects.select_for_update()
-        .filter(pk__in=declarations)
+        .filter(pk__any=declarations)
         .order_by("pk")
         .values_list("pk", "lodged_at")
     )
     known = set(
         ProfileDeclaration.objects.filter(
-            declaration_id__in=declarations, profile_id__in={p for p, _ in pairs}
+            declaration_id__any=declarations, profile_id__any={p for p, _ in pairs}
         ).values_list("profile_id", "declaration_id")
     )
     new = sorted(pairs - known)
@@ -130,7 +130,7 @@ def count_hits(hits: Iterable[tuple[int, int]]) -> None:
     add_hits(first_hits)
     counted = {
         row.pk: _counting(row.lodged_at, row.finding, row.revenue)
-        for row in CountedOutcome.objects.filter(pk__in={d for _, d in new})
+        for row in CountedOutcome.objects.filter(pk__any={d for _, d in new})
     }
     profiles: dict[int, Change] = defaultdict(Change)
     for profile, declaration in new:

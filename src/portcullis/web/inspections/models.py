@@ -64,16 +64,31 @@ class CountedOutcome(models.Model):
     declaration = models.OneToOneField(
         Declaration, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    # The traders it is counted for: an amendment may change them.
-    importer = models.ForeignKey(Trader, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The traders it is counted for: an amendment may change them. Copies of the
+    # declaration's own references, written beside them in one transaction, whose
+    # constraints already guard them: checked again here they took 0.7 s of the KCS
+    # import's 2 s of PostgreSQL's checks at commit (four per outcome).
+    importer = models.ForeignKey(
+        Trader, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     declarant = models.ForeignKey(
-        Trader, on_delete=models.PROTECT, related_name="+", db_index=False
+        Trader, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     seller = models.ForeignKey(
-        Trader, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Trader,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     courier = models.ForeignKey(
-        Trader, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Trader,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     lodged_at = models.DateTimeField()
     finding = models.BooleanField()

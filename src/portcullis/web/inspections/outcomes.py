@@ -34,7 +34,7 @@ def stored_expected_duties(declaration_pks: Iterable[int]) -> dict[int, Decimal 
     currency."""
     book = rate_book()
     items: dict[int, list[tuple[Decimal | None, Decimal | None, Decimal | None]]] = {}
-    rows = Item.objects.filter(declaration_id__in=list(declaration_pks)).values_list(
+    rows = Item.objects.filter(declaration_id__any=list(declaration_pks)).values_list(
         "declaration_id", "declaration__lodged_at", "customs_value", "currency", "tax_rate", "duty"
     )
     for pk, lodged_at, value, currency, rate, duty in rows:

@@ -25,7 +25,7 @@ def latest_decisions(pks: Sequence[int]) -> dict[int, Decision]:
     latest: dict[int, Decision] = {}
     if not pks:
         return latest
-    rows = Decision.objects.filter(declaration_id__in=list(pks)).order_by(
+    rows = Decision.objects.filter(declaration_id__any=list(pks)).order_by(
         "declaration_id", "-assessed_at", "-id"
     )
     for decision in rows.prefetch_related("profile_hits"):

@@ -272,7 +272,7 @@ def _outside_reach(actor: Actor, stored: list[StoreResult]) -> set[int]:
     found = {r.pk for r in stored if r.outcome is not Outcome.STORED and r.pk is not None}
     if reach.everything or not found:
         return set()
-    visible = Declaration.objects.filter(reach.q(), pk__in=found).values_list("pk", flat=True)
+    visible = Declaration.objects.filter(reach.q(), pk__any=found).values_list("pk", flat=True)
     return found - set(visible)
 
 
