@@ -69,6 +69,8 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         return _json_text  # text either way: jsonb on PostgreSQL, JSON text on SQLite
     if connection.vendor == "postgresql" and isinstance(field, models.DateTimeField):
         return None  # psycopg writes aware datetimes itself
+    if isinstance(field, models.UUIDField):  # each one new: nothing to remember
+        return None if connection.vendor == "postgresql" else _uuid_hex
     memo: dict[Any, Any] = {}  # a chunk holds few distinct dates and times
 
     def convert(value: Any) -> Any:
@@ -79,6 +81,10 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         return memo[value]
 
     return convert
+
+
+def _uuid_hex(value: Any) -> str:
+    return str(value.hex)  # as Django stores a UUID where there is no UUID type
 
 
 def _json_text(value: Any) -> str:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portcullis.web.profiles",
     "portcullis.web.intelligence",
     "portcullis.web.scoring",
+    "portcullis.web.events",
     "portcullis.web.accounts",
     "portcullis.web.jobs",
     "portcullis.web.cli",

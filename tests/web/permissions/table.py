@@ -192,6 +192,20 @@ ROWS: dict[str, Row] = {
         lambda s, side: args(WorklistFilter()),
         page=lambda s, side: Request("GET", reverse("worklist")),
     ),
+    # Events and their subscribers
+    "event.list": Row(
+        ADMIN,
+        lambda s, side: args(0),
+        (Scope.READ,),
+        api=lambda s, side: Request("GET", "/events?after=0"),
+    ),
+    "subscriber.add": Row(
+        ADMIN, lambda s, side: args(f"S-{side}", "https://example.org/hook"), (Scope.ADMIN,)
+    ),
+    "subscriber.list": Row(ADMIN, lambda s, side: args(), (Scope.ADMIN,)),
+    "subscriber.set_active": Row(ADMIN, lambda s, side: args("nobody", False), (Scope.ADMIN,)),
+    "dead_letter.list": Row(ADMIN, lambda s, side: args(), (Scope.ADMIN,)),
+    "dead_letter.redeliver": Row(ADMIN, lambda s, side: args(0), (Scope.ADMIN,)),
     # Profiles
     "profile.list": Row(
         RISK,

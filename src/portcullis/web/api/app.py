@@ -158,6 +158,7 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
 def _routers() -> None:
     from portcullis.web.api.routers.decisions import router as decisions
     from portcullis.web.api.routers.declarations import router as declarations
+    from portcullis.web.api.routers.events import router as events
     from portcullis.web.api.routers.health import router as health
     from portcullis.web.api.routers.inspections import router as inspections
     from portcullis.web.api.routers.jobs import router as jobs
@@ -173,6 +174,7 @@ def _routers() -> None:
     api.add_router("/watchlist", watchlist)
     api.add_router("/lists", lists)
     api.add_router("/jobs", jobs)
+    api.add_router("/events", events)
 
 
 _routers()

@@ -31,6 +31,7 @@ from portcullis.web.bulk import (
     rows_where_in,
 )
 from portcullis.web.declarations.models import Declaration
+from portcullis.web.events.outbox import decision_events, write_events
 from portcullis.web.inspections.feedback import count_hits
 from portcullis.web.scoring.engine import LiveEngine
 from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
@@ -253,6 +254,7 @@ def store_decisions(
     # Written with COPY (bulk_insert): Django's bulk_create spent most of a batch's time
     # preparing these JSON columns.
     bulk_insert(Decision, rows)
+    write_events(decision_events(rows))
     _make_current(rows, random_rate(live))
     hit_rows = [
         {"id": pk, "decision_id": pks[at], "profile_version_id": version, "line_no": line,

@@ -2,8 +2,9 @@
 
 Everything a first submission writes is known before anything is written: the declaration
 and its items, the decision, the declaration's current decision, the profile hits, the hit
-profiles' new members and counters, and the audit event. On PostgreSQL it all goes in one
-statement of data-modifying ``WITH`` parts, each reading the ids the earlier ones return:
+profiles' new members and counters, the audit event and the clearance system's event. On
+PostgreSQL it all goes in one statement of data-modifying ``WITH`` parts, each reading the
+ids the earlier ones return:
 one parse and one round trip instead of twenty statements, which cost more in the server's
 and the driver's work per statement than in the writing. Elsewhere (SQLite, in process)
 the same rows are written one table at a time.
@@ -26,6 +27,7 @@ from django.db import connection, models
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.bulk import bulk_insert, reserve_ids, statement_for
 from portcullis.web.declarations.models import Declaration, Item
+from portcullis.web.events.models import Event
 from portcullis.web.profiles.models import Profile, ProfileDeclaration
 from portcullis.web.scoring.models import CurrentDecision, Decision, ProfileHit
 
@@ -45,6 +47,7 @@ class Fresh:
     hits: list[dict[str, Any]]  # ProfileHit: profile_version_id, line_no, selected
     profiles: list[int]  # the profiles hit (each counts the declaration once)
     event: dict[str, Any]  # the audit event; its object is the decision
+    outbox: dict[str, Any]  # the clearance system's event (events.outbox)
 
     @property
     def lodged_at(self) -> datetime:
@@ -80,6 +83,7 @@ def _one_statement(fresh: Fresh) -> tuple[int, int]:
         part("m", *_insert(ProfileDeclaration, members, {"declaration_id": _DECLARATION}))
         part("p", *_counted(fresh))
     part("a", *_insert(AuditEvent, [fresh.event], {"object_id": f"{_DECISION}::text"}))
+    part("o", *_insert(Event, [fresh.outbox], refs))
     sql = "WITH " + ",\n".join(parts) + f"\nSELECT {_DECLARATION}, {_DECISION}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -148,4 +152,7 @@ def _table_by_table(fresh: Fresh) -> tuple[int, int]:
         )
         add_hits({p: [fresh.lodged_at] for p in fresh.profiles})
     bulk_insert(AuditEvent, [{**fresh.event, "object_id": str(decision_pk)}])
+    bulk_insert(
+        Event, [{**fresh.outbox, "declaration_id": declaration_pk, "decision_id": decision_pk}]
+    )
     return declaration_pk, decision_pk

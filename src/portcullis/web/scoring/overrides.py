@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from portcullis.web.events.models import EventKind
+from portcullis.web.events.outbox import outbox_row, write_events
 from portcullis.web.scoring.models import CurrentDecision, Decision, Override
 
 
@@ -29,5 +31,9 @@ def apply_override(
         },
     )
     CurrentDecision.objects.filter(decision=decision).update(channel=channel)
+    data = {"channel": channel, "decided_channel": decision.channel, "by": made.kind}
+    write_events(
+        [outbox_row(EventKind.OVERRIDE, decision.declaration_id, made.at, data, decision.pk)]
+    )
     decision.override = made
     return made

@@ -3,8 +3,11 @@
 
 from portcullis.web.usecases import (  # noqa: F401  # imported for their registrations
     accounts,
+    code_tables,
     decisions,
     declarations,
+    docs,
+    events,
     importing,
     inspections,
     jobs,
@@ -13,6 +16,7 @@ from portcullis.web.usecases import (  # noqa: F401  # imported for their regist
     profiles,
     reference,
     reports,
+    subscribers,
     training,
     watchlist,
 )

@@ -15,6 +15,8 @@ from portcullis.engine.validation import ValidDeclaration
 from portcullis.web.audit.services import event_row
 from portcullis.web.declarations.models import Declaration
 from portcullis.web.declarations.storing import PartyIds, new_rows
+from portcullis.web.events.models import EventKind
+from portcullis.web.events.outbox import decision_data, outbox_row
 from portcullis.web.scoring.assessing import current_row, decision_rows, random_rate
 from portcullis.web.scoring.engine import LiveEngine
 from portcullis.web.scoring.fresh import Fresh, write_fresh
@@ -76,6 +78,7 @@ def submit_fresh(
                 actor.audit_details(),
                 now,
             ),
+            outbox=outbox_row(EventKind.DECISION, 0, now, decision_data(decision)),
         )
         declaration_pk, decision_pk = write_fresh(fresh)
         stored = Decision(id=decision_pk, **{**decision, "declaration_id": declaration_pk})

@@ -23,6 +23,8 @@ from portcullis.web.accounts.scopes import Scope
 from portcullis.web.audit.services import record
 from portcullis.web.bulk import bulk_insert
 from portcullis.web.errors import Conflict, Invalid, NotAllowedNow
+from portcullis.web.events.models import EventKind
+from portcullis.web.events.outbox import outbox_row, result_data, write_events
 from portcullis.web.inspections.feedback import outcomes_changed
 from portcullis.web.inspections.models import Assignment, Inspection, InspectionCorrection
 from portcullis.web.inspections.outcomes import as_outcome, columns, stored_expected_duties
@@ -92,6 +94,7 @@ def record_outcome(actor: Actor, declaration_id: str, outcome: Mapping[str, Any]
         )
         outcomes_changed([declaration.pk])
         engine_changed("outcomes")
+        _tell(EventKind.RESULT, inspection, now)
         record(
             actor.account,
             "inspection.record",
@@ -136,18 +139,20 @@ def correct_outcome(
             raise NotAllowedNow.worded(
                 N_("the correction changes nothing: the result already says this")
             )
+        now = timezone.now()
         InspectionCorrection.objects.create(
             inspection=inspection,
             previous=before,
             reason=reason,
             by=actor.account,
-            at=timezone.now(),
+            at=now,
         )
         for name, value in columns(after, _expected(declaration.pk)).items():
             setattr(inspection, name, value)
         inspection.save()
         outcomes_changed([declaration.pk])
         history_rewritten()  # a result changed in place: the histories read it again
+        _tell(EventKind.CORRECTION, inspection, now)
         record(
             actor.account,
             "inspection.correct",
@@ -161,6 +166,12 @@ def correct_outcome(
         return inspection
 
     return atomic(work)
+
+
+def _tell(kind: EventKind, inspection: Inspection, at: Any) -> None:
+    """The clearance system's event of a result recorded or corrected (events.outbox)."""
+    data = result_data(inspection.finding, inspection.finding_type, inspection.revenue)
+    write_events([outbox_row(kind, inspection.declaration_id, at, data)])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """portcullis worker: run queued jobs (training, retraining, backtests, imports) as they
-arrive, and queue a retraining every PORTCULLIS_RETRAIN_DAYS."""
+arrive, queue a retraining every PORTCULLIS_RETRAIN_DAYS, and deliver events to subscribers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from portcullis.web.cli.kit import ensure_database_ready
+from portcullis.web.events.delivery import run_deliveries
 from portcullis.web.usecases.importing import mark_interrupted
 from portcullis.web.usecases.schedule import run_schedule
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
             metavar="DAYS",
             help="queue a champion/challenger retraining this often; 0: never "
             f"(default PORTCULLIS_RETRAIN_DAYS, {settings.PORTCULLIS_RETRAIN_DAYS:g})",
+        )
+        parser.add_argument(
+            "--no-deliveries",
+            action="store_true",
+            help="do not deliver events to subscribers (another worker does)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,6 +54,11 @@ class Command(BaseCommand):
                 target=run_schedule, args=(every, stop), name="retraining-schedule", daemon=True
             ).start()
             self.stdout.write(f"Retraining every {options['retrain_every']:g} days.")
+        if not options["batch"] and not options["no_deliveries"]:
+            threading.Thread(
+                target=run_deliveries, args=(stop,), name="event-deliveries", daemon=True
+            ).start()
+            self.stdout.write("Delivering events to subscribers.")
         try:
             call_command("db_worker", *arguments)
         finally:
