@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portcullis.web.audit.models import AuditEvent
@@ -183,9 +184,9 @@ def test_a_worker_that_died_holding_a_subscriber_lets_go_when_its_lease_ends(
     _events(declarations[:1])
     subscriber, _ = _subscribe(receiver.url, from_start=True)
     now = timezone.now()
-    Subscriber.objects.filter(pk=subscriber.pk).update(leased_until=now + delivery.LEASE)
+    Subscriber.objects.filter(pk=subscriber.pk).update(leased_until=now + delivery.lease())
     assert deliver_due(now=now) == 0  # another worker holds it
-    assert deliver_due(now=now + delivery.LEASE + timedelta(seconds=1)) == 1
+    assert deliver_due(now=now + delivery.lease() + timedelta(seconds=1)) == 1
 
 
 @pytest.mark.django_db
@@ -220,3 +221,31 @@ def test_the_worker_s_delivery_thread_numbers_and_delivers(receiver, declaration
         stop.set()
         thread.join(timeout=10)
     assert len(set(receiver.ids())) == 2
+
+
+@pytest.mark.django_db
+def test_the_administrator_sees_dead_letters_and_sends_them_again_never_the_secret(
+    client, receiver, declarations, django_user_model
+):
+    _events(declarations[:1])
+    subscriber, secret = _subscribe(receiver.url, from_start=True)
+    receiver.answers = [500] * MAX_ATTEMPTS
+    now = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_due(now=now)
+        now += timedelta(hours=2)
+    letter = DeadLetter.objects.get()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 16))
+    listed = client.get(reverse("admin:events_deadletter_changelist"))
+    assert listed.status_code == 200
+    assert "HTTP 500" in listed.content.decode()
+    shown = client.get(reverse("admin:events_subscriber_change", args=[subscriber.pk]))
+    assert shown.status_code == 200
+    assert secret not in shown.content.decode()
+    client.post(
+        reverse("admin:events_deadletter_changelist"),
+        {"action": "send_again", "_selected_action": [letter.pk]},
+    )
+    letter.refresh_from_db()
+    assert letter.redelivered_at is not None
+    assert AuditEvent.objects.filter(action="dead_letter.redeliver").count() == 1

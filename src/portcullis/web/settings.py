@@ -204,6 +204,11 @@ PORTCULLIS_SELECTION_SEED = kept_secret(DATA_DIR, "PORTCULLIS_SELECTION_SEED", "
 # `portcullis worker` queues a champion/challenger retraining this often (days; 0: never),
 # each followed by a drift check of the active model.
 PORTCULLIS_RETRAIN_DAYS = number("PORTCULLIS_RETRAIN_DAYS", 7, minimum=0)
+# Webhooks (events.delivery): the wait after a subscriber's first failed delivery (doubled
+# after each further one, up to an hour), and how long a worker holds a subscriber it is
+# delivering to before another worker may take over (a worker that died lets go then).
+PORTCULLIS_WEBHOOK_RETRY_SECONDS = number("PORTCULLIS_WEBHOOK_RETRY_SECONDS", 10, minimum=0.1)
+PORTCULLIS_WEBHOOK_LEASE_SECONDS = number("PORTCULLIS_WEBHOOK_LEASE_SECONDS", 30, minimum=1)
 # An active profile with no finding for this many days of history is flagged for review.
 PORTCULLIS_PROFILE_REVIEW_DAYS = whole("PORTCULLIS_PROFILE_REVIEW_DAYS", 90, minimum=1)
 # A drift check compares this many latest days of declarations with the training window.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,7 +33,6 @@ from portcullis.web.events.signing import signature
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-LEASE = timedelta(seconds=60)
 TIMEOUT_SECONDS = 10.0
 BATCH = 100
 
@@ -48,8 +48,13 @@ Send = Callable[[str, bytes, dict[str, str]], Answer]
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failure: 10 s, 20 s, 40 s, ... up to an hour
-    (ten attempts span about three hours)."""
-    return timedelta(seconds=min(10 * 2 ** (attempts - 1), 3600))
+    (ten attempts span about three hours; PORTCULLIS_WEBHOOK_RETRY_SECONDS sets the first)."""
+    first = settings.PORTCULLIS_WEBHOOK_RETRY_SECONDS
+    return timedelta(seconds=min(first * 2 ** (attempts - 1), 3600))
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.PORTCULLIS_WEBHOOK_LEASE_SECONDS)
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
@@ -93,7 +98,7 @@ def deliver_due(send: Send = post, now: datetime | None = None) -> int:
 
 def _lease(pk: int, now: datetime) -> bool:
     free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-    return Subscriber.objects.filter(free, pk=pk).update(leased_until=now + LEASE) == 1
+    return Subscriber.objects.filter(free, pk=pk).update(leased_until=now + lease()) == 1
 
 
 def _deliver(subscriber: Subscriber, send: Send, now: datetime) -> int:
@@ -101,7 +106,7 @@ def _deliver(subscriber: Subscriber, send: Send, now: datetime) -> int:
     if subscriber.kinds:
         events = events.filter(kind__in=subscriber.kinds)
     rows = events.order_by("position").values_list(*COLUMNS)[:BATCH]
-    ends = time.monotonic() + LEASE.total_seconds() / 2  # let go well before the lease ends
+    ends = time.monotonic() + lease().total_seconds() / 2  # let go well before the lease ends
     taken = 0
     for row in rows:
         event = FeedEvent.of(row)

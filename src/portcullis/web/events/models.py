@@ -61,7 +61,7 @@ class Subscriber(models.Model):
     POST, in feed order, each until it answers 2xx."""
 
     name = models.CharField(max_length=100, unique=True)
-    url = models.URLField(max_length=500)
+    url = models.CharField(max_length=500)  # http(s), checked by usecases.subscribers
     # The key its deliveries are signed with (HMAC-SHA256): shown once, when made.
     secret = models.CharField(max_length=100)
     kinds = models.JSONField(default=list, blank=True)  # empty: every kind
@@ -70,7 +70,7 @@ class Subscriber(models.Model):
     attempts = models.PositiveIntegerField(default=0)  # failed attempts at the next event
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
-    # A worker delivering to it holds it until then (a worker that dies lets go by itself).
+    # A worker delivering to it holds it until then (a worker that dies lets go when it ends).
     leased_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -5,13 +5,15 @@ status), which are saved through their use cases. People and tokens are administ
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from portcullis.web.audit.models import AuditEvent
 from portcullis.web.declarations.models import Declaration, ImportBatch, Item
+from portcullis.web.errors import DomainError
+from portcullis.web.events.models import DeadLetter, Event, Subscriber
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.intelligence.models import WatchlistEntry
 from portcullis.web.pages.kit import actor_of
@@ -22,6 +24,7 @@ from portcullis.web.scoring.models import Decision, ModelVersion, PolicyVersion,
 from portcullis.web.traders.models import Trader
 from portcullis.web.usecases.code_tables import CheckInput, set_code_label, set_control_check
 from portcullis.web.usecases.reference import update_office, update_trader
+from portcullis.web.usecases.subscribers import redeliver
 
 admin.site.unregister(get_user_model())
 admin.site.unregister(Group)
@@ -240,3 +243,45 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(ReadOnlyAdmin):
     list_display = ("version", "active", "note", "created_at")
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("position", "kind", "declaration", "occurred_at", "event_id")
+    list_filter = ("kind",)
+    search_fields = ("declaration__declaration_id", "event_id")
+    list_select_related = ("declaration",)
+    raw_id_fields = ("declaration", "decision")
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(ReadOnlyAdmin):
+    list_display = ("name", "url", "active", "delivered_through", "attempts", "last_error")
+    exclude = ("secret",)  # shown once, when added; never again
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Events a subscriber did not take after every attempt: sent again from here, through
+    the same use case as `portcullis subscriber redeliver`."""
+
+    list_display = ("event", "subscriber", "attempts", "last_error", "failed_at", "redelivered_at")
+    list_filter = ("subscriber", "redelivered_at")
+    list_select_related = ("event", "subscriber")
+    actions = ("send_again",)
+
+    @admin.action(description="Send the selected events again, now")
+    def send_again(self, request: HttpRequest, queryset: Any) -> None:
+        for letter in queryset:
+            try:
+                redeliver(actor_of(request), letter.pk)
+            except DomainError as refused:
+                self.message_user(request, f"{letter.pk}: {refused}", level=messages.WARNING)
+            else:
+                self.message_user(request, f"{letter.pk}: delivered to {letter.subscriber}")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)  # to offer the action; the form stays read-only
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in DeadLetter._meta.fields]
