@@ -15,8 +15,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 # Set once per test process: a `portcullis` command a test runs inherits this environment,
-# and is given its own data directory by the test where it needs one.
-_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "controller")
+# and is given its own data directory by the test where it needs one. By process id: an
+# xdist worker may read this module before xdist names it, and workers that took the
+# controller's directory raced each other writing HS 2017 into it (tests/conftest.py).
+_PROCESS = str(os.getpid())
 if os.environ.get("PORTCULLIS_TEST_PROCESS") != _PROCESS:
     os.environ["PORTCULLIS_TEST_PROCESS"] = _PROCESS
     os.environ["PORTCULLIS_DATA_DIR"] = tempfile.mkdtemp(prefix="portcullis-test-")

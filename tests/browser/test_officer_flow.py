@@ -55,3 +55,30 @@ def test_the_pages_fit_a_phone(site, visit):
     )
     visit.screenshot("declaration-phone")
     assert width <= 390 + 1, f"the page scrolls sideways: {width}px, {widest}"
+
+
+def test_an_officer_at_the_quay_works_the_worklist_on_a_phone(site, visit):
+    """At 390 px the worklist is a column of cards: nothing scrolls sideways, and taking a
+    declaration and recording its result are within reach."""
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit.sign_in("officer")
+    visit.go("/worklist/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.get_by_role("button", name="Assign to me").first.click()
+    page.get_by_text("officer", exact=True).first.wait_for()
+    visit.screenshot("worklist-phone")
+    record = page.get_by_role("link", name="Record result").first
+    box = record.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 390  # on screen, not off to the right
+    record.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.get_by_label("Non-compliance found").check()
+    page.get_by_label("Finding type").select_option("undervaluation")
+    page.get_by_label("Additional duties assessed").fill("300")
+    visit.screenshot("inspection-form-phone")
+    page.get_by_role("button", name="Save the result").click()
+    page.wait_for_url("**/worklist/")
+    page.get_by_text(f"The result for {site.mine} is recorded.").wait_for()
+    assert Inspection.objects.get(declaration__declaration_id=site.mine).finding

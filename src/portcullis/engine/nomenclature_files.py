@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import tomllib
@@ -134,7 +135,9 @@ def keep_edition(folder: Path, spec: EditionSpec, source: Path) -> EditionRows:
     codes, sections = read_codes(source)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / spec.code
-    staging = folder / f".{spec.code}.new"
+    # A staging folder of this process's own: two loads of one edition at once never
+    # write into each other's files.
+    staging = folder / f".{spec.code}.new-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(mode=0o700)
     with (staging / CODES_FILE).open("w", encoding="utf-8", newline="") as handle:
@@ -153,8 +156,16 @@ def keep_edition(folder: Path, spec: EditionSpec, source: Path) -> EditionRows:
     )
     for kept in staging.iterdir():
         kept.chmod(0o600)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)  # the new copy whole, or the old one
+    for _attempt in range(5):
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            staging.rename(target)  # the new copy whole, or the old one
+            break
+        except OSError:  # another load put its copy there meanwhile: replace it
+            continue
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NomenclatureError(f"{spec.code}: another load keeps replacing it; try again")
     return EditionRows(spec, codes, sections)
 
 

@@ -30,6 +30,27 @@ def test_the_worklist_filters_and_sorts(site, as_user):
     assert client.get(reverse("worklist"), {"sort": "'; drop table x"}).status_code == 200
 
 
+def test_the_worklist_counts_what_waits_and_shows_the_goods(site, as_user):
+    from portcullis.web.scoring.worklist import WorklistFilter
+    from portcullis.web.usecases.actor import Actor
+    from portcullis.web.usecases.inspections import count_worklist
+
+    client = as_user("supervisor")
+    page = client.get(reverse("worklist")).content.decode()
+    counts = count_worklist(Actor.system(), WorklistFilter())
+    assert counts.offices.get("30", 0) >= 1
+    assert counts.offices.get("99", 0) >= 1
+    assert f"{counts.total:,} declarations wait" in page
+    assert "?office=99" in page  # each office's count leads to its list
+    assert ">870323<" in page  # the car's line
+    red_only = client.get(reverse("worklist"), {"channel": "red"}).content.decode()
+    assert (
+        f"{counts.total:,} declarations wait" in red_only
+    )  # the counts name every channel to choose
+    officer = count_worklist(Actor.system(), WorklistFilter(office="30"))
+    assert set(officer.offices) == {"30"}
+
+
 def test_assign_to_me(site, as_user, people):
     client = as_user("officer")
     response = client.post(

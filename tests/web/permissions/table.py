@@ -187,6 +187,10 @@ ROWS: dict[str, Row] = {
         scoped=True,
         page=lambda s, side: Request("POST", reverse("worklist_assign", args=[s.selected[side]])),
     ),
+    "worklist.count": Row(
+        frozenset({"admin", "supervisor", "officer", "auditor"}),
+        lambda s, side: args(WorklistFilter()),
+    ),
     "worklist.read": Row(
         frozenset({"admin", "supervisor", "officer", "auditor"}),
         lambda s, side: args(WorklistFilter()),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 
 from portcullis.engine.channels import Channel
+from portcullis.web.declarations.models import Item
 from portcullis.web.declarations.reach import Reach
 from portcullis.web.inspections.models import Inspection
 from portcullis.web.scoring.models import CurrentDecision
@@ -35,6 +36,24 @@ def worklist_rows(
     reach: Reach, choice: WorklistFilter, user: User | None
 ) -> QuerySet[CurrentDecision]:
     """What waits within ``reach``; ``choice.mine``: taken by ``user``."""
+    rows = _waiting(reach, choice, user)
+    # The goods at a glance: the first line's code and words, and how many lines there are
+    # (computed for the rows of the page only).
+    lines = Item.objects.filter(declaration_id=OuterRef("declaration_id"))
+    first = lines.order_by("line_no")
+    counted = lines.order_by().values("declaration_id").annotate(n=Count("*")).values("n")
+    return (
+        rows.select_related("office", "declaration__importer", "declaration__assignment__officer")
+        .annotate(
+            first_hs=Subquery(first.values("hs_code")[:1]),
+            first_goods=Subquery(first.values("description")[:1]),
+            lines=Subquery(counted[:1]),
+        )
+        .order_by(*SORTS.get(choice.sort, SORTS["waiting"]))
+    )
+
+
+def _waiting(reach: Reach, choice: WorklistFilter, user: User | None) -> QuerySet[CurrentDecision]:
     # NOT EXISTS straight from the current row: a join through the declaration made the
     # databases read every declaration to find the few thousand open ones.
     recorded = Inspection.objects.filter(declaration_id=OuterRef("declaration_id"))
@@ -45,6 +64,28 @@ def worklist_rows(
         rows = rows.filter(channel=choice.channel)
     if choice.mine:
         rows = rows.filter(declaration__assignment__officer=user)
-    return rows.select_related(
-        "office", "declaration__importer", "declaration__assignment__officer"
-    ).order_by(*SORTS.get(choice.sort, SORTS["waiting"]))
+    return rows
+
+
+@dataclass(frozen=True)
+class WorklistCounts:
+    """What waits, by channel and by office, under the filter's office and "mine" (every
+    channel: the counts are how to choose one)."""
+
+    channels: dict[str, int]
+    offices: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.channels.values())
+
+
+def worklist_counts(reach: Reach, choice: WorklistFilter, user: User | None) -> WorklistCounts:
+    rows = _waiting(reach, replace(choice, channel=""), user).order_by()
+    by_channel = rows.values_list("channel").annotate(n=Count("pk"))
+    by_office = rows.values_list("office__code").annotate(n=Count("pk"))
+    channels = dict(by_channel.values_list("channel", "n"))
+    return WorklistCounts(
+        {channel: channels.get(channel, 0) for channel in WORK_CHANNELS},
+        dict(sorted(by_office.values_list("office__code", "n"))),
+    )

@@ -30,7 +30,12 @@ from portcullis.web.inspections.models import Assignment, Inspection, Inspection
 from portcullis.web.inspections.outcomes import as_outcome, columns, stored_expected_duties
 from portcullis.web.scoring.models import CurrentDecision
 from portcullis.web.scoring.state import engine_changed, history_rewritten
-from portcullis.web.scoring.worklist import WorklistFilter, worklist_rows
+from portcullis.web.scoring.worklist import (
+    WorklistCounts,
+    WorklistFilter,
+    worklist_counts,
+    worklist_rows,
+)
 from portcullis.web.usecases.access import use_case
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.declarations import reachable
@@ -243,3 +248,11 @@ def assign(actor: Actor, declaration_id: str) -> Assignment:
 def worklist(actor: Actor, choice: WorklistFilter) -> QuerySet[CurrentDecision]:
     """The selected declarations whose outcome is not recorded yet, within the actor's reach."""
     return worklist_rows(actor.reach, choice, actor.account)
+
+
+@use_case(
+    "worklist.count", N_("count what waits in the worklist"), permission="inspections.view_worklist"
+)
+def count_worklist(actor: Actor, choice: WorklistFilter) -> WorklistCounts:
+    """What waits, by channel and by office, within the actor's reach."""
+    return worklist_counts(actor.reach, choice, actor.account)

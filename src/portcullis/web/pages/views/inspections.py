@@ -37,12 +37,12 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
     if wants_csv(request):
         return csv_response(
             "worklist",
-            ["declaration", "office", "channel", "reason", "risk", "importer", "assessed_at",
-             "assigned_to"],
+            ["declaration", "office", "channel", "reason", "risk", "importer", "hs_code",
+             "goods", "lines", "assessed_at", "assigned_to"],
             (
                 [d.declaration.declaration_id, d.office.code, d.channel, d.reason, d.risk_score,
-                 d.declaration.importer.code if d.declaration.importer else None, d.assessed_at,
-                 _assignee(d.declaration)]
+                 d.declaration.importer.code if d.declaration.importer else None,
+                 *_goods(d), d.assessed_at, _assignee(d.declaration)]
                 for d in rows
             ),
         )  # fmt: skip
@@ -54,6 +54,7 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
         office_choices = office_choices.filter(code__in=offices)
     context = {
         "page": page,
+        "counts": inspections.count_worklist(actor, choice),
         "choice": choice,
         "query": urlencode(kept) + "&" if kept else "",
         "offices": office_choices,
@@ -62,6 +63,12 @@ def worklist_page(request: HttpRequest) -> HttpResponseBase:
         "may_record": may(request, inspections.record_outcome),
     }
     return render(request, "inspections/worklist.html", context)
+
+
+def _goods(row: object) -> tuple[object, object, object]:
+    # Annotated by the worklist's query (scoring.worklist): the first line and the count.
+    return (getattr(row, "first_hs", None), getattr(row, "first_goods", None),
+            getattr(row, "lines", None))  # fmt: skip
 
 
 def _assignee(declaration: object) -> str | None:
