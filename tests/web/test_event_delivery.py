@@ -249,3 +249,28 @@ def test_the_administrator_sees_dead_letters_and_sends_them_again_never_the_secr
     letter.refresh_from_db()
     assert letter.redelivered_at is not None
     assert AuditEvent.objects.filter(action="dead_letter.redeliver").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_that_outlived_its_lease_never_moves_the_feed_back(receiver, declarations):
+    _events(declarations[:3])
+    subscriber, _ = _subscribe(receiver.url, from_start=True)
+    Subscriber.objects.filter(pk=subscriber.pk).update(delivered_through=3)  # another went on
+    delivery._moved_past(subscriber, 2)  # the late one notes what it sent before
+    subscriber.refresh_from_db()
+    assert subscriber.delivered_through == 3
+
+
+@pytest.mark.django_db
+def test_a_worker_lets_go_of_its_own_lease_only(receiver, declarations, monkeypatch):
+    _events(declarations[:1])
+    subscriber, _ = _subscribe(receiver.url, from_start=True)
+    theirs = timezone.now() + timedelta(hours=1)
+
+    def overtaken(*args: Any) -> int:  # its lease ran out, and another worker took over
+        Subscriber.objects.filter(pk=subscriber.pk).update(leased_until=theirs)
+        return 0
+
+    monkeypatch.setattr(delivery, "_deliver", overtaken)
+    deliver_due()
+    assert Subscriber.objects.get(pk=subscriber.pk).leased_until == theirs

@@ -88,17 +88,18 @@ def deliver_due(send: Send = post, now: datetime | None = None) -> int:
     )
     taken = 0
     for pk in due.values_list("pk", flat=True):
-        if _lease(pk, now):
+        until = now + lease()
+        if _lease(pk, now, until):
             try:
                 taken += _deliver(Subscriber.objects.get(pk=pk), send, now)
-            finally:
-                Subscriber.objects.filter(pk=pk).update(leased_until=None)
+            finally:  # let go of our own lease only: past it, another worker may hold one
+                Subscriber.objects.filter(pk=pk, leased_until=until).update(leased_until=None)
     return taken
 
 
-def _lease(pk: int, now: datetime) -> bool:
+def _lease(pk: int, now: datetime, until: datetime) -> bool:
     free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-    return Subscriber.objects.filter(free, pk=pk).update(leased_until=now + lease()) == 1
+    return Subscriber.objects.filter(free, pk=pk).update(leased_until=until) == 1
 
 
 def _deliver(subscriber: Subscriber, send: Send, now: datetime) -> int:
@@ -126,7 +127,8 @@ def _deliver(subscriber: Subscriber, send: Send, now: datetime) -> int:
 
 
 def _moved_past(subscriber: Subscriber, position: int) -> None:
-    Subscriber.objects.filter(pk=subscriber.pk).update(
+    # Never back: a worker that outlived its lease must not undo another's progress.
+    Subscriber.objects.filter(pk=subscriber.pk, delivered_through__lt=position).update(
         delivered_through=position, attempts=0, next_attempt_at=None, last_error=""
     )
     subscriber.delivered_through, subscriber.attempts = position, 0
