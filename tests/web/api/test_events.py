@@ -13,7 +13,7 @@ from portcullis.web.scoring import assessing
 from portcullis.web.scoring.models import Decision
 from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.decisions import override_decision
-from portcullis.web.usecases.inspections import correct_outcome
+from portcullis.web.usecases.inspections import assign, correct_outcome
 from tests.builders import declaration, kcs_row, write_kcs
 from tests.web.acting import cars_sent_red
 
@@ -63,7 +63,7 @@ def test_a_fault_after_the_decisions_leaves_no_event(cars, clearance, monkeypatc
 
 
 def test_overrides_results_and_corrections_are_events_and_imported_results_are_not(
-    cars, clearance, users, tmp_path, run_import
+    cars, clearance, users, tmp_path, run_import, django_user_model
 ):
     answer = clearance.post("/declarations", declaration("E-2")).json()
     override_decision(
@@ -72,6 +72,8 @@ def test_overrides_results_and_corrections_are_events_and_imported_results_are_n
         Channel.YELLOW,
         "documents are enough for this importer",
     )
+    chief = django_user_model.objects.create_superuser("chief", password="x" * 16)
+    assign(Actor.person(chief), "E-2")
     found = {"finding": True, "finding_type": "undervaluation", "additional_duties": "100"}
     assert clearance.post("/declarations/E-2/inspection", found).status_code == 201
     correct_outcome(
@@ -80,6 +82,7 @@ def test_overrides_results_and_corrections_are_events_and_imported_results_are_n
     assert _kinds("E-2") == [
         EventKind.DECISION,
         EventKind.OVERRIDE,
+        EventKind.ASSIGNMENT,
         EventKind.RESULT,
         EventKind.CORRECTION,
     ]

@@ -20,6 +20,7 @@ from django.db.models import Q
 class EventKind(models.TextChoices):
     DECISION = "decision.made", "decision made"
     OVERRIDE = "decision.overridden", "channel overridden"
+    ASSIGNMENT = "inspection.assigned", "taken by an officer"
     RESULT = "result.recorded", "inspection result recorded"
     CORRECTION = "result.corrected", "inspection result corrected"
 

@@ -239,6 +239,11 @@ def assign(actor: Actor, declaration_id: str) -> Assignment:
         )
         summary = f"{declaration_id} assigned to {officer.get_username()}"
         record(officer, "inspection.assign", declaration, summary, previous=before)
+        # The clearance system is told who works it (a user name; nothing more of the person).
+        data = {"officer": officer.get_username(), "previous": before}
+        write_events(
+            [outbox_row(EventKind.ASSIGNMENT, declaration.pk, assignment.assigned_at, data)]
+        )
         return assignment
 
     return atomic(work)
