@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -78,6 +78,16 @@ def _events(pks: list[int], kind: EventKind = EventKind.DECISION) -> None:
     sequence_events()
 
 
+def _exhausted(receiver: Receiver, status: int) -> datetime:
+    """Every attempt at the first event answered ``status``, hours apart; the time after."""
+    receiver.answers = [status] * MAX_ATTEMPTS
+    now = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_due(now=now)
+        now += timedelta(hours=2)
+    return now
+
+
 def _subscribe(url: str, **options: Any) -> tuple[Subscriber, str]:
     made = subscribers.add_subscriber(SYSTEM, "UNI-PASS", url, **options)
     return made.subscriber, made.secret
@@ -139,11 +149,7 @@ def test_after_the_last_attempt_an_event_is_a_dead_letter_and_the_feed_goes_on(
 ):
     _events(declarations[:2])
     _subscriber, _ = _subscribe(receiver.url, from_start=True)
-    receiver.answers = [503] * MAX_ATTEMPTS
-    now = timezone.now()
-    for _ in range(MAX_ATTEMPTS):
-        deliver_due(now=now)
-        now += timedelta(hours=2)
+    now = _exhausted(receiver, 503)
     letter = DeadLetter.objects.get()
     assert (letter.attempts, letter.last_error) == (MAX_ATTEMPTS, "HTTP 503")
     deliver_due(now=now)
@@ -229,11 +235,7 @@ def test_the_administrator_sees_dead_letters_and_sends_them_again_never_the_secr
 ):
     _events(declarations[:1])
     subscriber, secret = _subscribe(receiver.url, from_start=True)
-    receiver.answers = [500] * MAX_ATTEMPTS
-    now = timezone.now()
-    for _ in range(MAX_ATTEMPTS):
-        deliver_due(now=now)
-        now += timedelta(hours=2)
+    _exhausted(receiver, 500)
     letter = DeadLetter.objects.get()
     client.force_login(django_user_model.objects.create_superuser("root", password="x" * 16))
     listed = client.get(reverse("admin:events_deadletter_changelist"))

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portcullis.web.accounts.scopes import Scope
+from portcullis.web.accounts.scopes import CLEARANCE_SYSTEM, Scope
 from portcullis.web.usecases.accounts import issue_token
 from portcullis.web.usecases.actor import Actor
+from tests.web.acting import cars_sent_red
 
 
 class Api:
@@ -65,3 +66,15 @@ def api_as(db, django_user_model):
 @pytest.fixture
 def anonymous(db):
     return Api(Client(), None)
+
+
+@pytest.fixture
+def cars(trained, users):
+    """A trained engine, and an active mandatory profile sending the builders' car red."""
+    return cars_sent_red(users)
+
+
+@pytest.fixture
+def clearance(api_as):
+    """The API as a clearance system: a token with a clearance system's scopes."""
+    return api_as("clearance", *CLEARANCE_SYSTEM)

@@ -17,19 +17,9 @@ from portcullis.web.traders.models import Trader
 from portcullis.web.usecases import profiles
 from portcullis.web.usecases.actor import Actor
 from tests.builders import declaration
-from tests.web.acting import active_profile, cars_sent_red, lodge
+from tests.web.acting import active_profile, lodge
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cars(trained, users):
-    return cars_sent_red(users)
-
-
-@pytest.fixture
-def clearance(api_as):
-    return api_as("clearance", *CLEARANCE_SYSTEM)
 
 
 def _current(declaration_id: str) -> str:

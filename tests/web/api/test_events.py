@@ -15,19 +15,8 @@ from portcullis.web.usecases.actor import Actor
 from portcullis.web.usecases.decisions import override_decision
 from portcullis.web.usecases.inspections import assign, correct_outcome
 from tests.builders import declaration, kcs_row, write_kcs
-from tests.web.acting import cars_sent_red
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cars(trained, users):
-    return cars_sent_red(users)
-
-
-@pytest.fixture
-def clearance(api_as):
-    return api_as("clearance", *CLEARANCE_SYSTEM)
 
 
 def _kinds(declaration_id: str) -> list[str]:
