@@ -7,13 +7,16 @@ import pytest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-NAVIGATION = ["Dashboard", "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"]
+NAVIGATION = [
+    "Dashboard", "Worklist", "Search", "Profiles", "Watchlist", "Models", "Audit trail"
+]  # fmt: skip
+READERS = {"Dashboard", "Search"}  # every role
 SEES = {
     "admin": set(NAVIGATION),
-    "analyst": {"Dashboard", "Profiles", "Watchlist", "Models"},
-    "supervisor": {"Dashboard", "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"},
-    "officer": {"Dashboard", "Worklist"},
-    "auditor": {"Dashboard", "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"},
+    "analyst": {*READERS, "Profiles", "Watchlist", "Models"},
+    "supervisor": {*READERS, "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"},
+    "officer": {*READERS, "Worklist"},
+    "auditor": {*READERS, "Worklist", "Profiles", "Watchlist", "Models", "Audit trail"},
 }
 DENIED = {
     "analyst": "/worklist/",

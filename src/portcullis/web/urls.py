@@ -20,6 +20,7 @@ from portcullis.web.pages.views import lists as list_pages
 from portcullis.web.pages.views import models as model_pages
 from portcullis.web.pages.views import monitoring as monitoring
 from portcullis.web.pages.views import profiles as profiles
+from portcullis.web.pages.views import search as search_pages
 from portcullis.web.pages.views import traders as traders
 from portcullis.web.pages.views import watchlist as watchlist_pages
 
@@ -63,6 +64,7 @@ urlpatterns = [
     path("lists/", list_pages.index, name="lists"),
     path("lists/<str:code>/", list_pages.detail, name="lists_detail"),
     path("traders/<str:role>/<str:code>/", traders.detail, name="trader"),
+    path("search/", search_pages.index, name="search"),
     path("models/", model_pages.models, name="models"),
     path("models/train/", model_pages.train, name="models_train"),
     path("models/drift/", model_pages.check_drift, name="models_drift"),

@@ -196,6 +196,11 @@ ROWS: dict[str, Row] = {
         lambda s, side: args(WorklistFilter()),
         page=lambda s, side: Request("GET", reverse("worklist")),
     ),
+    "search.run": Row(
+        EVERY,
+        lambda s, side: args(s.selected[side]),
+        page=lambda s, side: Request("GET", reverse("search") + f"?q={s.selected[side]}"),
+    ),
     # Events and their subscribers
     "event.list": Row(
         ADMIN,

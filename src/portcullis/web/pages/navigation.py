@@ -10,12 +10,21 @@ from django.utils.translation import gettext_lazy as _
 
 from portcullis.web.accounts.roles import role_label
 from portcullis.web.pages.kit import actor_of
-from portcullis.web.usecases import inspections, lists, profiles, reports, training, watchlist
+from portcullis.web.usecases import (
+    inspections,
+    lists,
+    profiles,
+    reports,
+    search,
+    training,
+    watchlist,
+)
 
 # Each page, offered to whoever the rule of the use case it shows allows.
 ENTRIES = (
     ("dashboard", _("Dashboard"), reports.read_dashboard),
     ("worklist", _("Worklist"), inspections.worklist),
+    ("search", _("Search"), search.search),
     ("profiles", _("Profiles"), profiles.list_profiles),
     ("watchlist", _("Watchlist"), watchlist.list_entries),
     ("lists", _("Lists"), lists.list_lists),

@@ -16,6 +16,7 @@ from portcullis.web.usecases import (  # noqa: F401  # imported for their regist
     profiles,
     reference,
     reports,
+    search,
     subscribers,
     training,
     watchlist,
