@@ -42,11 +42,11 @@ def search(actor: Actor, text: str) -> Found:
         return Found(text)
     declarations = (
         Declaration.objects.filter(actor.reach.q())
-        .filter(Q(declaration_id=text) | Q(declaration_id__istartswith=text))
+        .filter(declaration_id__istartswith=text)  # the whole id, or the start of it
         .select_related("office", "importer")
         .order_by("-lodged_at", "declaration_id")[:SHOWN]
     )
-    traders = Trader.objects.filter(
-        Q(code__iexact=text) | Q(code__istartswith=text) | Q(name__icontains=text)
-    ).order_by("role", "code")[:SHOWN]
+    traders = Trader.objects.filter(Q(code__istartswith=text) | Q(name__icontains=text)).order_by(
+        "role", "code"
+    )[:SHOWN]
     return Found(text, list(declarations), list(traders))

@@ -155,7 +155,7 @@ def list_dead_letters(actor: Actor, include_sent: bool = False) -> QuerySet[Dead
 )
 def redeliver(actor: Actor, pk: int) -> DeadLetter:
     """One more attempt, now; refused, with the receiver's answer, if it fails again."""
-    letter = DeadLetter.objects.select_related("subscriber").filter(pk=pk).first()
+    letter = DeadLetter.objects.select_related("subscriber", "event").filter(pk=pk).first()
     if letter is None:
         raise NotFound(f"dead letter {pk} does not exist")
     if letter.redelivered_at is not None:
