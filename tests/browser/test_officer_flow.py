@@ -73,6 +73,7 @@ def test_an_officer_at_the_quay_works_the_worklist_on_a_phone(site, visit):
     assert box is not None
     assert box["x"] + box["width"] <= 390  # on screen, not off to the right
     record.click()
+    page.get_by_label("Non-compliance found").wait_for()  # the form has loaded
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     page.get_by_label("Non-compliance found").check()
     page.get_by_label("Finding type").select_option("undervaluation")
